@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * Node-side entries are bundled flat into out/main/: Electron's main, the engine's utility
+ * process, the browser-mode server, the CLI and every worker thread (see
+ * src/engine/workers/spawn.ts). Dependencies stay external (native modules: better-sqlite3,
+ * onnxruntime-node, sharp).
+ */
+const nodeEntries = {
+  index: resolve('src/main/index.ts'),
+  'engine-process': resolve('src/main/engine-process.ts'),
+  web: resolve('src/web/main.ts'),
+};
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: nodeEntries, output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' } },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // Sandboxed preloads must be one CommonJS file.
+      rollupOptions: { input: { index: resolve('src/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    plugins: [svelte()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,110 @@
+import type { AppInfo, ImageStatus, ImageView, JobProgress, ProjectSummary } from '../../../shared/contract';
+import type { StudioClient } from '../../../shared/client';
+import { ApiCallError } from '../../../shared/errors';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+/** The studio's state: project, images, jobs and messages. Components read it; actions call the API. */
+export class StudioManager {
+  info = $state<AppInfo | null>(null);
+  project = $state<ProjectSummary | null>(null);
+  recent = $state<{ path: string; name: string; openedAt: string }[]>([]);
+  images = $state<ImageView[]>([]);
+  jobs = $state<Record<number, JobProgress>>({});
+  notices = $state<Notice[]>([]);
+  statusFilter = $state<ImageStatus[]>([]);
+  busy = $state(false);
+  private nextNotice = 1;
+
+  readonly runningJobs = $derived(Object.values(this.jobs).filter((j) => j.state === 'running' || j.state === 'queued'));
+
+  constructor(readonly api: StudioClient) {}
+
+  async start(): Promise<() => void> {
+    const offs = [
+      this.api.on('job.progress', (p) => (this.jobs[p.jobId] = p)),
+      this.api.on('job.done', (p) => {
+        this.jobs[p.jobId] = p;
+        if (p.state === 'failed') this.notify('error', `${p.kind} failed: ${p.message ?? 'unknown error'}`);
+        else if (p.message) this.notify('info', `${p.kind}: ${p.message}`);
+        for (const skip of p.skipped ?? []) this.notify('error', `Skipped ${skip.path}: ${skip.reason}`);
+      }),
+      this.api.on('project.changed', ({ project }) => {
+        this.project = project;
+        void this.refreshImages();
+      }),
+      this.api.on('images.changed', () => void this.refreshImages()),
+    ];
+    await this.run(async () => {
+      this.info = await this.api.call('app.info', {});
+      this.project = this.info.project;
+      this.recent = (await this.api.call('project.recent', {})).projects;
+      await this.refreshImages();
+    });
+    return () => offs.forEach((off) => off());
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    const notice = { id: this.nextNotice++, kind, text };
+    this.notices = [...this.notices.slice(-4), notice];
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  /** Runs an action and turns a failure into a notice; a cancel is not a failure. */
+  async run<T>(action: () => Promise<T>): Promise<T | undefined> {
+    this.busy = true;
+    try {
+      return await action();
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'AbortError')) {
+        const code = err instanceof ApiCallError ? `${err.code}: ` : '';
+        this.notify('error', `${code}${(err as Error).message}`);
+      }
+      return undefined;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  openProject(path: string, create: boolean) {
+    return this.run(async () => {
+      this.project = await this.api.call(create ? 'project.create' : 'project.open', { path });
+      this.recent = (await this.api.call('project.recent', {})).projects;
+      await this.refreshImages();
+    });
+  }
+
+  closeProject() {
+    return this.run(async () => {
+      await this.api.call('project.close', {});
+      this.project = null;
+      this.images = [];
+    });
+  }
+
+  importPaths(paths: string[]) {
+    return this.run(() => this.api.call('images.import', { paths }));
+  }
+
+  cancelJob(jobId: number) {
+    return this.run(() => this.api.call('jobs.cancel', { jobId }));
+  }
+
+  async refreshImages(): Promise<void> {
+    if (!this.project) {
+      this.images = [];
+      return;
+    }
+    const status = this.statusFilter.length ? this.statusFilter : undefined;
+    const { images } = await this.api.call('images.list', status ? { status } : {});
+    this.images = images;
+    this.project = { ...this.project, imageCount: status ? this.project.imageCount : images.length };
+  }
+}

@@ -1,0 +1,77 @@
+import type { CallOutcome, EventName, Events, StudioTransport } from '../../../shared/contract';
+
+type Pending = (outcome: CallOutcome) => void;
+
+/**
+ * Browser mode: calls and events over one WebSocket to the server that served this page. The
+ * server's token arrives as an HttpOnly cookie with the page, so nothing here handles it.
+ */
+export function createWsTransport(location: Location): StudioTransport {
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let socket: WebSocket | null = null;
+  let opening: Promise<WebSocket> | null = null;
+
+  const fail = (message: string) => {
+    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message } });
+    pending.clear();
+  };
+
+  const connect = (): Promise<WebSocket> => {
+    if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
+    if (opening) return opening;
+    opening = new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+      ws.onopen = () => {
+        socket = ws;
+        opening = null;
+        resolve(ws);
+      };
+      ws.onerror = () => {
+        opening = null;
+        reject(new Error('Cannot reach the studio server'));
+      };
+      ws.onclose = () => {
+        socket = null;
+        fail('The connection to the studio server closed');
+      };
+      ws.onmessage = (message) => {
+        const data = JSON.parse(String(message.data)) as
+          | { type: 'result'; id: number; outcome: CallOutcome }
+          | { type: 'event'; event: EventName; payload: never };
+        if (data.type === 'result') {
+          pending.get(data.id)?.(data.outcome);
+          pending.delete(data.id);
+        } else {
+          for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+        }
+      };
+    });
+    return opening;
+  };
+
+  return {
+    async call(method, params) {
+      let ws: WebSocket;
+      try {
+        ws = await connect();
+      } catch (err) {
+        return { ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: (err as Error).message } };
+      }
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve as Pending);
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
+      void connect().catch(() => {});
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    mediaUrl: (ref) => `/media/${ref}`,
+  };
+}

@@ -1,0 +1,194 @@
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventName, Events } from '../shared/contract';
+import type { Studio } from '../engine/studio';
+import { contentSecurityPolicy } from '../shared/csp';
+import { parseClientMessage, type ServerMessage } from './ws-protocol';
+
+export interface WebServerOptions {
+  /** Creates the engine with the server's event sink. */
+  createStudio(emit: <E extends EventName>(event: E, payload: Events[E]) => void): Studio;
+  /** Built renderer (index.html + assets). */
+  rendererDir: string;
+  port?: number;
+  token?: string;
+}
+
+export interface WebServer {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  studio: Studio;
+  close(): Promise<void>;
+}
+
+const TOKEN_COOKIE = 'shm_token';
+const staticTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+function sameToken(a: string | undefined | null, b: string): boolean {
+  if (!a) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === TOKEN_COOKIE) return rest.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * Browser mode: the studio's renderer and API over loopback. Bound to 127.0.0.1 only. Every
+ * request must carry the per-run token (in the URL once, then in an HttpOnly SameSite=Strict
+ * cookie), name this server in its Host header (no DNS rebinding), and, if it has an Origin, come
+ * from this server's own origin.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const sockets = new Set<WebSocket>();
+  const send = (socket: WebSocket, message: ServerMessage) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  const studio = options.createStudio((event, payload) => {
+    for (const socket of sockets) send(socket, { type: 'event', event, payload });
+  });
+
+  let origin = '';
+  let allowedHosts: string[] = [];
+  const rendererRoot = path.resolve(options.rendererDir);
+  const csp = contentSecurityPolicy();
+
+  /** Returns an HTTP status to refuse with, or 0 when the request may go on. */
+  const refusal = (req: http.IncomingMessage, url: URL): number => {
+    if (!allowedHosts.includes(req.headers.host ?? '')) return 403;
+    const requestOrigin = req.headers.origin;
+    if (requestOrigin !== undefined && requestOrigin !== origin) return 403;
+    if (sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req.headers.cookie), token)) return 0;
+    return 401;
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const status = refusal(req, url);
+    const common = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+    if (status) {
+      res.writeHead(status, { ...common, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(status === 401 ? 'Missing or wrong token: open the URL that `npm run web` printed.\n' : 'Forbidden\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, common).end();
+      return;
+    }
+    const cookie = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (url.pathname.startsWith('/media/')) {
+      void serveMedia(decodeURIComponent(url.pathname.slice('/media/'.length)), res, common);
+      return;
+    }
+    const rel = url.pathname === '/' || url.pathname === '/webcam' ? 'index.html' : url.pathname.slice(1);
+    const file = path.resolve(rendererRoot, rel);
+    if (!file.startsWith(rendererRoot + path.sep)) {
+      res.writeHead(404, common).end();
+      return;
+    }
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404, { ...common, 'Content-Type': 'text/plain' }).end('Not found\n');
+        return;
+      }
+      res.writeHead(200, {
+        ...common,
+        'Content-Type': staticTypes[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': csp,
+        'Set-Cookie': cookie,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+  });
+
+  const serveMedia = async (ref: string, res: http.ServerResponse, common: Record<string, string>) => {
+    try {
+      const media = await studio.resolveMedia(ref);
+      if (!media) {
+        res.writeHead(404, common).end();
+        return;
+      }
+      const stream = fs.createReadStream(media.file);
+      stream.once('open', () => res.writeHead(200, { ...common, 'Content-Type': media.mime }));
+      stream.once('error', () => {
+        if (!res.headersSent) res.writeHead(404, common);
+        res.end();
+      });
+      stream.pipe(res);
+    } catch (err) {
+      if (!res.headersSent) res.writeHead(500, { ...common, 'Content-Type': 'text/plain' });
+      res.end(`${(err as Error).message}\n`);
+    }
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const status = url.pathname === '/api' ? refusal(req, url) : 404;
+    // Browsers always send Origin on a WebSocket handshake; one without it is not our page.
+    if (status || req.headers.origin !== origin) {
+      socket.end(`HTTP/1.1 ${status || 403} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', async (data, isBinary) => {
+        const parsed = parseClientMessage(isBinary ? null : data.toString());
+        if (!parsed.ok) {
+          send(ws, { type: 'result', id: parsed.id, outcome: { ok: false, error: parsed.error } });
+          return;
+        }
+        const outcome = await studio.dispatch(parsed.message.method, parsed.message.params);
+        send(ws, { type: 'result', id: parsed.message.id, outcome });
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    studio,
+    async close() {
+      for (const socket of sockets) socket.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await studio.close();
+    },
+  };
+}
