@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { writeFileAtomic } from '../imaging/atomic-write';
+import { DEFAULT_MAX_PIXELS } from '../imaging/limits';
+import { ProjectError } from './errors';
+import { acquireLock } from './lock';
+import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations';
+import { importPaths } from './import';
+import { makeThumbnail } from './thumbnails';
+import { toImageRecord, type ImageRow } from './rows';
+import { TrimapHistory } from './trimap-history';
+import { AlphaCache } from './alpha-cache';
+import type { ImageRecord, ImageStatus, ImportContext, ImportReport } from './types';
+
+export const PROJECT_DB = 'project.db';
+export const PROJECT_LOCK = 'project.lock';
+
+export interface OpenProjectOptions {
+  /** Create the folder and the database if they do not exist. */
+  create?: boolean;
+  /** Name stored at creation; defaults to the folder name. */
+  name?: string;
+  /** Import pixel limit (width × height after orientation). */
+  maxPixels?: number;
+}
+
+export class Project {
+  readonly dir: string;
+  readonly cacheDir: string;
+  /** The open database; jobs and other engine modules share this one connection. */
+  readonly db: Database.Database;
+  readonly trimaps: TrimapHistory;
+  readonly alphas: AlphaCache;
+  maxPixels: number;
+  private readonly releaseLock: () => void;
+  private closed = false;
+
+  /** Use openProject(). */
+  constructor(dir: string, db: Database.Database, releaseLock: () => void, maxPixels: number) {
+    this.dir = dir;
+    this.cacheDir = path.join(dir, 'cache');
+    this.db = db;
+    this.releaseLock = releaseLock;
+    this.maxPixels = maxPixels;
+    this.trimaps = new TrimapHistory(db, path.join(this.cacheDir, 'trimaps'));
+    this.alphas = new AlphaCache(db, path.join(this.cacheDir, 'alphas'));
+  }
+
+  get name(): string {
+    this.assertOpen();
+    const row = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'name'`).get();
+    return row?.value ?? path.basename(this.dir);
+  }
+
+  set name(value: string) {
+    this.assertOpen();
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES ('name', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(value);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.close();
+    } finally {
+      this.releaseLock();
+    }
+  }
+
+  listImages(filter: { status?: ImageStatus[] } = {}): ImageRecord[] {
+    this.assertOpen();
+    const statuses = filter.status;
+    if (statuses && statuses.length === 0) return [];
+    const where = statuses ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
+    const rows = this.db.prepare<string[], ImageRow>(`SELECT * FROM images ${where} ORDER BY rel_path, id`).all(...(statuses ?? []));
+    return rows.map(toImageRecord);
+  }
+
+  getImage(id: number): ImageRecord | undefined {
+    this.assertOpen();
+    const row = this.db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
+    return row ? toImageRecord(row) : undefined;
+  }
+
+  /** Like getImage, but a missing id is a typed error. */
+  requireImage(id: number): ImageRecord {
+    const image = this.getImage(id);
+    if (!image) throw new ProjectError('IMAGE_NOT_FOUND', `No image with id ${id} in this project`);
+    return image;
+  }
+
+  setStatus(id: number, status: ImageStatus, error?: string): void {
+    this.assertOpen();
+    this.db.prepare('UPDATE images SET status = ?, error = ? WHERE id = ?').run(status, error ?? null, id);
+  }
+
+  async importPaths(paths: string[], ctx: ImportContext = {}): Promise<ImportReport> {
+    this.assertOpen();
+    return importPaths(
+      { db: this.db, projectDir: this.dir, maxPixels: this.maxPixels, saveThumbnail: (id, jpeg) => this.saveThumbnail(id, jpeg) },
+      paths,
+      ctx,
+    );
+  }
+
+  originalFile(id: number): string {
+    return this.requireImage(id).sourcePath;
+  }
+
+  /** Absolute path of the cached thumbnail, made again from the original if the cache lost it. */
+  async thumbnailFile(id: number): Promise<string> {
+    const image = this.requireImage(id);
+    const file = this.thumbnailPath(id);
+    if (!fs.existsSync(file)) await this.saveThumbnail(id, await makeThumbnail(image.sourcePath));
+    return file;
+  }
+
+  private thumbnailPath(id: number): string {
+    return path.join(this.cacheDir, 'thumbs', `${id}.jpg`);
+  }
+
+  private async saveThumbnail(id: number, jpeg: Buffer): Promise<void> {
+    const file = this.thumbnailPath(id);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, jpeg);
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new ProjectError('PROJECT_CLOSED', `Project ${this.dir} is closed`);
+  }
+}
+
+function looksLikeSqlite(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    const n = fs.readSync(fd, header, 0, 16, 0);
+    return n === 16 && header.toString('latin1') === 'SQLite format 3\0';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function openProject(dir: string, options: OpenProjectOptions = {}): Project {
+  const root = path.resolve(dir);
+  const dbFile = path.join(root, PROJECT_DB);
+  if (!fs.existsSync(root)) {
+    if (!options.create) throw new ProjectError('PROJECT_NOT_FOUND', `No project folder at ${root}`);
+    fs.mkdirSync(root, { recursive: true });
+  } else if (!fs.statSync(root).isDirectory()) {
+    throw new ProjectError('NOT_A_PROJECT', `${root} is a file, not a project folder`);
+  }
+  const isNew = !fs.existsSync(dbFile);
+  if (isNew && !options.create) throw new ProjectError('NOT_A_PROJECT', `${root} has no ${PROJECT_DB}`);
+  if (!isNew && !looksLikeSqlite(dbFile)) throw new ProjectError('NOT_A_PROJECT', `${dbFile} is not an SQLite database`);
+
+  const release = acquireLock(path.join(root, PROJECT_LOCK));
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(dbFile);
+    const version = schemaVersion(db);
+    if (version > SCHEMA_VERSION) {
+      throw new ProjectError('SCHEMA_TOO_NEW', `${dbFile} has schema version ${version}; this build reads up to ${SCHEMA_VERSION}. Update SHM Studio.`);
+    }
+    if (!isNew && version === 0) {
+      const tables = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sqlite_master`).get();
+      if (tables && tables.n > 0) throw new ProjectError('NOT_A_PROJECT', `${dbFile} is an SQLite database but not an SHM Studio project`);
+    }
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed trimap edit survives power loss, not only a process kill.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    if (isNew) db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('name', ?)`).run(options.name ?? path.basename(root));
+    fs.mkdirSync(path.join(root, 'cache'), { recursive: true });
+    return new Project(root, db, release, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  } catch (err) {
+    db?.close();
+    release();
+    throw err;
+  }
+}

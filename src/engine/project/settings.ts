@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { readJsonFile, writeJsonFileSync } from './json-file';
+
+export const AppSettingsSchema = z.object({
+  executionProvider: z.enum(['auto', 'cuda', 'webgpu', 'cpu']).catch('auto').default('auto'),
+  semanticModel: z.string().catch('selfie-general').default('selfie-general'),
+  refineMethod: z.string().catch('closed-form').default('closed-form'),
+  maxMegapixels: z.number().positive().catch(100).default(100),
+  decontaminate: z.boolean().catch(true).default(true),
+});
+export type AppSettings = z.infer<typeof AppSettingsSchema>;
+
+export const SETTINGS_FILE = 'settings.json';
+
+/** App settings in `<appDataDir>/settings.json`; unknown or damaged values fall back to defaults one by one. */
+export class AppSettingsStore {
+  readonly file: string;
+
+  constructor(appDataDir: string) {
+    this.file = path.join(appDataDir, SETTINGS_FILE);
+  }
+
+  get(): AppSettings {
+    const raw = readJsonFile(this.file);
+    return AppSettingsSchema.parse(raw && typeof raw === 'object' ? raw : {});
+  }
+
+  update(patch: Partial<AppSettings>): AppSettings {
+    const next = AppSettingsSchema.parse({ ...this.get(), ...patch });
+    writeJsonFileSync(this.file, next);
+    return next;
+  }
+}

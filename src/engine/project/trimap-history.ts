@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { deflateSync, inflateSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+import { paintStroke, strokeProblem, normaliseTrimap, type BrushStroke } from '../../shared/strokes';
+import { writeFileAtomic } from '../imaging/atomic-write';
+import { decodeGrey } from '../imaging/decode';
+import { encodeGreyPng } from '../imaging/encode';
+import { ProjectError } from './errors';
+
+/** One saved step of a trimap's history: a brush stroke, or a whole trimap that replaces it. */
+export type TrimapEdit = { kind: 'stroke'; stroke: BrushStroke } | { kind: 'raster'; raster: Uint8Array };
+export type EditAuthor = 'user' | 'auto' | 'import';
+
+export interface TrimapEditInfo {
+  version: number;
+  kind: TrimapEdit['kind'];
+  author: EditAuthor;
+  createdAt: string;
+}
+
+export interface TrimapState {
+  imageId: number;
+  /** The cursor: version n = automatic trimap + edits 1..n. */
+  version: number;
+  /** Highest saved version; above `version` are the redo steps. */
+  latest: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Identifies the exact trimap (automatic trimap + edit sequence); the alpha cache keys on it. */
+  revision: string;
+  edits: TrimapEditInfo[];
+}
+
+interface EditRow {
+  id: number;
+  version: number;
+  kind: 'stroke' | 'raster';
+  author: EditAuthor;
+  stroke_json: string | null;
+  raster: Buffer | null;
+  created_at: string;
+}
+
+/**
+ * The user's trimap work, per image: an append-only list of edits with a persistent cursor.
+ * Every change is one SQLite transaction, so a kill at any moment leaves the last committed state.
+ */
+export class TrimapHistory {
+  private readonly db: Database.Database;
+  private readonly autoDir: string;
+
+  constructor(db: Database.Database, autoDir: string) {
+    this.db = db;
+    this.autoDir = autoDir;
+  }
+
+  private size(imageId: number): { width: number; height: number } {
+    const row = this.db.prepare<[number], { width: number; height: number }>('SELECT width, height FROM images WHERE id = ?').get(imageId);
+    if (!row) throw new ProjectError('IMAGE_NOT_FOUND', `No image with id ${imageId} in this project`);
+    return row;
+  }
+
+  private cursor(imageId: number): number {
+    return this.db.prepare<[number], { version: number }>('SELECT version FROM trimap_cursor WHERE image_id = ?').get(imageId)?.version ?? 0;
+  }
+
+  private setCursor(imageId: number, version: number): void {
+    this.db
+      .prepare('INSERT INTO trimap_cursor (image_id, version) VALUES (?, ?) ON CONFLICT(image_id) DO UPDATE SET version = excluded.version')
+      .run(imageId, version);
+    // Any change of the trimap means the alpha must be refined again.
+    const hasAuto = this.db.prepare('SELECT 1 FROM auto_trimaps WHERE image_id = ?').get(imageId) !== undefined;
+    this.db.prepare('UPDATE images SET status = ?, error = NULL WHERE id = ?').run(version > 0 ? 'edited' : hasAuto ? 'auto' : 'new', imageId);
+  }
+
+  state(imageId: number): TrimapState {
+    this.size(imageId);
+    const version = this.cursor(imageId);
+    const edits = this.db
+      .prepare<[number], { version: number; kind: 'stroke' | 'raster'; author: EditAuthor; created_at: string }>(
+        'SELECT version, kind, author, created_at FROM trimap_edits WHERE image_id = ? ORDER BY version',
+      )
+      .all(imageId)
+      .map((r) => ({ version: r.version, kind: r.kind, author: r.author, createdAt: r.created_at }));
+    const latest = edits.length ? edits[edits.length - 1].version : 0;
+    return { imageId, version, latest, canUndo: version > 0, canRedo: version < latest, revision: this.revision(imageId), edits };
+  }
+
+  /** Saves an edit after the cursor; a redo tail beyond the cursor is dropped. */
+  add(imageId: number, edit: TrimapEdit, author: EditAuthor = 'user'): TrimapState {
+    const { width, height } = this.size(imageId);
+    let strokeJson: string | null = null;
+    let raster: Buffer | null = null;
+    if (edit.kind === 'stroke') {
+      const problem = strokeProblem(edit.stroke);
+      if (problem) throw new ProjectError('BAD_TRIMAP', `Invalid stroke: ${problem}`);
+      strokeJson = JSON.stringify({ tool: edit.stroke.tool, radius: edit.stroke.radius, hardness: edit.stroke.hardness, points: edit.stroke.points });
+    } else {
+      if (edit.raster.length !== width * height) {
+        throw new ProjectError('BAD_TRIMAP', `Trimap has ${edit.raster.length} pixels; the image is ${width}×${height}`);
+      }
+      raster = deflateSync(normaliseTrimap(edit.raster));
+    }
+    this.db.transaction(() => {
+      const at = this.cursor(imageId);
+      this.db.prepare('DELETE FROM trimap_edits WHERE image_id = ? AND version > ?').run(imageId, at);
+      this.db
+        .prepare('INSERT INTO trimap_edits (image_id, version, kind, author, stroke_json, raster, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(imageId, at + 1, edit.kind, author, strokeJson, raster, new Date().toISOString());
+      this.setCursor(imageId, at + 1);
+    }).immediate();
+    return this.state(imageId);
+  }
+
+  undo(imageId: number): TrimapState {
+    this.size(imageId);
+    this.db.transaction(() => {
+      const at = this.cursor(imageId);
+      if (at > 0) this.setCursor(imageId, at - 1);
+    }).immediate();
+    return this.state(imageId);
+  }
+
+  redo(imageId: number): TrimapState {
+    this.size(imageId);
+    this.db.transaction(() => {
+      const at = this.cursor(imageId);
+      const next = this.db.prepare('SELECT 1 FROM trimap_edits WHERE image_id = ? AND version = ?').get(imageId, at + 1);
+      if (next) this.setCursor(imageId, at + 1);
+    }).immediate();
+    return this.state(imageId);
+  }
+
+  /** Edits 1..upTo (default: the cursor), oldest first. */
+  edits(imageId: number, upTo?: number): TrimapEdit[] {
+    const limit = upTo ?? this.cursor(imageId);
+    return this.db
+      .prepare<[number, number], EditRow>('SELECT * FROM trimap_edits WHERE image_id = ? AND version <= ? ORDER BY version')
+      .all(imageId, limit)
+      .map((row): TrimapEdit =>
+        row.kind === 'stroke'
+          ? { kind: 'stroke', stroke: JSON.parse(row.stroke_json as string) as BrushStroke }
+          : { kind: 'raster', raster: new Uint8Array(inflateSync(row.raster as Buffer)) },
+      );
+  }
+
+  /** The trimap at the cursor (or `upTo`): `auto` with the edits applied. `auto` is not modified. */
+  compose(imageId: number, auto: Uint8Array, upTo?: number): Uint8Array {
+    const { width, height } = this.size(imageId);
+    if (auto.length !== width * height) throw new ProjectError('BAD_TRIMAP', `Automatic trimap does not match the image size ${width}×${height}`);
+    return applyEdits(auto, width, height, this.edits(imageId, upTo));
+  }
+
+  revision(imageId: number): string {
+    const at = this.cursor(imageId);
+    const editId = at > 0 ? (this.db.prepare<[number, number], { id: number }>('SELECT id FROM trimap_edits WHERE image_id = ? AND version = ?').get(imageId, at)?.id ?? 0) : 0;
+    const auto = this.db.prepare<[number], { model_id: string; created_at: string }>('SELECT model_id, created_at FROM auto_trimaps WHERE image_id = ?').get(imageId);
+    return `${auto ? `${auto.model_id}@${auto.created_at}` : 'none'}/e${editId}`;
+  }
+
+  autoFile(imageId: number): string {
+    return path.join(this.autoDir, `${imageId}.png`);
+  }
+
+  /** Stores the automatic trimap (cache: the model can make it again) and records where it came from. */
+  async saveAuto(imageId: number, trimap: Uint8Array, info: { modelId: string; provider?: string }): Promise<void> {
+    const { width, height } = this.size(imageId);
+    if (trimap.length !== width * height) throw new ProjectError('BAD_TRIMAP', `Automatic trimap does not match the image size ${width}×${height}`);
+    fs.mkdirSync(this.autoDir, { recursive: true });
+    await writeFileAtomic(this.autoFile(imageId), await encodeGreyPng(normaliseTrimap(trimap), width, height));
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO auto_trimaps (image_id, model_id, provider, created_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(image_id) DO UPDATE SET model_id = excluded.model_id, provider = excluded.provider, created_at = excluded.created_at`,
+        )
+        .run(imageId, info.modelId, info.provider ?? null, new Date().toISOString());
+      this.db.prepare(`UPDATE images SET status = 'auto' WHERE id = ? AND status = 'new'`).run(imageId);
+    })();
+  }
+
+  /** The stored automatic trimap, or undefined when it was never made or the cache lost it. */
+  async loadAuto(imageId: number): Promise<Uint8Array | undefined> {
+    const { width, height } = this.size(imageId);
+    const file = this.autoFile(imageId);
+    if (!this.db.prepare('SELECT 1 FROM auto_trimaps WHERE image_id = ?').get(imageId) || !fs.existsSync(file)) return undefined;
+    try {
+      const grey = await decodeGrey(file);
+      return grey.width === width && grey.height === height ? grey.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export function applyEdits(auto: Uint8Array, width: number, height: number, edits: TrimapEdit[]): Uint8Array {
+  const out = new Uint8Array(auto);
+  for (const edit of edits) {
+    if (edit.kind === 'raster') out.set(edit.raster);
+    else paintStroke(out, width, height, edit.stroke, { auto });
+  }
+  return out;
+}

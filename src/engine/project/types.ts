@@ -1,0 +1,42 @@
+export const IMAGE_STATUSES = ['new', 'auto', 'edited', 'refined', 'exported', 'failed'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+export interface ImageRecord {
+  id: number;
+  /** Path relative to the imported folder (or the bare file name): export mirrors it. */
+  relPath: string;
+  /** Absolute path of the original; never written to. */
+  sourcePath: string;
+  /** Display size, after EXIF orientation. */
+  width: number;
+  height: number;
+  format: string;
+  status: ImageStatus;
+  error?: string;
+  addedAt: string;
+}
+
+export type SkipReason = 'not-an-image' | 'corrupt' | 'too-large' | 'unreadable';
+
+export interface ImportProgress {
+  phase: 'scanning' | 'importing';
+  /** Files handled so far, of `total` found by the scan. */
+  done: number;
+  total: number;
+  imported: number;
+  duplicates: number;
+  skipped: number;
+  current?: string;
+}
+
+export interface ImportReport {
+  imported: ImageRecord[];
+  duplicates: { path: string; existingId: number }[];
+  skipped: { path: string; reason: SkipReason; message: string }[];
+  cancelled: boolean;
+}
+
+export interface ImportContext {
+  onProgress?(p: ImportProgress): void;
+  signal?: AbortSignal;
+}
