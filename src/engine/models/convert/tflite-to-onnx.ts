@@ -10,6 +10,9 @@ export class UnsupportedOperatorError extends Error {
   }
 }
 
+/** Bumped whenever the emitted graph changes, so prepared models are rebuilt. */
+export const CONVERTER_VERSION = 1;
+
 export interface ConversionResult {
   onnx: Uint8Array;
   /** TFLite operator name → count, as found in the source model. */
@@ -57,7 +60,10 @@ class Converter {
   /** Folded constants (after DEQUANTIZE), by TFLite tensor index. */
   private readonly consts = new Map<number, Float32Array>();
 
-  constructor(private readonly m: TfliteModel) {}
+  constructor(
+    private readonly m: TfliteModel,
+    private readonly metadata: Record<string, string>,
+  ) {}
 
   private t(i: number): TfliteTensor {
     return this.m.tensors[i];
@@ -130,7 +136,7 @@ class Converter {
     for (const op of m.operators) this.convert(op);
     g.node('Transpose', [this.name(m.outputs[0])], { perm: NCHW_TO_NHWC }, outT.name);
     g.output(outT.name, OnnxType.FLOAT, outT.shape);
-    const onnx = g.encode('tflite_converted', m.description, { source_description: m.description });
+    const onnx = g.encode('tflite_converted', m.description, { source_description: m.description, converter_version: String(CONVERTER_VERSION), ...this.metadata });
     return { onnx, operators, input: { name: inT.name, shape: inT.shape }, output: { name: outT.name, shape: outT.shape } };
   }
 
@@ -319,10 +325,11 @@ class Converter {
   }
 }
 
-export function convertTfliteModel(model: TfliteModel): ConversionResult {
-  return new Converter(model).run();
+/** `metadata` lands in the ONNX metadata_props (prepare-models records the source sha256 there). */
+export function convertTfliteModel(model: TfliteModel, metadata: Record<string, string> = {}): ConversionResult {
+  return new Converter(model, metadata).run();
 }
 
-export function convertTflite(bytes: Uint8Array): ConversionResult {
-  return convertTfliteModel(readTflite(bytes));
+export function convertTflite(bytes: Uint8Array, metadata: Record<string, string> = {}): ConversionResult {
+  return convertTfliteModel(readTflite(bytes), metadata);
 }

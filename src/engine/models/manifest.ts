@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export const MODEL_ROLES = ['segmenter', 'trimap', 'matting', 'end2end'] as const;
+export const TRIMAP_CLASSES = ['background', 'unknown', 'foreground'] as const;
+
+const triple = z.tuple([z.number(), z.number(), z.number()]);
+const classOrder = z
+  .tuple([z.enum(TRIMAP_CLASSES), z.enum(TRIMAP_CLASSES), z.enum(TRIMAP_CLASSES)])
+  .refine((c) => new Set(c).size === 3, 'each trimap class must appear once');
+
+export const ModelInput = z.object({
+  name: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  layout: z.enum(['NHWC', 'NCHW']),
+  /** Order of the colour channels the network expects. */
+  channelOrder: z.enum(['RGB', 'BGR']),
+  /** Per channel (in channelOrder), applied to 0..255 values: x = (v - mean) / std. */
+  normalize: z.object({ mean: triple, std: triple.refine((s) => s.every((v) => v !== 0), 'std must be non-zero') }),
+  /** stretch: resize to the input size ignoring aspect; letterbox: fit inside, pad with `padValue` (0..255). */
+  resize: z.enum(['stretch', 'letterbox']),
+  padValue: z.number().min(0).max(255).default(0),
+  /** Matting role only: the trimap probabilities appended as 3 more channels, in this class order. */
+  trimapChannels: classOrder.optional(),
+});
+
+export const ModelOutput = z.object({
+  name: z.string().min(1),
+  layout: z.enum(['NHWC', 'NCHW']),
+  /** foreground-probability (segmenter), trimap-logits (trimap), alpha (matting, end2end). */
+  meaning: z.enum(['foreground-probability', 'trimap-logits', 'alpha']),
+  /** Applied to the raw output: sigmoid/softmax when the graph stops at logits. */
+  activation: z.enum(['none', 'sigmoid', 'softmax']).default('none'),
+  /** trimap-logits only: which class each of the 3 channels is. */
+  classes: classOrder.optional(),
+});
+
+export const ModelSource = z.object({
+  package: z.string().min(1),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const ModelManifest = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes'),
+    name: z.string().min(1),
+    role: z.enum(MODEL_ROLES),
+    input: ModelInput,
+    output: ModelOutput,
+    license: z.object({ name: z.string().min(1), url: z.string().optional() }),
+    source: ModelSource.optional(),
+    preparation: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('tflite-to-onnx'), notes: z.string().optional() }),
+      z.object({ method: z.literal('user-onnx'), addedAt: z.string().optional() }),
+    ]),
+  })
+  .superRefine((m, ctx) => {
+    const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });
+    const expected = { segmenter: 'foreground-probability', trimap: 'trimap-logits', matting: 'alpha', end2end: 'alpha' }[m.role];
+    if (m.output.meaning !== expected) issue(`role ${m.role} needs output meaning ${expected}`, ['output', 'meaning']);
+    if (m.role === 'trimap' && !m.output.classes) issue('a trimap model must name its output class order', ['output', 'classes']);
+    if ((m.role === 'matting') !== (m.input.trimapChannels !== undefined)) {
+      issue('input.trimapChannels is required for, and only for, the matting role', ['input', 'trimapChannels']);
+    }
+    if (m.preparation.method === 'tflite-to-onnx' && !m.source) issue('a converted model must name its source', ['source']);
+  });
+
+export type ModelManifest = z.infer<typeof ModelManifest>;
+export type ModelManifestInput = z.input<typeof ModelManifest>;
+export type ModelRole = (typeof MODEL_ROLES)[number];
+export type TrimapClass = (typeof TRIMAP_CLASSES)[number];
+
+/** Channel count of the network input: 3, or 6 for an M-Net (image + trimap probabilities). */
+export function inputChannels(m: ModelManifest): number {
+  return m.input.trimapChannels ? 6 : 3;
+}
+
+/** Channel count of the network output. */
+export function outputChannels(m: ModelManifest): number {
+  return m.output.meaning === 'trimap-logits' ? 3 : 1;
+}
