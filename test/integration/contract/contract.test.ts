@@ -1,0 +1,135 @@
+/**
+ * One contract suite, run against both transports: the browser-mode server over a real
+ * WebSocket, and Electron's IPC relay in front of the engine in its own process.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Events, JobProgress } from '../../../src/shared/contract';
+import { createClient, type StudioClient } from '../../../src/shared/client';
+import { ApiCallError } from '../../../src/shared/errors';
+import { browserModeHarness, electronRelayHarness, type TransportHarness } from '../../helpers/transports';
+import { writeTestImage } from '../../helpers/images';
+
+const harnesses: [string, (appData: string) => Promise<TransportHarness>][] = [
+  ['browser mode', (appData) => browserModeHarness(appData)],
+  ['electron relay', (appData) => electronRelayHarness(appData)],
+];
+
+async function expectError(promise: Promise<unknown>, code: string): Promise<ApiCallError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApiCallError);
+  expect((err as ApiCallError).code).toBe(code);
+  return err as ApiCallError;
+}
+
+function waitForEvent<E extends keyof Events>(client: StudioClient, event: E, match: (p: Events[E]) => boolean, timeoutMs = 60_000): Promise<Events[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), timeoutMs);
+    const off = client.on(event, (payload) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+describe.each(harnesses)('contract over %s', (_name, start) => {
+  let harness: TransportHarness;
+  let client: StudioClient;
+  let root: string;
+
+  beforeAll(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'shm-contract-'));
+    harness = await start(path.join(root, 'app-data'));
+    client = createClient(harness.transport);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('app.info reports the version and the engine capabilities', async () => {
+    const info = await client.call('app.info', {});
+    const pkg = JSON.parse(await fs.readFile('package.json', 'utf8')) as { version: string };
+    expect(info.version).toBe(pkg.version);
+    expect(info.engine.onnxruntime.backends.map((b) => b.name)).toContain('cpu');
+    expect(info.engine.sharp.inputFormats).toEqual(expect.arrayContaining(['jpeg', 'png', 'webp']));
+    expect(info.engine.cpus).toBeGreaterThan(0);
+    expect(info.project).toBeNull();
+  });
+
+  it('refuses calls that need a project while none is open', async () => {
+    await expectError(client.call('images.list', {}), 'NO_PROJECT');
+  });
+
+  it('answers malformed requests with typed errors', async () => {
+    const bad = await expectError(client.call('project.create', { path: 42 } as never), 'BAD_REQUEST');
+    expect(bad.details).toEqual([expect.objectContaining({ path: ['path'] })]);
+    await expectError(client.call('project.open', {} as never), 'BAD_REQUEST');
+    await expectError(client.call('jobs.cancel', { jobId: -1 }), 'BAD_REQUEST');
+    await expectError(client.call('app.info', { extra: true } as never), 'BAD_REQUEST');
+    await expectError(client.call('no.such.method' as never, {} as never), 'UNKNOWN_METHOD');
+    await expectError(client.call('images.list', null as never), 'NO_PROJECT');
+  });
+
+  it('opening a folder that is not a project is a typed error', async () => {
+    await expectError(client.call('project.open', { path: path.join(root, 'missing') }), 'PROJECT_NOT_FOUND');
+    const empty = path.join(root, 'empty');
+    await fs.mkdir(empty);
+    await expectError(client.call('project.open', { path: empty }), 'NOT_A_PROJECT');
+  });
+
+  it('creates a project, imports a folder with progress events, lists the images and serves thumbnails', async () => {
+    const projectDir = path.join(root, 'project');
+    const changed = waitForEvent(client, 'project.changed', (p) => p.project?.path === projectDir);
+    const created = await client.call('project.create', { path: projectDir });
+    expect(created).toEqual({ path: projectDir, name: 'project', imageCount: 0 });
+    await changed;
+    expect((await client.call('project.recent', {})).projects[0]).toMatchObject({ path: projectDir });
+
+    const photos = path.join(root, 'photos');
+    await writeTestImage(path.join(photos, 'a.png'), { seed: 1 });
+    await writeTestImage(path.join(photos, 'sub', 'b.jpg'), { seed: 2, format: 'jpeg' });
+    await fs.writeFile(path.join(photos, 'notes.txt'), 'not an image');
+
+    const progress: JobProgress[] = [];
+    const off = client.on('job.progress', (p) => progress.push(p));
+    const { jobId } = await client.call('images.import', { paths: [photos] });
+    const done = await waitForEvent(client, 'job.done', (p) => p.jobId === jobId);
+    off();
+    expect(done.state).toBe('done');
+    expect(done.skipped).toEqual([expect.objectContaining({ path: path.join(photos, 'notes.txt') })]);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p.jobId === jobId && p.kind === 'import')).toBe(true);
+
+    const { images } = await client.call('images.list', {});
+    expect(images.map((i) => i.relPath).sort()).toEqual(['a.png', path.join('sub', 'b.jpg')]);
+    expect(images.find((i) => i.relPath === 'a.png')).toMatchObject({ width: 64, height: 48, status: 'new', thumb: expect.stringMatching(/^thumb\/\d+$/) });
+    expect((await client.call('images.list', { status: ['refined'] })).images).toEqual([]);
+
+    const a = images.find((i) => i.relPath === 'a.png')!;
+    const thumb = await harness.readMedia(a.thumb);
+    expect(thumb.status).toBe(200);
+    expect(thumb.mime).toMatch(/^image\//);
+    expect((await sharp(thumb.bytes).metadata()).width).toBeGreaterThan(0);
+    const original = await harness.readMedia(a.original);
+    expect(original.bytes.equals(await fs.readFile(path.join(photos, 'a.png')))).toBe(true);
+    expect((await harness.readMedia(`thumb/${a.id + 1000}`)).status).toBe(404);
+    expect((await harness.readMedia('../../etc/passwd')).status).toBe(404);
+    expect((await client.call('jobs.list', {})).jobs).toEqual(expect.arrayContaining([expect.objectContaining({ jobId, state: 'done' })]));
+    expect(await client.call('jobs.cancel', { jobId })).toEqual({ cancelled: false });
+  });
+
+  it('closes the project', async () => {
+    expect(await client.call('project.close', {})).toEqual({ closed: true });
+    expect(await client.call('project.close', {})).toEqual({ closed: false });
+    await expectError(client.call('images.list', {}), 'NO_PROJECT');
+  });
+});
