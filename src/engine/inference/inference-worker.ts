@@ -1,0 +1,51 @@
+import { parentPort } from 'node:worker_threads';
+import { ModelError } from '../models/validate.js';
+import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
+import { InferenceError, selectProvider } from './providers.js';
+import { SessionRunner } from './session-runner.js';
+
+// Worker entry: owns the onnxruntime sessions and does pre/post-processing, so neither the
+// inference nor the pixel loops run on the caller's event loop.
+const port = parentPort;
+if (!port) throw new Error('inference-worker must run as a worker thread');
+
+let runner: SessionRunner | null = null;
+
+function serialize(e: unknown): SerializedError {
+  if (e instanceof ModelError) return { name: 'ModelError', code: e.code, message: e.message, problems: e.problems };
+  if (e instanceof InferenceError) return { name: 'InferenceError', code: e.code, message: e.message };
+  return { name: 'Error', message: e instanceof Error ? e.message : String(e) };
+}
+
+async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transfer: ArrayBuffer[] }> {
+  switch (req.type) {
+    case 'init': {
+      const report = await selectProvider(req.provider);
+      runner = new SessionRunner(req.modelsDir, report.active, req.tuning);
+      return { res: { id: req.id, ok: true, type: 'init', report }, transfer: [] };
+    }
+    case 'run': {
+      if (!runner) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');
+      const t0 = performance.now();
+      const manifest = await runner.manifest(req.modelId);
+      if (!req.roles.includes(manifest.role)) {
+        throw new ModelError('MODEL_MISMATCH', `model ${req.modelId} has role ${manifest.role}; this call needs ${req.roles.join(' or ')}`);
+      }
+      const { planes, runMs } = await runner.run(req.modelId, req.image, req.trimap);
+      const res: WorkerResponse = { id: req.id, ok: true, type: 'run', planes, role: manifest.role, classes: manifest.output.classes, runMs, ms: performance.now() - t0 };
+      return { res, transfer: planes.map((p) => p.buffer as ArrayBuffer) };
+    }
+    case 'close': {
+      await runner?.close();
+      runner = null;
+      return { res: { id: req.id, ok: true, type: 'close' }, transfer: [] };
+    }
+  }
+}
+
+port.on('message', (req: WorkerRequest) => {
+  handle(req).then(
+    ({ res, transfer }) => port.postMessage(res, transfer),
+    (e: unknown) => port.postMessage({ id: req.id, ok: false, error: serialize(e) } satisfies WorkerResponse),
+  );
+});

@@ -1,0 +1,56 @@
+import { inputChannels, type ModelManifest, type TrimapClass } from '../models/manifest.js';
+import { placeImage, type Placement } from './geometry.js';
+import type { RgbImage } from '../imaging/raster.js';
+import { resizeBilinear } from './resize.js';
+
+/** Trimap class probabilities at image size (each width*height, 0..1). */
+export type TrimapProbabilities = Record<TrimapClass, Float32Array>;
+
+export interface PreparedInput {
+  data: Float32Array;
+  dims: number[];
+  placement: Placement;
+}
+
+/**
+ * Image (and, for an M-Net, trimap probabilities) → the network's input tensor, as the manifest
+ * says: resize (stretch or letterbox), channel order, (v - mean) / std, NHWC or NCHW.
+ */
+export function preprocess(m: ModelManifest, image: RgbImage, trimap?: TrimapProbabilities): PreparedInput {
+  const { width: W, height: H, layout, channelOrder, normalize, resize, padValue, trimapChannels } = m.input;
+  if (trimapChannels && !trimap) throw new Error(`model ${m.id} needs trimap probabilities`);
+  const placement = placeImage(image.width, image.height, W, H, resize);
+  const rgb = resizeBilinear(image.data, image.width, image.height, 3, placement.w, placement.h);
+  const planes = trimapChannels && trimap ? resizeTrimap(trimap, trimapChannels, image.width, image.height, placement) : null;
+  const C = inputChannels(m);
+  const data = new Float32Array(W * H * C);
+  const order = channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  const at = layout === 'NHWC' ? (p: number, c: number) => p * C + c : (p: number, c: number) => c * W * H + p;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      const cx = x - placement.x;
+      const cy = y - placement.y;
+      const inside = cx >= 0 && cy >= 0 && cx < placement.w && cy < placement.h;
+      const q = cy * placement.w + cx;
+      for (let c = 0; c < 3; c++) {
+        const v = inside ? rgb[q * 3 + order[c]] : padValue;
+        data[at(p, c)] = (v - normalize.mean[c]) / normalize.std[c];
+      }
+      if (planes) {
+        // Letterbox margins are certain background.
+        for (let c = 0; c < 3; c++) data[at(p, 3 + c)] = inside ? planes[q * 3 + c] : trimapChannels?.[c] === 'background' ? 1 : 0;
+      }
+    }
+  }
+  const dims = layout === 'NHWC' ? [1, H, W, C] : [1, C, H, W];
+  return { data, dims, placement };
+}
+
+function resizeTrimap(t: TrimapProbabilities, order: readonly TrimapClass[], w: number, h: number, p: Placement): Float32Array {
+  const n = w * h;
+  for (const c of order) if (t[c].length !== n) throw new Error(`trimap ${c} plane has ${t[c].length} values, image has ${n} pixels`);
+  const interleaved = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) interleaved[i * 3 + c] = t[order[c]][i];
+  return resizeBilinear(interleaved, w, h, 3, p.w, p.h);
+}

@@ -1,0 +1,23 @@
+import type { ModelRole } from '../models/manifest.js';
+import type { RgbImage } from '../imaging/raster.js';
+import type { TrimapProbabilities } from './preprocess.js';
+import type { ProviderReport, ProviderSetting } from './providers.js';
+import type { SessionTuning } from './session-runner.js';
+
+export type WorkerRequest =
+  | { id: number; type: 'init'; modelsDir?: string; provider: ProviderSetting; tuning?: SessionTuning }
+  | { id: number; type: 'run'; modelId: string; roles: ModelRole[]; image: RgbImage; trimap?: TrimapProbabilities }
+  | { id: number; type: 'close' };
+
+export interface SerializedError {
+  name: string;
+  code?: string;
+  message: string;
+  problems?: string[];
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; type: 'init'; report: ProviderReport }
+  | { id: number; ok: true; type: 'run'; planes: Float32Array[]; role: ModelRole; classes?: string[]; runMs: number; ms: number }
+  | { id: number; ok: true; type: 'close' }
+  | { id: number; ok: false; error: SerializedError };

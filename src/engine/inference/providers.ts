@@ -1,0 +1,94 @@
+import * as ort from 'onnxruntime-node';
+import { OnnxGraphBuilder } from '../models/onnx/graph-builder.js';
+import { OnnxType } from '../models/onnx/proto.js';
+
+export const PROVIDERS = ['cuda', 'webgpu', 'cpu'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export type ProviderSetting = 'auto' | Provider;
+
+export interface ProviderAttempt {
+  provider: Provider;
+  ok: boolean;
+  reason: string;
+}
+
+export interface ProviderReport {
+  requested: ProviderSetting;
+  active: Provider;
+  tried: ProviderAttempt[];
+}
+
+export type InferenceErrorCode = 'PROVIDER_UNAVAILABLE' | 'INFERENCE_FAILED' | 'SERVICE_CLOSED';
+
+export class InferenceError extends Error {
+  constructor(
+    readonly code: InferenceErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InferenceError';
+  }
+}
+
+let probeModel: Uint8Array | null = null;
+
+/** A one-node model: enough to make a provider initialise its device and run a kernel. */
+function tinyModel(): Uint8Array {
+  if (!probeModel) {
+    const g = new OnnxGraphBuilder();
+    g.input('x', OnnxType.FLOAT, [1, 4]);
+    g.node('Relu', ['x'], {}, 'y');
+    g.output('y', OnnxType.FLOAT, [1, 4]);
+    probeModel = g.encode('provider_probe');
+  }
+  return probeModel;
+}
+
+function shortReason(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  // onnxruntime prefixes source paths and repeats itself; keep the sentence a person can act on.
+  const plain = /(Failed to [^\n]*)/.exec(text)?.[1];
+  const line = plain ?? text.split('\n').find((l) => l.trim()) ?? text;
+  return line.replace(/^.*?\] /, '').replace(/^\/onnxruntime_src\/\S+ /, '').slice(0, 300);
+}
+
+/** Whether this onnxruntime-node build knows the provider (CUDA is listed but an opt-in download). */
+function known(provider: Provider): boolean {
+  return provider === 'cpu' || ort.listSupportedBackends().some((b) => b.name === provider);
+}
+
+export async function probeProvider(provider: Provider): Promise<ProviderAttempt> {
+  if (!known(provider)) return { provider, ok: false, reason: 'not in this onnxruntime-node build' };
+  try {
+    const session = await ort.InferenceSession.create(tinyModel(), { executionProviders: [provider], logSeverityLevel: 4 });
+    try {
+      const y = await session.run({ x: new ort.Tensor('float32', Float32Array.of(-1, 0, 1, 2), [1, 4]) });
+      const out = y.y.data as Float32Array;
+      if (out[0] !== 0 || out[3] !== 2) return { provider, ok: false, reason: 'probe model gave a wrong result' };
+    } finally {
+      await session.release();
+    }
+    return { provider, ok: true, reason: 'probe session ran' };
+  } catch (e) {
+    const reason = shortReason(e);
+    if (provider === 'cuda' && /shared library|libonnxruntime_providers/i.test(reason)) {
+      return { provider, ok: false, reason: `CUDA binaries not installed (npm run gpu:cuda): ${reason}` };
+    }
+    return { provider, ok: false, reason };
+  }
+}
+
+/** auto: CUDA, then WebGPU, then CPU; an explicit provider must work or it is an error. */
+export async function selectProvider(requested: ProviderSetting): Promise<ProviderReport> {
+  const order: Provider[] = requested === 'auto' ? [...PROVIDERS] : [requested];
+  const tried: ProviderAttempt[] = [];
+  for (const p of order) {
+    const attempt = await probeProvider(p);
+    tried.push(attempt);
+    if (attempt.ok) return { requested, active: p, tried };
+  }
+  if (requested !== 'auto') {
+    throw new InferenceError('PROVIDER_UNAVAILABLE', `execution provider ${requested} is not available: ${tried[0].reason}`);
+  }
+  throw new InferenceError('PROVIDER_UNAVAILABLE', `no execution provider works: ${tried.map((t) => `${t.provider}: ${t.reason}`).join('; ')}`);
+}

@@ -1,0 +1,136 @@
+import type { Worker } from 'node:worker_threads';
+import type { ModelRole, TrimapClass } from '../models/manifest.js';
+import { ModelError, type ModelErrorCode } from '../models/validate.js';
+import type { RgbImage } from '../imaging/raster.js';
+import { spawnInferenceWorker } from './spawn-inference-worker.js';
+import { fuseShm } from './fusion.js';
+import { clamp01 } from './postprocess.js';
+import type { TrimapProbabilities } from './preprocess.js';
+import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
+import { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
+import type { SessionTuning } from './session-runner.js';
+
+export { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
+export type { TrimapProbabilities } from './preprocess.js';
+export { fuseShm } from './fusion.js';
+
+export interface InferenceServiceOptions {
+  modelsDir?: string;
+  provider: ProviderSetting;
+  tuning?: SessionTuning;
+}
+
+export interface Timed {
+  provider: Provider;
+  /** Wall time in the worker: pre-processing, session.run and post-processing. */
+  ms: number;
+}
+
+type RunOk = Extract<WorkerResponse, { ok: true; type: 'run' }>;
+type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+function revive(e: SerializedError): Error {
+  if (e.name === 'ModelError') return new ModelError(e.code as ModelErrorCode, e.message);
+  if (e.name === 'InferenceError') return new InferenceError(e.code as InferenceErrorCode, e.message);
+  return new Error(e.message);
+}
+
+/**
+ * Runs ONNX models on a worker thread: one session per model, created on first use and reused.
+ * The execution provider is chosen once (see providerReport) for every model of the service.
+ */
+export class InferenceService {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+  private readonly ready: Promise<ProviderReport>;
+
+  constructor(options: InferenceServiceOptions) {
+    this.worker = spawnInferenceWorker(import.meta.url, 'inference-worker');
+    this.worker.on('message', (res: WorkerResponse) => {
+      const p = this.pending.get(res.id);
+      this.pending.delete(res.id);
+      p?.resolve(res);
+    });
+    this.worker.on('error', (e) => this.failAll(e));
+    this.worker.on('exit', (code) => this.failAll(new InferenceError('SERVICE_CLOSED', `inference worker exited (${code})`)));
+    this.ready = this.call({ type: 'init', modelsDir: options.modelsDir, provider: options.provider, tuning: options.tuning }).then((r) => {
+      if (r.type !== 'init') throw new Error('unexpected worker reply');
+      return r.report;
+    });
+    this.ready.catch(() => undefined); // surfaced by every later call instead
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private call(req: Request): Promise<Extract<WorkerResponse, { ok: true }>> {
+    if (this.closed) return Promise.reject(new InferenceError('SERVICE_CLOSED', 'inference service is closed'));
+    const id = this.nextId++;
+    return new Promise<WorkerResponse>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id } as WorkerRequest);
+    }).then((res) => {
+      if (!res.ok) throw revive(res.error);
+      return res;
+    });
+  }
+
+  /** Which provider is active and why the ones before it were skipped. Rejects when an explicit provider is unavailable. */
+  providerReport(): Promise<ProviderReport> {
+    return this.ready;
+  }
+
+  private async run(modelId: string, roles: ModelRole[], image: RgbImage, trimap?: TrimapProbabilities): Promise<RunOk & { provider: Provider }> {
+    const { active } = await this.ready;
+    const res = await this.call({ type: 'run', modelId, roles, image, trimap });
+    if (res.type !== 'run') throw new Error('unexpected worker reply');
+    return { ...res, provider: active };
+  }
+
+  /** Segmenter: foreground probability per pixel of `image` (width*height, 0..1). */
+  async segment(modelId: string, image: RgbImage): Promise<Timed & { prob: Float32Array }> {
+    const r = await this.run(modelId, ['segmenter'], image);
+    return { prob: clamp01(r.planes[0]), provider: r.provider, ms: r.ms };
+  }
+
+  /** SHM T-Net: softmax probabilities of background / unknown / foreground at image size. */
+  async trimap(modelId: string, image: RgbImage): Promise<Timed & { probabilities: TrimapProbabilities }> {
+    const r = await this.run(modelId, ['trimap'], image);
+    const classes = (r.classes ?? ['background', 'unknown', 'foreground']) as TrimapClass[];
+    const probabilities = Object.fromEntries(classes.map((c, i) => [c, r.planes[i]])) as TrimapProbabilities;
+    return { probabilities, provider: r.provider, ms: r.ms };
+  }
+
+  /** SHM M-Net (needs trimap probabilities) or an end-to-end model: the network's alpha, clamped to 0..1. */
+  async matte(modelId: string, image: RgbImage, trimap?: TrimapProbabilities): Promise<Timed & { alpha: Float32Array }> {
+    const r = await this.run(modelId, trimap ? ['matting'] : ['end2end'], image, trimap);
+    return { alpha: clamp01(r.planes[0]), provider: r.provider, ms: r.ms };
+  }
+
+  /**
+   * The paper's two stages and fusion: T-Net → (optionally a corrected trimap) → M-Net, then
+   * alpha = Fs + Us * alpha_r.
+   */
+  async shm(tnetId: string, mnetId: string, image: RgbImage, corrected?: TrimapProbabilities): Promise<Timed & { alpha: Float32Array; alphaR: Float32Array; trimap: TrimapProbabilities }> {
+    const t = corrected ? null : await this.trimap(tnetId, image);
+    const trimap = corrected ?? t!.probabilities;
+    const m = await this.matte(mnetId, image, trimap);
+    return { alpha: fuseShm(trimap.foreground, trimap.unknown, m.alpha), alphaR: m.alpha, trimap, provider: m.provider, ms: (t?.ms ?? 0) + m.ms };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.call({ type: 'close' });
+    } catch {
+      // the worker is going away either way
+    }
+    this.closed = true;
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,76 @@
+import * as ort from 'onnxruntime-node';
+import type { ModelManifest } from '../models/manifest.js';
+import { getModel } from '../models/registry.js';
+import type { RgbImage } from '../imaging/raster.js';
+import { postprocess } from './postprocess.js';
+import { preprocess, type TrimapProbabilities } from './preprocess.js';
+import { InferenceError, type Provider } from './providers.js';
+
+export interface SessionTuning {
+  /** Threads inside one operator; onnxruntime's default is one per core. */
+  intraOpThreads?: number;
+  graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+export interface RunResult {
+  planes: Float32Array[];
+  /** Milliseconds spent in session.run (pre/post-processing excluded). */
+  runMs: number;
+}
+
+/** Owns one onnxruntime session per model (created on first use, then reused). */
+export class SessionRunner {
+  private readonly sessions = new Map<string, Promise<{ session: ort.InferenceSession; manifest: ModelManifest }>>();
+
+  constructor(
+    private readonly modelsDir: string | undefined,
+    private readonly provider: Provider,
+    private readonly tuning: SessionTuning = {},
+  ) {}
+
+  private open(modelId: string) {
+    let entry = this.sessions.get(modelId);
+    if (!entry) {
+      entry = (async () => {
+        const info = getModel(modelId, this.modelsDir);
+        const session = await ort.InferenceSession.create(info.onnxPath, {
+          executionProviders: [this.provider],
+          graphOptimizationLevel: this.tuning.graphOptimization ?? 'all',
+          intraOpNumThreads: this.tuning.intraOpThreads ?? 0,
+          executionMode: 'sequential',
+          logSeverityLevel: 3,
+        });
+        return { session, manifest: info.manifest };
+      })();
+      this.sessions.set(modelId, entry);
+      entry.catch(() => this.sessions.delete(modelId)); // a failed load may be retried
+    }
+    return entry;
+  }
+
+  async manifest(modelId: string): Promise<ModelManifest> {
+    return (await this.open(modelId)).manifest;
+  }
+
+  async run(modelId: string, image: RgbImage, trimap?: TrimapProbabilities): Promise<RunResult> {
+    const { session, manifest } = await this.open(modelId);
+    const input = preprocess(manifest, image, trimap);
+    const t0 = performance.now();
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', input.data, input.dims) }, [manifest.output.name]);
+    } catch (e) {
+      throw new InferenceError('INFERENCE_FAILED', `model ${modelId}: ${(e as Error).message}`);
+    }
+    const runMs = performance.now() - t0;
+    const tensor = out[manifest.output.name];
+    const planes = postprocess(manifest, { data: tensor.data as Float32Array, dims: tensor.dims }, input.placement, image.width, image.height);
+    return { planes, runMs };
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => null))?.session.release()));
+  }
+}
