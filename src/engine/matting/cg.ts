@@ -1,0 +1,86 @@
+import { throwIfAborted } from './errors';
+import type { Preconditioner } from './preconditioner';
+
+export interface CgOptions {
+  /** Stop when ||b - Ax|| <= tolerance * ||b||. */
+  tolerance: number;
+  maxIterations: number;
+  /** Called after each iteration with the relative residual. */
+  onIteration?: (iteration: number, residual: number) => void;
+  signal?: AbortSignal;
+  /** Yield to the event loop this often (ms) so an abort from the same thread is seen. */
+  yieldEveryMs?: number;
+}
+
+export interface CgResult {
+  x: Float64Array;
+  iterations: number;
+  residual: number;
+  converged: boolean;
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Preconditioned conjugate gradient for a symmetric positive definite A, starting from x0. */
+export async function pcg(
+  matvec: (x: Float64Array, y: Float64Array) => void,
+  b: Float64Array,
+  x0: Float64Array,
+  precondition: Preconditioner,
+  options: CgOptions,
+): Promise<CgResult> {
+  const n = b.length;
+  const x = x0;
+  const r = new Float64Array(n);
+  const z = new Float64Array(n);
+  const p = new Float64Array(n);
+  const q = new Float64Array(n);
+  matvec(x, q);
+  let bNorm = 0;
+  let rNorm = 0;
+  for (let i = 0; i < n; i++) {
+    r[i] = b[i] - q[i];
+    bNorm += b[i] * b[i];
+    rNorm += r[i] * r[i];
+  }
+  // A zero right-hand side (e.g. no foreground anywhere) has the exact answer 0; measure against x0's residual then.
+  const reference = Math.sqrt(bNorm) || Math.sqrt(rNorm) || 1;
+  let residual = Math.sqrt(rNorm) / reference;
+  if (n === 0 || residual <= options.tolerance) return { x, iterations: 0, residual, converged: true };
+  precondition(r, z);
+  p.set(z);
+  let rz = 0;
+  for (let i = 0; i < n; i++) rz += r[i] * z[i];
+  const yieldEvery = options.yieldEveryMs ?? 50;
+  let lastYield = performance.now();
+  let iterations = 0;
+  while (iterations < options.maxIterations) {
+    matvec(p, q);
+    let pq = 0;
+    for (let i = 0; i < n; i++) pq += p[i] * q[i];
+    if (!(pq > 0)) break; // breakdown: A not positive definite along p, keep the best x so far
+    const step = rz / pq;
+    rNorm = 0;
+    for (let i = 0; i < n; i++) {
+      x[i] += step * p[i];
+      r[i] -= step * q[i];
+      rNorm += r[i] * r[i];
+    }
+    iterations++;
+    residual = Math.sqrt(rNorm) / reference;
+    options.onIteration?.(iterations, residual);
+    if (residual <= options.tolerance) return { x, iterations, residual, converged: true };
+    precondition(r, z);
+    let rzNext = 0;
+    for (let i = 0; i < n; i++) rzNext += r[i] * z[i];
+    const beta = rzNext / rz;
+    rz = rzNext;
+    for (let i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
+    if (performance.now() - lastYield > yieldEvery) {
+      await yieldToLoop();
+      lastYield = performance.now();
+    }
+    throwIfAborted(options.signal);
+  }
+  return { x, iterations, residual, converged: residual <= options.tolerance };
+}

@@ -1,0 +1,74 @@
+import type { Trimap } from '../imaging/raster';
+import { MattingError } from './errors';
+import { squaredDistanceTo } from './morphology';
+import { assertPlane } from './validate';
+
+export interface TrimapOptions {
+  /** Probability at or above which a pixel counts as foreground. Default 0.5. */
+  threshold?: number;
+  /**
+   * Radius of the elliptical erosion (foreground side) and dilation (background side), so the
+   * unknown band is about twice as wide. A number is pixels; a string like '1.5%' is a percentage
+   * of the longer image side. Default '1%'.
+   */
+  band?: number | `${number}%`;
+  /** Pixels whose probability lies strictly inside [low, high] are marked unknown as well. */
+  uncertain?: [low: number, high: number];
+}
+
+export function bandRadiusPx(band: TrimapOptions['band'], width: number, height: number): number {
+  const spec = band ?? '1%';
+  let px: number;
+  if (typeof spec === 'number') px = spec;
+  else {
+    const pct = Number.parseFloat(spec);
+    if (!spec.endsWith('%') || !Number.isFinite(pct)) {
+      throw new MattingError('INVALID_OPTIONS', `Band must be pixels or a percentage like '1%', got ${spec}`);
+    }
+    px = (pct / 100) * Math.max(width, height);
+  }
+  if (!Number.isFinite(px) || px < 0) throw new MattingError('INVALID_OPTIONS', `Band radius must be >= 0, got ${px}`);
+  return px;
+}
+
+/**
+ * Trimap from a foreground probability (Float32 0..1) or a mask (Uint8 0..255): foreground eroded
+ * and background (the complement of the dilated foreground) are known, the rest is unknown (128).
+ */
+export function makeTrimap(
+  prob: Float32Array | Uint8Array,
+  width: number,
+  height: number,
+  options: TrimapOptions = {},
+): Trimap {
+  assertPlane(prob, width, height, 'Probability map');
+  const threshold = options.threshold ?? 0.5;
+  const scale = prob instanceof Uint8Array ? 1 / 255 : 1;
+  const p = (i: number): number => {
+    const v = prob[i] * scale;
+    return v === v ? v : 0;
+  };
+  const radius = bandRadiusPx(options.band, width, height);
+  const r2 = radius * radius;
+  const trimap = new Uint8Array(width * height);
+  // Distance to the nearest background pixel decides erosion, to the nearest foreground pixel dilation.
+  const toBackground = squaredDistanceTo(width, height, (i) => p(i) < threshold);
+  for (let i = 0; i < trimap.length; i++) trimap[i] = p(i) >= threshold && toBackground[i] > r2 ? 255 : 128;
+  const toForeground = squaredDistanceTo(width, height, (i) => p(i) >= threshold);
+  for (let i = 0; i < trimap.length; i++) if (toForeground[i] > r2) trimap[i] = 0;
+  if (options.uncertain) {
+    const [low, high] = options.uncertain;
+    for (let i = 0; i < trimap.length; i++) {
+      const v = p(i);
+      if (v > low && v < high) trimap[i] = 128;
+    }
+  }
+  return trimap;
+}
+
+/** 1 where the trimap is unknown: the region the benchmarks' metrics are computed over. */
+export function unknownMask(trimap: Trimap): Uint8Array {
+  const mask = new Uint8Array(trimap.length);
+  for (let i = 0; i < trimap.length; i++) mask[i] = trimap[i] !== 0 && trimap[i] !== 255 ? 1 : 0;
+  return mask;
+}
