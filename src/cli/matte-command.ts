@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeGrey, decodeRgb } from '../engine/imaging/decode';
+import { ImageError } from '../engine/imaging/errors';
+import { checkOutputDir, mirroredName } from '../engine/export/paths';
+import { exportImage } from '../engine/export/export';
+import { RateMeter } from '../engine/jobs/rate';
+import { scanPaths, type ScannedFile } from '../engine/project/scan';
+import { matteImage } from '../engine/pipeline/matte';
+import { createDefaultEngine } from '../engine/pipeline/engine';
+import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
+import { UsageError } from './errors';
+import { ProgressBar } from './progress-bar';
+import type { CliIo } from './io';
+
+const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
+
+export interface MatteItemSummary {
+  input: string;
+  output?: string;
+  status: 'ok' | 'failed' | 'skipped';
+  ms: number;
+  provider?: string;
+  error?: string;
+  timings?: StageTimings;
+}
+
+export interface MatteSummary {
+  ok: number;
+  failed: number;
+  skipped: number;
+  total: number;
+  seconds: number;
+  imagesPerSec: number;
+  /** Milliseconds summed over images, per stage. */
+  stageMs: Required<StageTimings>;
+  images: MatteItemSummary[];
+}
+
+function findTrimap(dir: string, file: ScannedFile): string | undefined {
+  const nested = path.join(dir, mirroredName(file.relPath));
+  if (fs.existsSync(nested)) return nested;
+  const flat = path.join(dir, `${path.parse(file.path).name}.png`);
+  return fs.existsSync(flat) ? flat : undefined;
+}
+
+export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      trimaps: { type: 'string' },
+      refine: { type: 'string', default: 'closed-form' },
+      model: { type: 'string', default: 'selfie-general' },
+      ep: { type: 'string', default: 'auto' },
+      'alpha-dir': { type: 'string' },
+      'max-megapixels': { type: 'string', default: '100' },
+      'no-decontaminate': { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '2' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('matte needs at least one file or folder');
+  if (!values.out) throw new UsageError('matte needs --out <dir>');
+  if (!(PROVIDERS as readonly string[]).includes(values.ep)) throw new UsageError(`--ep must be one of ${PROVIDERS.join(', ')}`);
+  const maxMp = Number(values['max-megapixels']);
+  if (!(maxMp > 0)) throw new UsageError('--max-megapixels must be a positive number');
+  const concurrency = Number.parseInt(values.concurrency, 10);
+  if (!(concurrency >= 1)) throw new UsageError('--concurrency must be at least 1');
+  if (values.trimaps && !fs.statSync(values.trimaps, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--trimaps ${values.trimaps} is not a folder`);
+
+  const scan = await scanPaths(positionals);
+  for (const u of scan.unreadable) io.stderr.write(`shm-studio: cannot read ${u.path}: ${u.message}\n`);
+  // The output folder is made if needed, then held to the same rules as a studio export.
+  fs.mkdirSync(values.out, { recursive: true });
+  const outDir = checkOutputDir(values.out, scan.files.map((f) => ({ sourcePath: f.path, relPath: f.relPath })));
+  const alphaDir = values['alpha-dir'];
+  if (alphaDir) fs.mkdirSync(alphaDir, { recursive: true });
+
+  const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep as (typeof PROVIDERS)[number] });
+  const explicit = new Set(positionals.map((p) => path.resolve(p)));
+  const summary: MatteItemSummary[] = scan.unreadable.map((u) => ({ input: u.path, status: 'failed', ms: 0, error: u.message }));
+  const bar = new ProgressBar(io.stderr, !values.json && io.stderr.isTTY === true);
+  const meter = new RateMeter();
+  const t0 = performance.now();
+  const taken = new Set<string>();
+  let next = 0;
+  let done = 0;
+  const total = scan.files.length;
+
+  const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
+    const start = performance.now();
+    try {
+      let t = performance.now();
+      const image = await decodeRgb(file.path, { maxPixels: maxMp * 1e6 });
+      const decodeMs = performance.now() - t;
+      let trimap: Uint8Array | undefined;
+      if (values.trimaps) {
+        const tf = findTrimap(values.trimaps, file);
+        if (!tf) throw new Error(`no trimap ${path.parse(file.path).name}.png in ${values.trimaps}`);
+        const grey = await decodeGrey(tf);
+        if (grey.width !== image.width || grey.height !== image.height) throw new Error(`trimap ${tf} is ${grey.width}×${grey.height}; the image is ${image.width}×${image.height}`);
+        trimap = grey.data;
+      }
+      const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, engine);
+      t = performance.now();
+      const files = await exportImage(file, result, { outDir, layout: 'mirror', collision: 'overwrite', alphaDir }, taken);
+      const timings = { ...result.timings, decode: decodeMs, encode: performance.now() - t };
+      const item: MatteItemSummary = { input: file.path, status: 'ok', ms: performance.now() - start, timings };
+      if (files.main) item.output = files.main;
+      if (result.provider) item.provider = result.provider;
+      return item;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // Inside a folder, files that are not images are passed over; named ones are failures.
+      if (err instanceof ImageError && err.code === 'NOT_AN_IMAGE' && !explicit.has(file.path)) {
+        return { input: file.path, status: 'skipped', ms: performance.now() - start, error: message };
+      }
+      return { input: file.path, status: 'failed', ms: performance.now() - start, error: message };
+    }
+  };
+
+  const worker = async () => {
+    while (next < total) {
+      const file = scan.files[next++];
+      bar.update({ done, total, ratePerSec: meter.rate(), etaMs: meter.etaMs(total - done), current: file.relPath });
+      const item = await one(file);
+      summary.push(item);
+      done++;
+      meter.tick();
+      if (item.status === 'failed' && !values.json) {
+        bar.finish();
+        io.stderr.write(`failed: ${item.input}: ${item.error}\n`);
+      }
+      bar.update({ done, total, ratePerSec: meter.rate(), etaMs: meter.etaMs(total - done) }, done === total);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, total)) }, worker));
+  } finally {
+    bar.finish();
+    if (!io.engine) await engine.close?.();
+  }
+
+  const seconds = (performance.now() - t0) / 1000;
+  const stageMs = { decode: 0, segment: 0, trimap: 0, refine: 0, foreground: 0, encode: 0 };
+  for (const s of summary) for (const k of Object.keys(stageMs) as (keyof StageTimings)[]) stageMs[k] += s.timings?.[k] ?? 0;
+  const ok = summary.filter((s) => s.status === 'ok').length;
+  const failed = summary.filter((s) => s.status === 'failed').length;
+  const skipped = summary.filter((s) => s.status === 'skipped').length;
+  const result: MatteSummary = { ok, failed, skipped, total: summary.length, seconds, imagesPerSec: ok / Math.max(seconds, 1e-9), stageMs, images: summary };
+  if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    io.stdout.write(`${ok} matted, ${failed} failed, ${skipped} skipped in ${seconds.toFixed(1)} s (${result.imagesPerSec.toFixed(2)} images/s) → ${outDir}\n`);
+    if (ok) io.stdout.write(`stages (ms per image): ${Object.entries(stageMs).map(([k, v]) => `${k} ${(v / ok).toFixed(0)}`).join(', ')}\n`);
+  }
+  return failed === 0 && ok + skipped > 0 ? 0 : 1;
+}

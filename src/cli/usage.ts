@@ -1,0 +1,22 @@
+export const USAGE = `Usage: shm-studio <command> [options]
+
+Commands:
+  matte <files or folders...> --out <dir>   Cut out the people in images: writes <out>/<relative path>/<stem>.png (RGBA)
+      --trimaps <dir>          use <dir>/<stem>.png as the trimap (0 background, 255 foreground, else unknown)
+                               instead of the automatic one
+      --refine <method>        closed-form (default) | knn | guided | none | <matting model id>
+      --model <id>             semantic model for the automatic trimap (default selfie-general)
+      --ep <provider>          auto (default) | cpu | webgpu | cuda
+      --alpha-dir <dir>        also write the grey alpha as <dir>/<relative path>/<stem>.png
+      --max-megapixels <n>     skip inputs larger than n megapixels (default 100)
+      --no-decontaminate       keep the original colours at the edges
+      --concurrency <n>        images in flight (default 2)
+      --json                   print a machine-readable summary on stdout
+  eval --pred <dir> --gt <dir> [--trimaps <dir>] [--json]
+                               SAD, MSE, gradient and connectivity per image and the mean
+                               (over the trimap's unknown region when --trimaps is given)
+  models [--ep <provider>] [--json]
+                               list models, roles and licences, and the execution provider in use
+
+Exit status: 0 when every image succeeded, 1 when any failed, 2 on a usage error.
+`;

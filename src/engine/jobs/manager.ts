@@ -1,0 +1,97 @@
+import type { JobStore } from './store';
+import { runJob, type RunJobOptions } from './runner';
+import type { ItemProcessor, JobProgress, JobRecord } from './types';
+
+/** Turns a job's stored params into the function that processes one image (so a job can resume after a restart). */
+export type JobHandler = (params: unknown) => ItemProcessor | Promise<ItemProcessor>;
+
+export interface JobManagerOptions {
+  store: JobStore;
+  handlers: Record<string, JobHandler>;
+  onProgress?(p: JobProgress): void;
+  label?(imageId: number): string;
+  concurrency?: number;
+}
+
+/** Starts, resumes and cancels jobs of one project; at most one run per job at a time. */
+export class JobManager {
+  private readonly options: JobManagerOptions;
+  private readonly running = new Map<number, { controller: AbortController; finished: Promise<JobRecord> }>();
+
+  constructor(options: JobManagerOptions) {
+    this.options = options;
+  }
+
+  /** Creates the job rows and starts it; returns the id at once. `finished(id)` awaits the end. */
+  start(kind: string, params: unknown, imageIds: number[]): number {
+    if (!this.options.handlers[kind]) throw new RangeError(`No handler for job kind '${kind}'`);
+    const id = this.options.store.create(kind, params, imageIds);
+    this.launch(id);
+    return id;
+  }
+
+  /** Continues an interrupted or failed job with its unfinished items. */
+  resume(jobId: number): void {
+    const job = this.options.store.get(jobId);
+    if (!job) throw new RangeError(`No job ${jobId}`);
+    if (job.state === 'done' || job.state === 'cancelled') throw new RangeError(`Job ${jobId} is ${job.state}; it cannot be resumed`);
+    if (!this.running.has(jobId)) this.launch(jobId);
+  }
+
+  cancel(jobId: number): boolean {
+    const run = this.running.get(jobId);
+    if (run) {
+      run.controller.abort();
+      return true;
+    }
+    const job = this.options.store.get(jobId);
+    if (job && (job.state === 'queued' || job.state === 'running' || job.state === 'failed')) {
+      this.options.store.finish(jobId, 'cancelled');
+      return true;
+    }
+    return false;
+  }
+
+  isRunning(jobId: number): boolean {
+    return this.running.has(jobId);
+  }
+
+  finished(jobId: number): Promise<JobRecord> {
+    const run = this.running.get(jobId);
+    if (run) return run.finished;
+    const job = this.options.store.get(jobId);
+    return job ? Promise.resolve(job) : Promise.reject(new RangeError(`No job ${jobId}`));
+  }
+
+  /** Cancels every running job and waits for them to stop (for project close). */
+  async stopAll(): Promise<void> {
+    const runs = [...this.running.values()];
+    for (const r of runs) r.controller.abort();
+    await Promise.allSettled(runs.map((r) => r.finished));
+  }
+
+  private launch(jobId: number): void {
+    const job = this.options.store.get(jobId) as JobRecord;
+    const controller = new AbortController();
+    const runOptions: RunJobOptions = { signal: controller.signal, concurrency: this.options.concurrency };
+    if (this.options.onProgress) runOptions.onProgress = this.options.onProgress;
+    if (this.options.label) runOptions.label = this.options.label;
+    const finished = (async () => {
+      // Yield first so the entry below is registered before any outcome removes it.
+      await Promise.resolve();
+      try {
+        const process = await this.options.handlers[job.kind](job.params);
+        return await runJob(this.options.store, jobId, process, runOptions);
+      } catch (err) {
+        // The handler could not even start (bad params, model missing): the whole job fails.
+        const reason = err instanceof Error ? err.message : String(err);
+        this.options.store.finish(jobId, 'failed', reason);
+        this.options.onProgress?.({ jobId, kind: job.kind, state: 'failed', done: job.done, failed: job.failed, total: job.total, message: reason });
+        return this.options.store.get(jobId) as JobRecord;
+      } finally {
+        this.running.delete(jobId);
+      }
+    })();
+    this.running.set(jobId, { controller, finished });
+  }
+}

@@ -1,0 +1,62 @@
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** Progress of one batch job; the same shape as `JobProgress` in src/shared/contract.ts. */
+export interface JobProgress {
+  jobId: number;
+  kind: string;
+  state: JobState;
+  done: number;
+  failed: number;
+  total: number;
+  current?: string;
+  ratePerSec?: number;
+  etaMs?: number;
+  message?: string;
+}
+
+export interface JobRecord {
+  id: number;
+  kind: string;
+  params: unknown;
+  state: JobState;
+  reason?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  total: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface JobItemRecord {
+  jobId: number;
+  imageId: number;
+  seq: number;
+  state: JobState;
+  error?: string;
+  ms?: number;
+  provider?: string;
+  output?: string;
+}
+
+/** What a processed item reports back; stored on its row. */
+export interface ItemResult {
+  provider?: string;
+  output?: string;
+}
+
+export type ItemProcessor = (imageId: number, signal: AbortSignal) => Promise<ItemResult | void>;
+
+/**
+ * An error that stops the whole batch (the output folder vanished, the disk is full): the job is
+ * marked failed with this reason and its unfinished items stay queued, so it can be resumed.
+ * Any other error fails only its own image.
+ */
+export class FatalJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FatalJobError';
+  }
+}

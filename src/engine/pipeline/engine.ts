@@ -1,0 +1,82 @@
+import type { RgbImage } from '../imaging/raster';
+import type { ProviderSetting } from '../inference/service';
+import type { PipelineEngine, RefineHints } from './types';
+import { CLASSICAL_METHODS } from './matte';
+
+export interface DefaultEngineOptions {
+  provider: ProviderSetting;
+  modelsDir?: string;
+  /** Band radius of the automatic trimap (pixels or '% of the longer side'). */
+  band?: number | `${number}%`;
+}
+
+/** Alpha straight from the trimap; inside the unknown band the semantic probability (or one half). */
+function alphaWithoutRefinement(trimap: Uint8Array, prob?: Float32Array): Float32Array {
+  const alpha = new Float32Array(trimap.length);
+  for (let i = 0; i < trimap.length; i++) alpha[i] = trimap[i] === 255 ? 1 : trimap[i] === 0 ? 0 : prob ? prob[i] : 0.5;
+  return alpha;
+}
+
+/**
+ * The engine the CLI and the studio use: the semantic model through InferenceService (its own
+ * worker thread), matting from src/engine/matting. The inference service starts on first use, so
+ * a run with trimaps supplied never loads onnxruntime.
+ */
+export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngine & { providerReport(): Promise<unknown> } {
+  let service: Promise<import('../inference/service').InferenceService> | undefined;
+  const inference = () =>
+    (service ??= import('../inference/service').then((m) => new m.InferenceService({ provider: options.provider, modelsDir: options.modelsDir })));
+
+  return {
+    async providerReport() {
+      return (await inference()).providerReport();
+    },
+    async segment(modelId: string, image: RgbImage) {
+      const r = await (await inference()).segment(modelId, image);
+      return { prob: r.prob, provider: r.provider };
+    },
+    async makeTrimap(prob, width, height) {
+      const { makeTrimap } = await import('../matting/trimap');
+      return makeTrimap(prob, width, height, options.band === undefined ? {} : { band: options.band });
+    },
+    async refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints) {
+      const ctx = { signal: hints.signal };
+      switch (method) {
+        case 'none':
+          return { alpha: alphaWithoutRefinement(trimap, hints.prob) };
+        case 'closed-form': {
+          const { closedFormAlpha } = await import('../matting/alpha-cf');
+          return { alpha: (await closedFormAlpha(image, trimap, {}, ctx)).alpha };
+        }
+        case 'knn': {
+          const { knnAlpha } = await import('../matting/alpha-knn');
+          return { alpha: await knnAlpha(image, trimap, {}, ctx) };
+        }
+        case 'guided': {
+          const { guidedAlpha } = await import('../matting/alpha-guided');
+          return { alpha: guidedAlpha(image, trimap) };
+        }
+        default: {
+          // A matting-role model (SHM M-Net or end-to-end) by id.
+          const [{ shmProbabilitiesFromTrimap }, svc] = await Promise.all([import('../matting/fusion'), inference()]);
+          const { fs, us } = shmProbabilitiesFromTrimap(trimap);
+          const bg = new Float32Array(fs.length);
+          for (let i = 0; i < bg.length; i++) bg[i] = Math.max(0, 1 - fs[i] - us[i]);
+          const r = await svc.matte(method, image, { background: bg, unknown: us, foreground: fs });
+          return { alpha: r.alpha, provider: r.provider };
+        }
+      }
+    },
+    async estimateForeground(image: RgbImage, alpha: Float32Array) {
+      const { estimateForeground } = await import('../matting/foreground-ml');
+      return estimateForeground(image, alpha);
+    },
+    async close() {
+      if (service) await (await service).close();
+    },
+  };
+}
+
+export function isClassicalMethod(method: string): boolean {
+  return (CLASSICAL_METHODS as readonly string[]).includes(method);
+}

@@ -1,0 +1,76 @@
+import { normaliseTrimap, TRIMAP_BG, TRIMAP_FG } from '../../shared/strokes';
+import type { MatteRequest, MatteResult, PipelineEngine, StageTimings } from './types';
+
+export const CLASSICAL_METHODS = ['closed-form', 'knn', 'guided', 'none'] as const;
+
+export function alphaToBytes(alpha: Float32Array): Uint8Array {
+  const out = new Uint8Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i];
+    out[i] = a >= 1 ? 255 : a > 0 ? Math.round(a * 255) : 0;
+  }
+  return out;
+}
+
+/** Known trimap pixels are exact: foreground 1, background 0, whatever the refiner returned there. */
+function pinKnown(alpha: Float32Array, trimap: Uint8Array): void {
+  for (let i = 0; i < alpha.length; i++) {
+    if (trimap[i] === TRIMAP_FG) alpha[i] = 1;
+    else if (trimap[i] === TRIMAP_BG) alpha[i] = 0;
+    else if (!(alpha[i] >= 0)) alpha[i] = 0; // NaN-safe
+  }
+}
+
+async function timed<T>(timings: StageTimings, stage: keyof StageTimings, fn: () => Promise<T> | T): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    timings[stage] = (timings[stage] ?? 0) + performance.now() - t0;
+  }
+}
+
+/**
+ * One image end to end after decoding: automatic trimap from the semantic model (unless given) →
+ * the user's edits → refinement of the unknown band → foreground colours.
+ */
+export async function matteImage(req: MatteRequest, engine: PipelineEngine): Promise<MatteResult> {
+  const { image, signal } = req;
+  const { width, height } = image;
+  const timings: StageTimings = {};
+  let provider: string | undefined;
+  let autoTrimap: Uint8Array | undefined;
+  let trimap: Uint8Array;
+  let prob: Float32Array | undefined;
+
+  if (req.trimap) {
+    if (req.trimap.length !== width * height) throw new RangeError(`Trimap is ${req.trimap.length} pixels; the image is ${width}×${height}`);
+    trimap = normaliseTrimap(req.trimap);
+  } else {
+    let auto = req.auto;
+    if (!auto) {
+      const seg = await timed(timings, 'segment', () => engine.segment(req.modelId, image, signal));
+      provider = seg.provider;
+      prob = seg.prob;
+      auto = await timed(timings, 'trimap', () => engine.makeTrimap(seg.prob, width, height));
+      autoTrimap = auto;
+    }
+    trimap = req.applyEdits ? req.applyEdits(new Uint8Array(auto)) : new Uint8Array(auto);
+  }
+  signal?.throwIfAborted();
+
+  const refined = await timed(timings, 'refine', () => engine.refine(req.refine, image, trimap, prob ? { signal, prob } : { signal }));
+  provider ??= refined.provider;
+  const alphaF = refined.alpha;
+  pinKnown(alphaF, trimap);
+  signal?.throwIfAborted();
+
+  let foreground: Uint8Array | undefined;
+  if (req.decontaminate !== false) foreground = await timed(timings, 'foreground', () => engine.estimateForeground(image, alphaF, signal));
+
+  const result: MatteResult = { width, height, rgb: image.data, alpha: alphaToBytes(alphaF), trimap, timings };
+  if (autoTrimap) result.autoTrimap = autoTrimap;
+  if (foreground) result.foreground = foreground;
+  if (provider) result.provider = provider;
+  return result;
+}

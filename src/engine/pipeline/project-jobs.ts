@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { WriteError } from '../imaging/atomic-write';
+import { exportImage, writeTrainList } from '../export/export';
+import { checkOutputDir, ExportError } from '../export/paths';
+import { FatalJobError, type ItemProcessor } from '../jobs/types';
+import type { JobHandler } from '../jobs/manager';
+import type { Project } from '../project/project';
+import { matteProjectImage, readCutout } from './project-matte';
+import type { PipelineEngine } from './types';
+import type { WriteFs } from '../imaging/atomic-write';
+
+export const MatteJobParams = z.strictObject({
+  refine: z.string().min(1).default('closed-form'),
+  modelId: z.string().min(1).default('selfie-general'),
+  decontaminate: z.boolean().default(true),
+});
+export type MatteJobParams = z.infer<typeof MatteJobParams>;
+
+export const ExportJobParams = MatteJobParams.extend({
+  outDir: z.string().min(1),
+  layout: z.enum(['mirror', 'dataset']).default('mirror'),
+  collision: z.enum(['skip', 'overwrite', 'suffix']).default('suffix'),
+  alphaDir: z.string().optional(),
+  trimapDir: z.string().optional(),
+});
+export type ExportJobParams = z.infer<typeof ExportJobParams>;
+
+function failImage(project: Project, imageId: number, err: unknown): void {
+  if (project.isOpen && !(err instanceof FatalJobError)) project.setStatus(imageId, 'failed', err instanceof Error ? err.message : String(err));
+}
+
+/** 'matte' jobs: refine each image (through the alpha cache) and mark it refined or failed. */
+export function matteJobHandler(project: Project, engine: PipelineEngine): JobHandler {
+  return (raw): ItemProcessor => {
+    const params = MatteJobParams.parse(raw);
+    return async (imageId, signal) => {
+      try {
+        const r = await matteProjectImage(project, imageId, { ...params, signal }, engine);
+        return { output: r.cutoutFile, ...(r.provider ? { provider: r.provider } : {}) };
+      } catch (err) {
+        if (!signal.aborted) failImage(project, imageId, err);
+        throw err;
+      }
+    };
+  };
+}
+
+/** Problems with the output folder or the disk stop the batch (every later image would fail the same way). */
+function fatalIfOutputProblem(err: unknown): unknown {
+  if (err instanceof ExportError) return new FatalJobError(err.message, { cause: err });
+  if (err instanceof WriteError && err.code !== 'WRITE_FAILED') return new FatalJobError(err.message, { cause: err });
+  return err;
+}
+
+/** 'export' jobs: matte if needed, then write the files; the output folder is checked before the first image. */
+export function exportJobHandler(project: Project, engine: PipelineEngine, writeFs?: WriteFs): JobHandler {
+  return (raw): ItemProcessor => {
+    const params = ExportJobParams.parse(raw);
+    const outDir = checkOutputDir(params.outDir, project.listImages());
+    const taken = new Set<string>();
+    return async (imageId, signal) => {
+      try {
+        const record = project.requireImage(imageId);
+        const m = await matteProjectImage(project, imageId, { ...params, signal }, engine);
+        const cut = await readCutout(m.cutoutFile);
+        const files = await exportImage(
+          record,
+          { width: cut.width, height: cut.height, rgb: m.image.data, alpha: cut.alpha, foreground: cut.rgb, trimap: m.trimap },
+          { outDir, layout: params.layout, collision: params.collision, alphaDir: params.alphaDir, trimapDir: params.trimapDir, writeFs },
+          taken,
+        );
+        if (params.layout === 'dataset' && !files.skipped) await writeTrainList(outDir, writeFs);
+        project.setStatus(imageId, 'exported');
+        return files.main ? { output: files.main } : {};
+      } catch (err) {
+        const mapped = fatalIfOutputProblem(err);
+        if (!signal.aborted) failImage(project, imageId, mapped);
+        throw mapped;
+      }
+    };
+  };
+}

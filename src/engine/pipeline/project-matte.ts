@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import sharp from 'sharp';
+import { decodeRgb } from '../imaging/decode';
+import { encodeRgbaPng } from '../imaging/encode';
+import type { RgbImage } from '../imaging/raster';
+import type { Project } from '../project/project';
+import { matteImage } from './matte';
+import type { PipelineEngine, StageTimings } from './types';
+
+export interface ProjectMatteOptions {
+  refine: string;
+  modelId: string;
+  decontaminate?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ProjectMatte {
+  image: RgbImage;
+  /** Cached RGBA cut-out: decontaminated colours (when on) with the alpha in channel 4. */
+  cutoutFile: string;
+  trimap: Uint8Array;
+  cached: boolean;
+  provider?: string;
+  timings: StageTimings;
+}
+
+/** The automatic trimap of an image: from the cache, or computed by the semantic model and stored. */
+export async function ensureAutoTrimap(project: Project, imageId: number, image: RgbImage, modelId: string, engine: PipelineEngine, signal?: AbortSignal) {
+  const cached = await project.trimaps.loadAuto(imageId);
+  if (cached) return { auto: cached, provider: undefined as string | undefined };
+  const seg = await engine.segment(modelId, image, signal);
+  const auto = await engine.makeTrimap(seg.prob, image.width, image.height);
+  await project.trimaps.saveAuto(imageId, auto, { modelId, provider: seg.provider });
+  return { auto, provider: seg.provider };
+}
+
+/**
+ * Mattes one project image with its current trimap (automatic + the user's edits), through the
+ * alpha cache: the same trimap revision, method and settings are never computed twice.
+ */
+export async function matteProjectImage(project: Project, imageId: number, options: ProjectMatteOptions, engine: PipelineEngine): Promise<ProjectMatte> {
+  const record = project.requireImage(imageId);
+  const timings: StageTimings = {};
+  let t = performance.now();
+  const image = await decodeRgb(record.sourcePath, { maxPixels: Number.MAX_SAFE_INTEGER });
+  timings.decode = performance.now() - t;
+  if (image.width !== record.width || image.height !== record.height) {
+    throw new Error(`${record.sourcePath} changed since import (${image.width}×${image.height}, was ${record.width}×${record.height})`);
+  }
+  t = performance.now();
+  const { auto, provider: segProvider } = await ensureAutoTrimap(project, imageId, image, options.modelId, engine, options.signal);
+  timings.segment = performance.now() - t;
+  const trimap = project.trimaps.compose(imageId, auto);
+  const key = {
+    imageId,
+    trimapRevision: project.trimaps.revision(imageId),
+    method: options.refine,
+    settings: { decontaminate: options.decontaminate !== false },
+  };
+  const hit = project.alphas.get(key);
+  if (hit) return { image, cutoutFile: hit, trimap, cached: true, timings };
+
+  const result = await matteImage(
+    { image, trimap, refine: options.refine, modelId: options.modelId, decontaminate: options.decontaminate, signal: options.signal },
+    engine,
+  );
+  t = performance.now();
+  const png = await encodeRgbaPng(result.foreground ?? image.data, result.alpha, image.width, image.height);
+  const cutoutFile = await project.alphas.put(key, png);
+  Object.assign(timings, result.timings, { encode: performance.now() - t });
+  project.db.prepare(`UPDATE images SET status = 'refined', error = NULL WHERE id = ? AND status IN ('new', 'auto', 'edited', 'refined', 'failed')`).run(imageId);
+  const out: ProjectMatte = { image, cutoutFile, trimap, cached: false, timings };
+  const provider = result.provider ?? segProvider;
+  if (provider) out.provider = provider;
+  return out;
+}
+
+/** Splits a cached RGBA cut-out into colours and alpha. */
+export async function readCutout(file: string): Promise<{ rgb: Uint8Array; alpha: Uint8Array; width: number; height: number }> {
+  if (!fs.existsSync(file)) throw new Error(`Cached matte ${file} is missing`);
+  const { data, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const n = info.width * info.height;
+  const rgb = new Uint8Array(n * 3);
+  const alpha = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    rgb[i * 3] = data[i * 4];
+    rgb[i * 3 + 1] = data[i * 4 + 1];
+    rgb[i * 3 + 2] = data[i * 4 + 2];
+    alpha[i] = data[i * 4 + 3];
+  }
+  return { rgb, alpha, width: info.width, height: info.height };
+}

@@ -1,0 +1,63 @@
+import type { RgbImage } from '../imaging/raster';
+
+/**
+ * The stages the pipeline needs from the models and matting engines. The default engine
+ * (engine.ts) wires them to InferenceService and src/engine/matting; tests pass their own.
+ */
+export interface PipelineEngine {
+  /** Foreground probability (width*height, 0..1) from a semantic model. */
+  segment(modelId: string, image: RgbImage, signal?: AbortSignal): Promise<{ prob: Float32Array; provider: string }>;
+  /** Trimap (0/128/255) from a probability map. */
+  makeTrimap(prob: Float32Array, width: number, height: number): Uint8Array | Promise<Uint8Array>;
+  /** Alpha (0..1) for the unknown region of `trimap`, by a refinement method or a matting model id. */
+  refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<{ alpha: Float32Array; provider?: string }>;
+  /** Decontaminated straight foreground colours (interleaved RGB). */
+  estimateForeground(image: RgbImage, alpha: Float32Array, signal?: AbortSignal): Promise<Uint8Array>;
+  close?(): Promise<void>;
+}
+
+export interface RefineHints {
+  signal?: AbortSignal;
+  /** The semantic probability when this run computed it ('none' uses it inside the unknown band). */
+  prob?: Float32Array;
+}
+
+export interface StageTimings {
+  decode?: number;
+  segment?: number;
+  trimap?: number;
+  refine?: number;
+  foreground?: number;
+  encode?: number;
+}
+
+export interface MatteRequest {
+  image: RgbImage;
+  /** A whole trimap that replaces the automatic one (CLI --trimaps); any 8-bit values, normalised. */
+  trimap?: Uint8Array;
+  /** The automatic trimap if it is already known (the project caches it). */
+  auto?: Uint8Array;
+  /** Applies the user's edits to the automatic trimap; receives and returns a copy. */
+  applyEdits?(auto: Uint8Array): Uint8Array;
+  /** 'closed-form' | 'knn' | 'guided' | 'none' | a matting model id. */
+  refine: string;
+  /** Semantic model for the automatic trimap. */
+  modelId: string;
+  /** Estimate foreground colours (default true). */
+  decontaminate?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface MatteResult {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  /** 0..255 straight alpha. */
+  alpha: Uint8Array;
+  trimap: Uint8Array;
+  /** The automatic trimap when this run computed it (the project stores it). */
+  autoTrimap?: Uint8Array;
+  foreground?: Uint8Array;
+  provider?: string;
+  timings: StageTimings;
+}
