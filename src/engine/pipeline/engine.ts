@@ -1,5 +1,5 @@
 import type { RgbImage } from '../imaging/raster';
-import type { ProviderSetting } from '../inference/service';
+import type { InferenceService, ProviderSetting } from '../inference/service';
 import type { PipelineEngine, RefineHints } from './types';
 import { CLASSICAL_METHODS } from './matte';
 
@@ -23,7 +23,7 @@ function alphaWithoutRefinement(trimap: Uint8Array, prob?: Float32Array): Float3
  * a run with trimaps supplied never loads onnxruntime.
  */
 export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngine & { providerReport(): Promise<unknown> } {
-  let service: Promise<import('../inference/service').InferenceService> | undefined;
+  let service: Promise<InferenceService> | undefined;
   const inference = () =>
     (service ??= import('../inference/service').then((m) => new m.InferenceService({ provider: options.provider, modelsDir: options.modelsDir })));
 
