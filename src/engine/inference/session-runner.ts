@@ -7,7 +7,10 @@ import { preprocess, type TrimapProbabilities } from './preprocess.js';
 import { InferenceError, type Provider } from './providers.js';
 
 export interface SessionTuning {
-  /** Threads inside one operator; onnxruntime's default is one per core. */
+  /**
+   * Threads inside one operator. Default 1: on the 2-core dev machine the selfie models ran
+   * 2.9 ms with 1 thread vs 7.4 ms with 2 (bench/inference.ts); their ops are too small to split.
+   */
   intraOpThreads?: number;
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
 }
@@ -36,7 +39,7 @@ export class SessionRunner {
         const session = await ort.InferenceSession.create(info.onnxPath, {
           executionProviders: [this.provider],
           graphOptimizationLevel: this.tuning.graphOptimization ?? 'all',
-          intraOpNumThreads: this.tuning.intraOpThreads ?? 0,
+          intraOpNumThreads: this.tuning.intraOpThreads ?? 1,
           executionMode: 'sequential',
           logSeverityLevel: 3,
         });
