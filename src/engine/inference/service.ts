@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ModelRole, TrimapClass } from '../models/manifest.js';
 import { ModelError, type ModelErrorCode } from '../models/validate.js';
 import type { RgbImage } from '../imaging/raster.js';
-import { spawnInferenceWorker } from './spawn-inference-worker.js';
+import { spawnWorker } from '../workers/spawn.js';
 import { fuseShm } from './fusion.js';
 import { clamp01 } from './postprocess.js';
 import type { TrimapProbabilities } from './preprocess.js';
@@ -48,7 +48,7 @@ export class InferenceService {
   private readonly ready: Promise<ProviderReport>;
 
   constructor(options: InferenceServiceOptions) {
-    this.worker = spawnInferenceWorker(import.meta.url, 'inference-worker');
+    this.worker = spawnWorker(import.meta.url, 'inference-worker');
     this.worker.on('message', (res: WorkerResponse) => {
       const p = this.pending.get(res.id);
       this.pending.delete(res.id);

@@ -1,6 +1,4 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 
 /**
  * Starts a worker thread for a module that sits next to `callerUrl` (pass `import.meta.url`).
@@ -13,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 export function spawnWorker(callerUrl: string, name: string, options: WorkerOptions = {}): Worker {
   if (callerUrl.endsWith('.ts')) {
     const entry = new URL(`./${name}.ts`, callerUrl).href;
-    const tsx = pathToFileURL(createRequire(callerUrl).resolve('tsx/esm/api')).href;
+    // The ESM entry of tsx's API (require.resolve would give the CommonJS one).
+    const tsx = import.meta.resolve('tsx/esm/api');
     const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
     return new Worker(boot, { ...options, eval: true });
   }
