@@ -28,6 +28,7 @@ const UNSUPPORTED = /unsupported image format|Input file contains unsupported|In
 function classify(err: unknown, source: string): ImageError {
   const message = err instanceof Error ? err.message : String(err);
   if (UNSUPPORTED.test(message)) return new ImageError('NOT_AN_IMAGE', `${source}: not an image sharp can read`, { cause: err });
+  if (/Input file is missing/i.test(message)) return new ImageError('UNREADABLE', `${source}: file is missing`, { cause: err });
   if (/ENOENT|EACCES|EISDIR|EPERM/.test(message)) return new ImageError('UNREADABLE', `${source}: ${message}`, { cause: err });
   return new ImageError('CORRUPT', `${source}: damaged image (${message})`, { cause: err });
 }
