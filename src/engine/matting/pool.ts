@@ -1,11 +1,11 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
-import { spawnWorker } from '../workers/spawn';
 import { MattingError, abortError } from './errors';
 import type { WorkerRequest, WorkerResponse } from './pool-protocol';
 import type { MattingContext } from './progress';
 import type { RefineOptions } from './refine';
+import { spawnMattingWorker } from './spawn-matting-worker';
 import { assertImage, assertTrimap } from './validate';
 
 interface Job {
@@ -85,7 +85,7 @@ export class MattingPool {
   }
 
   private spawn(): Worker {
-    const worker = spawnWorker(import.meta.url, 'matting-worker');
+    const worker = spawnMattingWorker(import.meta.url, 'matting-worker');
     worker.unref();
     return worker;
   }
