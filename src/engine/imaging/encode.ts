@@ -16,7 +16,9 @@ export async function encodeRgbaPng(rgb: Uint8Array, alpha: Uint8Array, width: n
 
 export async function encodeGreyPng(plane: Uint8Array, width: number, height: number): Promise<Buffer> {
   if (plane.length !== width * height) throw new RangeError(`encodeGreyPng: size does not match ${width}×${height}`);
+  // Without 'b-w' sharp writes one raw channel as a three-channel PNG.
   return sharp(Buffer.from(plane.buffer, plane.byteOffset, plane.length), { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
     .png({ compressionLevel: 6 })
     .toBuffer();
 }
