@@ -1,0 +1,119 @@
+import type { InferenceService } from '../inference/service';
+import type { RgbImage } from '../imaging/raster';
+import { downscaleRgb, guidedCoefficients, upsampleWithGuide } from '../matting';
+import type { FrameTimings, WebcamProvider } from '../../shared/webcam';
+import { TemporalSmoother, type SmoothingOptions } from './smoothing';
+import { bandTrimap, enlargeTrimap } from './band';
+import { quantizeAlpha, rgbaToRgb, sharpen, toPlanes } from './pixels';
+
+/** The fast segmentation model for video (MediaPipe selfie, landscape 144x256). */
+export const WEBCAM_MODEL_ID = 'selfie-landscape';
+
+export interface WebcamProcessorOptions {
+  modelId: string;
+  /** Width of the working resolution (model input and guided-filter coefficients). */
+  workWidth: number;
+  /** Guided filter radius and regulariser at the working resolution (guide in 0..1). */
+  radius: number;
+  epsilon: number;
+  /** Contrast applied to the smoothed probability before the filter. */
+  gain: number;
+  smoothing: Partial<SmoothingOptions>;
+}
+
+export const webcamProcessorDefaults: WebcamProcessorOptions = {
+  modelId: WEBCAM_MODEL_ID,
+  workWidth: 160,
+  radius: 3,
+  epsilon: 2e-3,
+  gain: 2,
+  smoothing: {},
+};
+
+export interface ProcessedFrame {
+  width: number;
+  height: number;
+  /** One byte per pixel at frame resolution. */
+  alpha: Uint8Array;
+  provider: WebcamProvider;
+  timings: Omit<FrameTimings, 'transferMs'>;
+}
+
+/** Per-size buffers, reused from frame to frame. */
+interface Scratch {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  trimap: Uint8Array;
+  alpha: Float32Array;
+}
+
+/**
+ * One camera stream: segment at a low working resolution with the semantic model, smooth over
+ * time, then refine at frame resolution with the fast guided filter (coefficients at the working
+ * resolution, evaluated with the full-resolution frame as guide), and quantise to bytes.
+ */
+export class WebcamProcessor {
+  readonly options: WebcamProcessorOptions;
+  private readonly smoother: TemporalSmoother;
+  private scratch: Scratch | null = null;
+
+  constructor(
+    private readonly inference: InferenceService,
+    options: Partial<WebcamProcessorOptions> = {},
+  ) {
+    this.options = { ...webcamProcessorDefaults, ...options };
+    this.smoother = new TemporalSmoother(this.options.smoothing);
+  }
+
+  /** Working size for a frame: the model's width, the frame's aspect ratio, never larger than the frame. */
+  workSize(width: number, height: number): { width: number; height: number } {
+    const w = Math.min(width, this.options.workWidth);
+    return { width: w, height: Math.max(1, Math.round((height * w) / width)) };
+  }
+
+  async process(rgba: Uint8Array, width: number, height: number, out?: Uint8Array): Promise<ProcessedFrame> {
+    const t0 = performance.now();
+    const s = this.scratchFor(width, height);
+    const full = rgbaToRgb(rgba, width, height, s.rgb);
+    const work = this.workSize(width, height);
+    const low = work.width === width ? full : downscaleRgb(full, work.width, work.height);
+    const t1 = performance.now();
+    const seg = await this.inference.segment(this.options.modelId, low);
+    const t2 = performance.now();
+    const alpha = this.refine(seg.prob, low, full, s, out);
+    const t3 = performance.now();
+    return {
+      width,
+      height,
+      alpha,
+      provider: seg.provider,
+      timings: { modelMs: t2 - t1, refineMs: t1 - t0 + (t3 - t2) },
+    };
+  }
+
+  /** Smoothing + guided filter + quantisation, on the model's probability at the working size. */
+  refine(prob: Float32Array, low: RgbImage, full: RgbImage, s = this.scratchFor(full.width, full.height), out?: Uint8Array): Uint8Array {
+    const { radius, epsilon, gain } = this.options;
+    const p = sharpen(this.smoother.apply(prob), gain);
+    const coefficients = guidedCoefficients(toPlanes(low), p, low.width, low.height, radius, epsilon);
+    // Known pixels of the band trimap come out as exact 0/1; only the edge band is filtered.
+    const band = bandTrimap(p, low.width, low.height, 2 * radius + 1);
+    upsampleWithGuide(coefficients, full, enlargeTrimap(band, low.width, low.height, full.width, full.height, s.trimap), s.alpha);
+    return quantizeAlpha(s.alpha, out ?? new Uint8Array(full.width * full.height));
+  }
+
+  /** Forgets the previous frames (a new camera or resolution). */
+  reset(): void {
+    this.smoother.reset();
+    this.scratch = null;
+  }
+
+  private scratchFor(width: number, height: number): Scratch {
+    if (this.scratch && this.scratch.width === width && this.scratch.height === height) return this.scratch;
+    this.smoother.reset();
+    const n = width * height;
+    this.scratch = { width, height, rgb: new Uint8Array(n * 3), trimap: new Uint8Array(n), alpha: new Float32Array(n) };
+    return this.scratch;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The webcam frame protocol, shared by the webcam page and the engine. One binary message format
+ * for both transports (a binary WebSocket in browser mode, a MessagePort in Electron): a fixed
+ * 32-byte little-endian header, then the payload. Pure: no Node or DOM imports.
+ *
+ *   0 u8 magic 0x53 ('S')   1 u8 version   2 u8 kind   3 u8 flags   4 u32 seq
+ *   8 u16 width   10 u16 height   12 f32 modelMs   16 f32 refineMs   20 f32 transferMs
+ *   24 u8 provider   25..31 reserved
+ *
+ * frame  (page → engine): payload is width*height*4 RGBA bytes (what a canvas gives).
+ * alpha  (engine → page): payload is width*height bytes, one opacity per pixel.
+ * notice (engine → page): payload is UTF-8 JSON `{ level, code, text }`.
+ */
+
+export const WEBCAM_FRAMES_PATH = '/webcam-frames';
+export const FRAME_HEADER_BYTES = 32;
+export const FRAME_MAGIC = 0x53;
+export const FRAME_VERSION = 1;
+/** Largest frame side the engine accepts (4K camera modes fit). */
+export const MAX_FRAME_SIDE = 4096;
+
+export const frameKinds = { frame: 1, alpha: 2, notice: 3 } as const;
+export type FrameKind = keyof typeof frameKinds;
+
+/** Flags on a frame: also save this frame and its matte into the open project. */
+export const FLAG_SNAPSHOT = 1;
+
+export const webcamProviders = ['unknown', 'cpu', 'webgpu', 'cuda'] as const;
+export type WebcamProvider = (typeof webcamProviders)[number];
+
+export interface FrameTimings {
+  /** Semantic model (pre/post-processing and the worker hop included). */
+  modelMs: number;
+  /** Temporal smoothing, guided-filter refinement at frame resolution, quantisation. */
+  refineMs: number;
+  /** Everything else inside the engine: decoding, colour conversion, encoding the reply. */
+  transferMs: number;
+}
+
+export interface FrameMessage {
+  kind: 'frame';
+  seq: number;
+  width: number;
+  height: number;
+  snapshot: boolean;
+  /** RGBA, width*height*4 bytes. */
+  rgba: Uint8Array;
+}
+
+export interface AlphaMessage {
+  kind: 'alpha';
+  seq: number;
+  width: number;
+  height: number;
+  timings: FrameTimings;
+  provider: WebcamProvider;
+  /** width*height bytes, 0 transparent … 255 opaque. */
+  alpha: Uint8Array;
+}
+
+export type NoticeCode = 'BAD_FRAME' | 'ENGINE_FAILED' | 'SNAPSHOT_SAVED' | 'SNAPSHOT_FAILED' | 'BUSY';
+
+export interface NoticeMessage {
+  kind: 'notice';
+  seq: number;
+  level: 'info' | 'error';
+  code: NoticeCode;
+  text: string;
+}
+
+export type WebcamMessage = FrameMessage | AlphaMessage | NoticeMessage;
+
+export class FrameProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FrameProtocolError';
+  }
+}
+
+function writeHeader(view: DataView, kind: FrameKind, seq: number, width: number, height: number, flags = 0): void {
+  view.setUint8(0, FRAME_MAGIC);
+  view.setUint8(1, FRAME_VERSION);
+  view.setUint8(2, frameKinds[kind]);
+  view.setUint8(3, flags);
+  view.setUint32(4, seq >>> 0, true);
+  view.setUint16(8, width, true);
+  view.setUint16(10, height, true);
+}
+
+function checkSize(width: number, height: number): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_FRAME_SIDE || height > MAX_FRAME_SIDE) {
+    throw new FrameProtocolError(`frame size ${width}x${height} is outside 1..${MAX_FRAME_SIDE}`);
+  }
+}
+
+/**
+ * A frame message with room for its pixels: write the RGBA bytes into `pixels` (e.g.
+ * `pixels.set(imageData.data)`) and send `buffer`, so the pixels are copied once.
+ */
+export function allocateFrame(seq: number, width: number, height: number, snapshot = false): { buffer: ArrayBuffer; pixels: Uint8Array } {
+  checkSize(width, height);
+  const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + width * height * 4);
+  writeHeader(new DataView(buffer), 'frame', seq, width, height, snapshot ? FLAG_SNAPSHOT : 0);
+  return { buffer, pixels: new Uint8Array(buffer, FRAME_HEADER_BYTES) };
+}
+
+export function encodeFrame(seq: number, width: number, height: number, rgba: Uint8Array | Uint8ClampedArray, snapshot = false): ArrayBuffer {
+  const frame = allocateFrame(seq, width, height, snapshot);
+  if (rgba.length !== width * height * 4) throw new FrameProtocolError(`expected ${width * height * 4} RGBA bytes, got ${rgba.length}`);
+  frame.pixels.set(rgba);
+  return frame.buffer;
+}
+
+export function allocateAlpha(seq: number, width: number, height: number, timings: FrameTimings, provider: WebcamProvider): { buffer: ArrayBuffer; alpha: Uint8Array } {
+  checkSize(width, height);
+  const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + width * height);
+  const view = new DataView(buffer);
+  writeHeader(view, 'alpha', seq, width, height);
+  writeTimings(view, timings);
+  view.setUint8(24, Math.max(0, webcamProviders.indexOf(provider)));
+  return { buffer, alpha: new Uint8Array(buffer, FRAME_HEADER_BYTES) };
+}
+
+/** Rewrites the timings of an encoded alpha message (the transfer time is known only at the end). */
+export function writeTimings(view: DataView, timings: FrameTimings): void {
+  view.setFloat32(12, timings.modelMs, true);
+  view.setFloat32(16, timings.refineMs, true);
+  view.setFloat32(20, timings.transferMs, true);
+}
+
+export function encodeAlpha(seq: number, width: number, height: number, alpha: Uint8Array, timings: FrameTimings, provider: WebcamProvider): ArrayBuffer {
+  const message = allocateAlpha(seq, width, height, timings, provider);
+  if (alpha.length !== width * height) throw new FrameProtocolError(`expected ${width * height} alpha bytes, got ${alpha.length}`);
+  message.alpha.set(alpha);
+  return message.buffer;
+}
+
+export function encodeNotice(notice: Omit<NoticeMessage, 'kind'>): ArrayBuffer {
+  const json = new TextEncoder().encode(JSON.stringify({ level: notice.level, code: notice.code, text: notice.text }));
+  const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + json.length);
+  writeHeader(new DataView(buffer), 'notice', notice.seq, 1, 1);
+  new Uint8Array(buffer, FRAME_HEADER_BYTES).set(json);
+  return buffer;
+}
+
+/** Accepts what either transport delivers: an ArrayBuffer or a view on one (Node's Buffer). */
+export function decodeMessage(data: ArrayBuffer | ArrayBufferView): WebcamMessage {
+  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.length < FRAME_HEADER_BYTES) throw new FrameProtocolError(`message of ${bytes.length} bytes is shorter than the header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint8(0) !== FRAME_MAGIC) throw new FrameProtocolError('not a webcam frame message');
+  if (view.getUint8(1) !== FRAME_VERSION) throw new FrameProtocolError(`unsupported frame protocol version ${view.getUint8(1)}`);
+  const kindCode = view.getUint8(2);
+  const flags = view.getUint8(3);
+  const seq = view.getUint32(4, true);
+  const width = view.getUint16(8, true);
+  const height = view.getUint16(10, true);
+  const payload = bytes.subarray(FRAME_HEADER_BYTES);
+  if (kindCode === frameKinds.notice) {
+    let parsed: { level?: unknown; code?: unknown; text?: unknown };
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(payload)) as typeof parsed;
+    } catch {
+      throw new FrameProtocolError('notice payload is not JSON');
+    }
+    return {
+      kind: 'notice',
+      seq,
+      level: parsed.level === 'info' ? 'info' : 'error',
+      code: String(parsed.code) as NoticeCode,
+      text: String(parsed.text ?? ''),
+    };
+  }
+  checkSize(width, height);
+  if (kindCode === frameKinds.frame) {
+    if (payload.length !== width * height * 4) throw new FrameProtocolError(`frame ${width}x${height} needs ${width * height * 4} bytes, got ${payload.length}`);
+    return { kind: 'frame', seq, width, height, snapshot: (flags & FLAG_SNAPSHOT) !== 0, rgba: payload };
+  }
+  if (kindCode === frameKinds.alpha) {
+    if (payload.length !== width * height) throw new FrameProtocolError(`alpha ${width}x${height} needs ${width * height} bytes, got ${payload.length}`);
+    return {
+      kind: 'alpha',
+      seq,
+      width,
+      height,
+      timings: { modelMs: view.getFloat32(12, true), refineMs: view.getFloat32(16, true), transferMs: view.getFloat32(20, true) },
+      provider: webcamProviders[view.getUint8(24)] ?? 'unknown',
+      alpha: payload,
+    };
+  }
+  throw new FrameProtocolError(`unknown message kind ${kindCode}`);
+}
+
+/** Share of pixels at least half opaque: a quick sanity figure for a matte. */
+export function alphaCoverage(alpha: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] >= 128) count++;
+  return alpha.length ? count / alpha.length : 0;
+}

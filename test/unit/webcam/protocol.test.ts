@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FRAME_HEADER_BYTES,
+  FrameProtocolError,
+  alphaCoverage,
+  allocateFrame,
+  decodeMessage,
+  encodeAlpha,
+  encodeFrame,
+  encodeNotice,
+} from '../../../src/shared/webcam';
+
+describe('webcam frame protocol', () => {
+  it('round-trips a frame, keeping the pixels as a view on the message (no copy on decode)', () => {
+    const rgba = Uint8Array.from({ length: 3 * 2 * 4 }, (_, i) => i * 5);
+    const buffer = encodeFrame(7, 3, 2, rgba, true);
+    expect(buffer.byteLength).toBe(FRAME_HEADER_BYTES + rgba.length);
+    const message = decodeMessage(buffer);
+    expect(message).toMatchObject({ kind: 'frame', seq: 7, width: 3, height: 2, snapshot: true });
+    if (message.kind !== 'frame') throw new Error('not a frame');
+    expect([...message.rgba]).toEqual([...rgba]);
+    expect(message.rgba.buffer).toBe(buffer);
+  });
+
+  it('decodes from a Node Buffer that is a slice of a larger pool', () => {
+    const frame = allocateFrame(1, 1, 1);
+    frame.pixels.set([1, 2, 3, 255]);
+    const pool = Buffer.alloc(100 + frame.buffer.byteLength);
+    Buffer.from(frame.buffer).copy(pool, 100);
+    const message = decodeMessage(pool.subarray(100));
+    expect(message).toMatchObject({ kind: 'frame', seq: 1, snapshot: false });
+    if (message.kind === 'frame') expect([...message.rgba]).toEqual([1, 2, 3, 255]);
+  });
+
+  it('round-trips an alpha reply with its timings and provider', () => {
+    const alpha = Uint8Array.of(0, 128, 255, 10);
+    const message = decodeMessage(encodeAlpha(0xfffffffe, 2, 2, alpha, { modelMs: 5.5, refineMs: 7.25, transferMs: 0.5 }, 'webgpu'));
+    expect(message).toEqual({
+      kind: 'alpha',
+      seq: 0xfffffffe,
+      width: 2,
+      height: 2,
+      timings: { modelMs: 5.5, refineMs: 7.25, transferMs: 0.5 },
+      provider: 'webgpu',
+      alpha: expect.any(Uint8Array),
+    });
+    if (message.kind === 'alpha') expect([...message.alpha]).toEqual([0, 128, 255, 10]);
+  });
+
+  it('round-trips a notice', () => {
+    expect(decodeMessage(encodeNotice({ seq: 3, level: 'info', code: 'SNAPSHOT_SAVED', text: 'Saved “snap 1”' }))).toEqual({
+      kind: 'notice',
+      seq: 3,
+      level: 'info',
+      code: 'SNAPSHOT_SAVED',
+      text: 'Saved “snap 1”',
+    });
+  });
+
+  it.each([
+    ['a short message', new Uint8Array(10)],
+    ['a wrong magic byte', new Uint8Array(FRAME_HEADER_BYTES + 4)],
+    ['a truncated frame', encodeFrame(1, 2, 2, new Uint8Array(16)).slice(0, FRAME_HEADER_BYTES + 15)],
+    ['an oversized claim', (() => { const b = new Uint8Array(encodeFrame(1, 1, 1, new Uint8Array(4))); new DataView(b.buffer).setUint16(8, 5000, true); return b; })()],
+    ['an unknown kind', (() => { const b = new Uint8Array(encodeFrame(1, 1, 1, new Uint8Array(4))); b[2] = 9; return b; })()],
+  ])('rejects %s with a FrameProtocolError', (_name, bytes) => {
+    expect(() => decodeMessage(bytes)).toThrow(FrameProtocolError);
+  });
+
+  it('refuses to encode a frame whose pixel count does not match its size', () => {
+    expect(() => encodeFrame(1, 2, 2, new Uint8Array(15))).toThrow(FrameProtocolError);
+    expect(() => encodeFrame(1, 0, 2, new Uint8Array(0))).toThrow(FrameProtocolError);
+  });
+
+  it('measures coverage as the share of at least half-opaque pixels', () => {
+    expect(alphaCoverage(Uint8Array.of(0, 127, 128, 255))).toBe(0.5);
+    expect(alphaCoverage(new Uint8Array(0))).toBe(0);
+  });
+});
