@@ -1,5 +1,6 @@
 import type { RgbImage } from '../imaging/raster';
 import type { InferenceService, ProviderSetting } from '../inference/service';
+import type { MattingPool, RefinementMethodId } from '../matting';
 import type { PipelineEngine, RefineHints } from './types';
 import { CLASSICAL_METHODS } from './matte';
 
@@ -8,6 +9,8 @@ export interface DefaultEngineOptions {
   modelsDir?: string;
   /** Band radius of the automatic trimap (pixels or '% of the longer side'). */
   band?: number | `${number}%`;
+  /** Matting worker threads (default: one per core). */
+  mattingThreads?: number;
 }
 
 /** Alpha straight from the trimap; inside the unknown band the semantic probability (or one half). */
@@ -26,6 +29,9 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   let service: Promise<InferenceService> | undefined;
   const inference = () =>
     (service ??= import('../inference/service').then((m) => new m.InferenceService({ provider: options.provider, modelsDir: options.modelsDir })));
+  // The solvers run on worker threads: the caller's event loop stays free and both cores work.
+  let pool: Promise<MattingPool> | undefined;
+  const matting = () => (pool ??= import('../matting').then((m) => new m.MattingPool({ size: options.mattingThreads })));
 
   return {
     async providerReport() {
@@ -44,18 +50,10 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       switch (method) {
         case 'none':
           return { alpha: alphaWithoutRefinement(trimap, hints.prob) };
-        case 'closed-form': {
-          const { closedFormAlpha } = await import('../matting/alpha-cf');
-          return { alpha: (await closedFormAlpha(image, trimap, {}, ctx)).alpha };
-        }
-        case 'knn': {
-          const { knnAlpha } = await import('../matting/alpha-knn');
-          return { alpha: await knnAlpha(image, trimap, {}, ctx) };
-        }
-        case 'guided': {
-          const { guidedAlpha } = await import('../matting/alpha-guided');
-          return { alpha: guidedAlpha(image, trimap) };
-        }
+        case 'closed-form':
+        case 'knn':
+        case 'guided':
+          return { alpha: await (await matting()).refine(image, trimap, { method: method as RefinementMethodId }, ctx) };
         default: {
           // A matting-role model (SHM M-Net or end-to-end) by id.
           const [{ shmProbabilitiesFromTrimap }, svc] = await Promise.all([import('../matting/fusion'), inference()]);
@@ -72,7 +70,7 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       return estimateForeground(image, alpha);
     },
     async close() {
-      if (service) await (await service).close();
+      await Promise.all([service?.then((x) => x.close()), pool?.then((x) => x.close())]);
     },
   };
 }
