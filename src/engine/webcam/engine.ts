@@ -1,0 +1,83 @@
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../workers/spawn';
+import type { ProviderSetting } from '../inference/service';
+import type { FrameTimings, WebcamProvider } from '../../shared/webcam';
+import type { WebcamProcessorOptions } from './processor';
+import type { FromWebcamWorker, ToWebcamWorker } from './worker-protocol';
+
+export interface EngineFrame {
+  width: number;
+  height: number;
+  alpha: Uint8Array;
+  /** The frame's pixels, handed back (they travel to the worker and return without copies). */
+  rgba: Uint8Array;
+  provider: WebcamProvider;
+  timings: Omit<FrameTimings, 'transferMs'>;
+}
+
+export interface WebcamEngineOptions {
+  provider: ProviderSetting;
+  modelsDir?: string;
+  processor?: Partial<WebcamProcessorOptions>;
+}
+
+/**
+ * A camera stream's processor on its own worker thread (webcam-worker.ts), which owns an
+ * InferenceService. The frame's buffer is transferred in and out, never copied.
+ */
+export class WorkerWebcamEngine {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (f: EngineFrame) => void; reject: (e: Error) => void; width: number; height: number }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: WebcamEngineOptions) {
+    this.worker = spawnWorker(import.meta.url, 'webcam-worker');
+    this.worker.on('message', (m: FromWebcamWorker) => {
+      if (m.type !== 'frame') return;
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (!p) return;
+      if (m.ok) p.resolve({ width: p.width, height: p.height, alpha: new Uint8Array(m.alpha), rgba: new Uint8Array(m.rgba), provider: m.provider, timings: m.timings });
+      else p.reject(new Error(m.message));
+    });
+    this.worker.on('error', (e) => this.failAll(e));
+    this.worker.on('exit', () => this.failAll(new Error('the webcam worker stopped')));
+    this.post({ type: 'init', provider: options.provider, modelsDir: options.modelsDir, options: options.processor });
+  }
+
+  /** Processes one RGBA frame; `rgba` must own its whole buffer (it is transferred). */
+  process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame> {
+    if (this.closed) return Promise.reject(new Error('the webcam engine is closed'));
+    const owned = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength && rgba.buffer instanceof ArrayBuffer ? rgba : rgba.slice();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, width, height });
+      const buffer = owned.buffer as ArrayBuffer;
+      this.post({ type: 'frame', id, width, height, rgba: buffer }, [buffer]);
+    });
+  }
+
+  reset(): void {
+    this.post({ type: 'reset' });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const done = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ type: 'close' } satisfies ToWebcamWorker);
+    const timer = setTimeout(() => void this.worker.terminate(), 5000);
+    await done;
+    clearTimeout(timer);
+  }
+
+  private post(message: ToWebcamWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,121 @@
+import { FrameProtocolError, allocateAlpha, decodeMessage, encodeNotice, writeTimings, type FrameMessage, type NoticeCode } from '../../shared/webcam';
+import type { EngineFrame } from './engine';
+
+/** What a session needs of the engine: WorkerWebcamEngine, or anything shaped like it. */
+export interface FrameEngine {
+  process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame>;
+  close(): Promise<void>;
+}
+
+export interface Snapshot {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+  alpha: Uint8Array;
+}
+
+/** Saves a snapshot somewhere (the open project); resolves to a sentence for the user. */
+export type SnapshotSink = (shot: Snapshot) => Promise<string>;
+
+interface Queued {
+  frame: FrameMessage;
+  decodeMs: number;
+}
+
+/**
+ * One camera stream over one transport. Frames are processed one at a time; a frame that arrives
+ * while another is being processed waits, and a newer one replaces it, so latency never builds up
+ * even if the page sends faster than the engine answers.
+ */
+export class WebcamSession {
+  private busy = false;
+  private next: Queued | null = null;
+  private closed = false;
+  /** Frames replaced before they were processed (for tests and the log). */
+  dropped = 0;
+  processed = 0;
+
+  constructor(
+    private readonly engine: FrameEngine,
+    private readonly send: (message: ArrayBuffer) => void,
+    private readonly snapshot?: SnapshotSink,
+  ) {}
+
+  receive(data: ArrayBuffer | ArrayBufferView): void {
+    if (this.closed) return;
+    const t0 = performance.now();
+    let message;
+    try {
+      message = decodeMessage(data);
+    } catch (e) {
+      this.notice(0, 'error', 'BAD_FRAME', e instanceof FrameProtocolError ? e.message : 'unreadable message');
+      return;
+    }
+    if (message.kind !== 'frame') {
+      this.notice(message.seq, 'error', 'BAD_FRAME', `the engine accepts frames only, not ${message.kind}`);
+      return;
+    }
+    if (this.next && !this.next.frame.snapshot) this.dropped++;
+    // A snapshot request is never dropped in favour of a plain frame.
+    if (!this.next?.frame.snapshot || message.snapshot) this.next = { frame: message, decodeMs: performance.now() - t0 };
+    else this.dropped++;
+    void this.pump();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.next = null;
+    await this.engine.close();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.next && !this.closed) {
+        const { frame, decodeMs } = this.next;
+        this.next = null;
+        await this.processOne(frame, decodeMs);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async processOne(frame: FrameMessage, decodeMs: number): Promise<void> {
+    const t0 = performance.now();
+    let result: EngineFrame;
+    try {
+      result = await this.engine.process(frame.rgba, frame.width, frame.height);
+    } catch (e) {
+      this.notice(frame.seq, 'error', 'ENGINE_FAILED', e instanceof Error ? e.message : String(e));
+      return;
+    }
+    if (this.closed) return;
+    const { modelMs, refineMs } = result.timings;
+    const reply = allocateAlpha(frame.seq, result.width, result.height, { modelMs, refineMs, transferMs: 0 }, result.provider);
+    reply.alpha.set(result.alpha);
+    const transferMs = Math.max(0, decodeMs + performance.now() - t0 - modelMs - refineMs);
+    writeTimings(new DataView(reply.buffer), { modelMs, refineMs, transferMs });
+    this.send(reply.buffer);
+    this.processed++;
+    if (frame.snapshot) await this.saveSnapshot(frame.seq, result);
+  }
+
+  private async saveSnapshot(seq: number, result: EngineFrame): Promise<void> {
+    if (!this.snapshot) {
+      this.notice(seq, 'error', 'SNAPSHOT_FAILED', 'Snapshots cannot be saved from this window.');
+      return;
+    }
+    try {
+      const text = await this.snapshot({ width: result.width, height: result.height, rgba: result.rgba, alpha: result.alpha });
+      this.notice(seq, 'info', 'SNAPSHOT_SAVED', text);
+    } catch (e) {
+      this.notice(seq, 'error', 'SNAPSHOT_FAILED', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private notice(seq: number, level: 'info' | 'error', code: NoticeCode, text: string): void {
+    if (!this.closed) this.send(encodeNotice({ seq, level, code, text }));
+  }
+}

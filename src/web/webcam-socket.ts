@@ -1,0 +1,62 @@
+import type { WebSocket } from 'ws';
+import type { Studio } from '../engine/studio';
+import type { ProviderSetting } from '../engine/inference/service';
+import { WebcamSession, WorkerWebcamEngine, snapshotDirFor, writeSnapshotFiles, type SnapshotSink } from '../engine/webcam';
+import { FRAME_HEADER_BYTES } from '../shared/webcam';
+
+/** Up to a 4K frame in RGBA. */
+export const MAX_WEBCAM_MESSAGE_BYTES = FRAME_HEADER_BYTES + 3840 * 2160 * 4;
+
+export interface WebcamEndpoint {
+  /** Serves one authenticated binary WebSocket: a camera stream with its own worker. */
+  accept(socket: WebSocket): WebcamSession;
+  close(): Promise<void>;
+}
+
+export function createWebcamEndpoint(options: { provider?: ProviderSetting; snapshot?: SnapshotSink } = {}): WebcamEndpoint {
+  const sessions = new Map<WebcamSession, WebSocket>();
+  return {
+    accept(socket) {
+      socket.binaryType = 'arraybuffer';
+      const engine = new WorkerWebcamEngine({ provider: options.provider ?? 'auto' });
+      const session = new WebcamSession(
+        engine,
+        (message) => {
+          if (socket.readyState === socket.OPEN) socket.send(message, { binary: true });
+        },
+        options.snapshot,
+      );
+      sessions.set(session, socket);
+      socket.on('message', (data, isBinary) => {
+        if (isBinary && data instanceof ArrayBuffer) session.receive(data);
+        else session.receive(new Uint8Array(0)); // answered with a BAD_FRAME notice
+      });
+      socket.on('close', () => {
+        sessions.delete(session);
+        void session.close();
+      });
+      return session;
+    },
+    async close() {
+      for (const socket of sessions.values()) socket.terminate();
+      await Promise.all([...sessions.keys()].map((s) => s.close()));
+      sessions.clear();
+    },
+  };
+}
+
+/**
+ * Saves a snapshot into the studio's open project through the public API: the PNGs go beside the
+ * project folder, then `images.import` adds the frame. The matte is written next to it.
+ */
+export function studioSnapshotSink(studio: Pick<Studio, 'dispatch'>): SnapshotSink {
+  return async (shot) => {
+    const info = await studio.dispatch('app.info', {});
+    const project = info.ok ? (info.value as { project: { path: string; name: string } | null }).project : null;
+    if (!project) throw new Error('Open a project in the studio first: snapshots are saved into the open project.');
+    const files = await writeSnapshotFiles(snapshotDirFor(project.path), shot);
+    const imported = await studio.dispatch('images.import', { paths: [files.image] });
+    if (!imported.ok) throw new Error(`${imported.error.code}: ${imported.error.message}`);
+    return `Snapshot added to ${project.name} (matte saved as ${files.matte.split(/[\\/]/).pop()}).`;
+  };
+}
