@@ -9,6 +9,8 @@ import type { EventName, Events } from '../shared/contract';
 import type { Studio } from '../engine/studio';
 import { contentSecurityPolicy } from '../shared/csp';
 import { parseClientMessage, type ServerMessage } from './ws-protocol';
+import { WEBCAM_FRAMES_PATH } from '../shared/webcam';
+import { MAX_WEBCAM_MESSAGE_BYTES, createWebcamEndpoint, studioSnapshotSink } from './webcam-socket';
 
 export interface WebServerOptions {
   /** Creates the engine with the server's event sink. */
@@ -146,12 +148,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // Webcam frames: binary messages on their own socket, with the same checks as /api.
+  const webcamWss = new WebSocketServer({ noServer: true, maxPayload: MAX_WEBCAM_MESSAGE_BYTES });
+  const webcam = createWebcamEndpoint({ snapshot: studioSnapshotSink(studio) });
   server.on('upgrade', (req, socket: Duplex, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const status = url.pathname === '/api' ? refusal(req, url) : 404;
+    const status = url.pathname === '/api' || url.pathname === WEBCAM_FRAMES_PATH ? refusal(req, url) : 404;
     // Browsers always send Origin on a WebSocket handshake; one without it is not our page.
     if (status || req.headers.origin !== origin) {
       socket.end(`HTTP/1.1 ${status || 403} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    if (url.pathname === WEBCAM_FRAMES_PATH) {
+      webcamWss.handleUpgrade(req, socket, head, (ws) => webcam.accept(ws));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -186,6 +195,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     async close() {
       for (const socket of sockets) socket.terminate();
       wss.close();
+      webcamWss.close();
+      await webcam.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await studio.close();
