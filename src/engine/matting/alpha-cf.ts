@@ -1,10 +1,11 @@
 import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
+import { guidedAlpha } from './alpha-guided';
 import { pcg } from './cg';
 import { throwIfAborted } from './errors';
 import { buildCfLaplacian } from './laplacian';
 import { type PreconditionerId, makePreconditioner } from './preconditioner';
 import { type MattingContext, residualFraction } from './progress';
-import { restrictToUnknown, stencilMatvec } from './stencil-system';
+import { makeStencilMatvec, restrictToUnknown } from './stencil-system';
 import { alphaFromTrimap, finishAlpha, isKnown } from './validate';
 
 export interface ClosedFormOptions {
@@ -14,6 +15,8 @@ export interface ClosedFormOptions {
   /** Relative residual at which the solver stops. */
   tolerance: number;
   maxIterations: number;
+  /** Starting guess for the unknown pixels: a constant 0.5, or the fast guided estimate. */
+  initial: 'half' | 'guided';
 }
 
 export const closedFormDefaults: ClosedFormOptions = {
@@ -21,6 +24,8 @@ export const closedFormDefaults: ClosedFormOptions = {
   preconditioner: 'ichol',
   tolerance: 1e-4,
   maxIterations: 2000,
+  // Measured at 1 MP: the guided start needs more iterations (156 vs 120) than a constant 0.5.
+  initial: 'half',
 };
 
 export interface SolveStats {
@@ -60,8 +65,12 @@ export async function closedFormAlpha(
 
   t = performance.now();
   const x0 = new Float64Array(system.n).fill(0.5);
+  if (opts.initial === 'guided') {
+    const guess = guidedAlpha(image, trimap);
+    for (let r = 0; r < x0.length; r++) x0[r] = guess[laplacian.pixels[r]];
+  }
   let first = 0;
-  const result = await pcg((x, y) => stencilMatvec(system, x, y), rhs, x0, precondition, {
+  const result = await pcg(makeStencilMatvec(system), rhs, x0, precondition, {
     tolerance: opts.tolerance,
     maxIterations: opts.maxIterations,
     signal: ctx.signal,

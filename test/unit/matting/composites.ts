@@ -26,7 +26,7 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
  * A head-like disc with a soft edge, hair-like strands (about 1 px wide, partly opaque), and a
  * semi-transparent veil, over colourful textured foreground and background.
  */
-export function syntheticAlpha(width: number, height: number): Alpha {
+export function syntheticAlpha(width: number, height: number, veil = true): Alpha {
   const alpha = new Float32Array(width * height);
   const s = Math.min(width, height);
   const cx = width * 0.45;
@@ -41,13 +41,13 @@ export function syntheticAlpha(width: number, height: number): Alpha {
     const len = radius * (0.45 + 0.08 * k);
     strands.push([ax, ay, ax + Math.cos(angle + 0.15) * len, ay + Math.sin(angle + 0.15) * len]);
   }
-  const veil = { x0: width * 0.72, x1: width * 0.92, y0: height * 0.3, y1: height * 0.7 };
+  const box = { x0: width * 0.72, x1: width * 0.92, y0: height * 0.3, y1: height * 0.7 };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const d = Math.hypot(x - cx, y - cy);
       let a = clamp01((radius - d) / soft + 0.5);
       for (const [ax, ay, bx, by] of strands) a = Math.max(a, 0.85 * clamp01(1.1 - segmentDistance(x, y, ax, ay, bx, by)));
-      if (x >= veil.x0 && x < veil.x1 && y >= veil.y0 && y < veil.y1) a = Math.max(a, 0.45);
+      if (veil && x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1) a = Math.max(a, 0.45);
       alpha[y * width + x] = a;
     }
   }
@@ -100,8 +100,9 @@ export function compose(alpha: Alpha, foreground: Float32Array, background: Floa
   return { width, height, data };
 }
 
-export function makeComposite(width: number, height: number, bandRadius = 3): Composite {
-  const alpha = syntheticAlpha(width, height);
+/** `veil: false` drops the semi-transparent box: a portrait-like scene whose band is only edges. */
+export function makeComposite(width: number, height: number, bandRadius = 3, options: { veil?: boolean } = {}): Composite {
+  const alpha = syntheticAlpha(width, height, options.veil ?? true);
   const foreground = texturedPlanes(width, height, 1);
   const background = texturedPlanes(width, height, 2);
   return {
