@@ -7,17 +7,39 @@
 import { z } from 'zod';
 import type { ApiError } from './errors';
 import type { EventName, MethodName } from './names';
+import { BRUSH_TOOLS, MAX_STROKE_POINTS } from './strokes';
 
 export { eventNames, isEventName, isMethodName, methodNames, type EventName, type MethodName } from './names';
 
 const absPath = z.string().min(1).max(4096);
 const id = z.number().int().positive();
+const imageRef = z.strictObject({ imageId: id });
+const modelId = z.string().min(1).max(200);
 
 export const imageStatuses = ['new', 'auto', 'edited', 'refined', 'exported', 'failed'] as const;
 export type ImageStatus = (typeof imageStatuses)[number];
 
 export const executionProviders = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
 export type ExecutionProviderSetting = (typeof executionProviders)[number];
+
+/** A brush stroke in full-resolution image pixels (see src/shared/strokes.ts). */
+export const brushStroke = z.strictObject({
+  tool: z.enum(BRUSH_TOOLS),
+  radius: z.number().positive().max(5000),
+  hardness: z.number().min(0).max(1),
+  points: z.array(z.tuple([z.number().finite(), z.number().finite()])).min(1).max(MAX_STROKE_POINTS),
+});
+
+export const exportLayouts = ['mirror', 'dataset'] as const;
+export const collisionPolicies = ['skip', 'overwrite', 'suffix'] as const;
+
+export const settingsPatch = z.strictObject({
+  executionProvider: z.enum(executionProviders).optional(),
+  semanticModel: modelId.optional(),
+  refineMethod: modelId.optional(),
+  maxMegapixels: z.number().positive().max(1000).optional(),
+  decontaminate: z.boolean().optional(),
+});
 
 /** Parameter schemas, one per method. Strict objects: unknown keys are a bad request. */
 export const methods = {
@@ -30,6 +52,28 @@ export const methods = {
   'images.import': z.strictObject({ paths: z.array(absPath).min(1).max(10_000) }),
   'jobs.list': z.strictObject({}),
   'jobs.cancel': z.strictObject({ jobId: id }),
+  'jobs.resume': z.strictObject({ jobId: id }),
+  'image.open': imageRef,
+  'trimap.stroke': z.strictObject({ imageId: id, stroke: brushStroke }),
+  'trimap.undo': imageRef,
+  'trimap.redo': imageRef,
+  'trimap.reset': imageRef,
+  'image.refine': z.strictObject({ imageId: id, method: modelId.optional() }),
+  'export.start': z.strictObject({
+    imageIds: z.array(id).min(1).max(100_000).optional(),
+    status: z.array(z.enum(imageStatuses)).min(1).optional(),
+    outDir: absPath,
+    layout: z.enum(exportLayouts).default('mirror'),
+    collision: z.enum(collisionPolicies).default('suffix'),
+    alpha: z.boolean().default(false),
+    trimap: z.boolean().default(false),
+    decontaminate: z.boolean().optional(),
+    refine: modelId.optional(),
+  }),
+  'settings.get': z.strictObject({}),
+  'settings.set': settingsPatch,
+  'models.list': z.strictObject({}),
+  'models.add': z.strictObject({ onnxPath: absPath, manifest: z.record(z.string(), z.unknown()) }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type Params<M extends MethodName> = z.input<(typeof methods)[M]>;
 
@@ -95,6 +139,58 @@ export interface ImportSkip {
   reason: string;
 }
 
+export interface TrimapView {
+  imageId: number;
+  /** Cursor in the edit history: version n = automatic trimap + edits 1..n. */
+  version: number;
+  latest: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Identifies the exact trimap; changes with every edit, undo or redo. */
+  revision: string;
+  /** Media reference of the trimap at preview resolution (grey PNG: 0 bg, 128 unknown, 255 fg). */
+  ref: string;
+}
+
+export interface ImageDetail {
+  image: ImageView;
+  /** Display copy of the original (any input format, browser-readable), and its size. */
+  preview: { ref: string; width: number; height: number };
+  trimap: TrimapView;
+  /** The cut-out (RGBA PNG at preview resolution) for the current trimap and method, if computed. */
+  cutout: string | null;
+  method: string;
+}
+
+export interface Settings {
+  executionProvider: ExecutionProviderSetting;
+  semanticModel: string;
+  refineMethod: string;
+  maxMegapixels: number;
+  decontaminate: boolean;
+}
+
+export interface ModelView {
+  id: string;
+  role: 'segmenter' | 'trimap' | 'matting' | 'end2end';
+  name: string;
+  license: string;
+  present: boolean;
+  user: boolean;
+}
+
+export interface RefineMethodView {
+  id: string;
+  label: string;
+  description: string;
+}
+
+export interface ProviderReportView {
+  requested: ExecutionProviderSetting;
+  active: string;
+  tried: { provider: string; ok: boolean; reason?: string }[];
+}
+
 /** Result type of each method. */
 export interface Results extends Record<MethodName, unknown> {
   'app.info': AppInfo;
@@ -106,6 +202,18 @@ export interface Results extends Record<MethodName, unknown> {
   'images.import': { jobId: number };
   'jobs.list': { jobs: JobProgress[] };
   'jobs.cancel': { cancelled: boolean };
+  'jobs.resume': { jobId: number };
+  'image.open': ImageDetail;
+  'trimap.stroke': TrimapView;
+  'trimap.undo': TrimapView;
+  'trimap.redo': TrimapView;
+  'trimap.reset': TrimapView;
+  'image.refine': { jobId: number };
+  'export.start': { jobId: number; total: number };
+  'settings.get': Settings;
+  'settings.set': Settings;
+  'models.list': { models: ModelView[]; methods: RefineMethodView[]; provider: ProviderReportView | null; providerError?: string };
+  'models.add': ModelView;
 }
 
 export type Result<M extends MethodName> = Results[M];
@@ -116,6 +224,7 @@ export interface Events extends Record<EventName, unknown> {
   'job.done': JobProgress & { skipped?: ImportSkip[] };
   'project.changed': { project: ProjectSummary | null };
   'images.changed': { ids: number[] };
+  'settings.changed': Settings;
 }
 
 /** What crosses a transport for one call: a value or a typed error, never a thrown exception. */
@@ -130,13 +239,24 @@ export interface StudioTransport {
   mediaUrl(ref: string): string;
 }
 
-/** Media references are `<kind>/<id>` with an optional `?v=` cache buster. */
-export const mediaKinds = ['thumb', 'original'] as const;
+/**
+ * Media references are `<kind>/<id>`, optionally with `?v=<revision>` so a changed trimap or
+ * cut-out gets a new URL (the query is a cache buster; servers resolve the path alone).
+ */
+export const mediaKinds = ['thumb', 'original', 'preview', 'trimap', 'cutout'] as const;
 export type MediaKind = (typeof mediaKinds)[number];
-const mediaRefPattern = /^(thumb|original)\/([1-9][0-9]{0,12})$/;
+const mediaRefPattern = /^(thumb|original|preview|trimap|cutout)\/([1-9][0-9]{0,12})$/;
+
+/** Longest side of the display copy of an image; the trimap editor works at this resolution. */
+export const PREVIEW_MAX_SIDE = 4096;
+
+export function previewSize(width: number, height: number, maxSide = PREVIEW_MAX_SIDE): { width: number; height: number; scale: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
+}
 
 export function parseMediaRef(ref: string): { kind: MediaKind; id: number } | null {
-  const match = mediaRefPattern.exec(ref);
+  const match = mediaRefPattern.exec(ref.split('?', 1)[0]);
   if (!match) return null;
   return { kind: match[1] as MediaKind, id: Number(match[2]) };
 }

@@ -12,10 +12,22 @@ export const methodNames = [
   'images.import',
   'jobs.list',
   'jobs.cancel',
+  'jobs.resume',
+  'image.open',
+  'trimap.stroke',
+  'trimap.undo',
+  'trimap.redo',
+  'trimap.reset',
+  'image.refine',
+  'export.start',
+  'settings.get',
+  'settings.set',
+  'models.list',
+  'models.add',
 ] as const;
 export type MethodName = (typeof methodNames)[number];
 
-export const eventNames = ['job.progress', 'job.done', 'project.changed', 'images.changed'] as const;
+export const eventNames = ['job.progress', 'job.done', 'project.changed', 'images.changed', 'settings.changed'] as const;
 export type EventName = (typeof eventNames)[number];
 
 export function isMethodName(value: unknown): value is MethodName {

@@ -12,13 +12,23 @@ export interface LiveJobContext {
  * get the id at once; progress and the end arrive as events, so a long job never holds a reply.
  */
 export class LiveJobs {
-  private nextId = 1;
+  private nextId: number;
+  private readonly firstId: number;
   private readonly jobs = new Map<number, { progress: JobProgress; controller: AbortController; startedAt: number }>();
 
   constructor(
     private readonly emitProgress: (p: JobProgress) => void,
     private readonly emitDone: (p: JobProgress, extra: Record<string, unknown>) => void,
-  ) {}
+    firstId = 1,
+  ) {
+    this.firstId = firstId;
+    this.nextId = firstId;
+  }
+
+  /** Whether this id was handed out here (live ids are a range of their own). */
+  owns(jobId: number): boolean {
+    return jobId >= this.firstId && jobId < this.nextId;
+  }
 
   start<T extends Record<string, unknown>>(
     kind: string,

@@ -127,6 +127,73 @@ describe.each(harnesses)('contract over %s', (_name, start) => {
     expect(await client.call('jobs.cancel', { jobId })).toEqual({ cancelled: false });
   });
 
+  it('opens an image for editing: automatic trimap, strokes, undo/redo, refine, cut-out media', async () => {
+    const [a] = (await client.call('images.list', {})).images.filter((i) => i.relPath === 'a.png');
+    const detail = await client.call('image.open', { imageId: a.id });
+    expect(detail.image.status).toBe('auto');
+    expect(detail.preview).toEqual({ ref: `preview/${a.id}`, width: 64, height: 48 });
+    expect(detail.trimap).toMatchObject({ version: 0, canUndo: false, canRedo: false });
+    const autoTrimap = await harness.readMedia(detail.trimap.ref);
+    expect(autoTrimap.status).toBe(200);
+    expect((await sharp(autoTrimap.bytes).metadata()).channels).toBe(1);
+    const autoPixels = await sharp(autoTrimap.bytes).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    expect(autoPixels.info).toMatchObject({ width: 64, height: 48, channels: 1 });
+    expect(new Set(autoPixels.data).size).toBeLessThanOrEqual(3);
+
+    const painted = await client.call('trimap.stroke', { imageId: a.id, stroke: { tool: 'fg', radius: 6, hardness: 1, points: [[20, 24], [44, 24]] } });
+    expect(painted).toMatchObject({ version: 1, canUndo: true, canRedo: false });
+    expect(painted.revision).not.toBe(detail.trimap.revision);
+    const afterStroke = await sharp((await harness.readMedia(painted.ref)).bytes).extractChannel(0).raw().toBuffer();
+    expect(afterStroke[24 * 64 + 32]).toBe(255);
+    await client.call('trimap.stroke', { imageId: a.id, stroke: { tool: 'bg', radius: 4, hardness: 1, points: [[2, 2]] } });
+    const undone = await client.call('trimap.undo', { imageId: a.id });
+    expect(undone).toMatchObject({ version: 1, canUndo: true, canRedo: true });
+    expect(await client.call('trimap.redo', { imageId: a.id })).toMatchObject({ version: 2, canRedo: false });
+    await expectError(client.call('trimap.stroke', { imageId: a.id, stroke: { tool: 'paint', radius: 1, hardness: 1, points: [[1, 1]] } } as never), 'BAD_REQUEST');
+    await expectError(client.call('trimap.stroke', { imageId: a.id, stroke: { tool: 'fg', radius: 1, hardness: 1, points: [] } }), 'BAD_REQUEST');
+    await expectError(client.call('image.open', { imageId: 999_999 }), 'IMAGE_NOT_FOUND');
+
+    const { jobId } = await client.call('image.refine', { imageId: a.id, method: 'guided' });
+    const done = await waitForEvent(client, 'job.done', (p) => p.jobId === jobId);
+    expect(done).toMatchObject({ state: 'done', done: 1, failed: 0, total: 1 });
+    await client.call('settings.set', { refineMethod: 'guided' });
+    const refined = await client.call('image.open', { imageId: a.id });
+    expect(refined.image.status).toBe('refined');
+    expect(refined.cutout).toMatch(new RegExp(`^cutout/${a.id}\\?v=`));
+    const cutout = await harness.readMedia(refined.cutout!);
+    const rgba = await sharp(cutout.bytes).raw().toBuffer({ resolveWithObject: true });
+    expect(rgba.info).toMatchObject({ width: 64, height: 48, channels: 4 });
+    expect(rgba.data[(24 * 64 + 32) * 4 + 3]).toBe(255);
+    expect(rgba.data[(2 * 64 + 2) * 4 + 3]).toBe(0);
+  });
+
+  it('exports the project as RGBA PNGs with a job and progress', async () => {
+    const outDir = path.join(root, 'export');
+    await fs.mkdir(outDir);
+    const started = await client.call('export.start', { outDir, refine: 'guided', alpha: true });
+    expect(started.total).toBe(2);
+    const done = await waitForEvent(client, 'job.done', (p) => p.jobId === started.jobId);
+    expect(done).toMatchObject({ kind: 'export', state: 'done', done: 2, failed: 0 });
+    const png = await sharp(path.join(outDir, 'a.png')).raw().toBuffer({ resolveWithObject: true });
+    expect(png.info.channels).toBe(4);
+    expect(png.data[(24 * 64 + 32) * 4 + 3]).toBe(255);
+    expect((await fs.stat(path.join(outDir, 'sub', 'b.png'))).isFile()).toBe(true);
+    await expectError(client.call('export.start', { outDir: path.join(root, 'photos') }), 'OUTPUT_INSIDE_SOURCE');
+    await expectError(client.call('export.start', { outDir: path.join(root, 'nowhere') }), 'OUTPUT_MISSING');
+  });
+
+  it('keeps settings and lists models with the execution provider report', async () => {
+    const updated = await client.call('settings.set', { executionProvider: 'cpu', decontaminate: false });
+    expect(updated).toMatchObject({ executionProvider: 'cpu', decontaminate: false, refineMethod: 'guided' });
+    expect(await client.call('settings.get', {})).toEqual(updated);
+    await expectError(client.call('settings.set', { executionProvider: 'tpu' } as never), 'BAD_REQUEST');
+    const { models, methods, provider } = await client.call('models.list', {});
+    expect(models.map((m) => m.id)).toEqual(expect.arrayContaining(['selfie-general', 'selfie-landscape']));
+    expect(models.find((m) => m.id === 'selfie-general')).toMatchObject({ role: 'segmenter', license: expect.stringContaining('Apache'), present: true });
+    expect(methods.map((m) => m.id)).toEqual(['closed-form', 'knn', 'guided', 'none']);
+    expect(provider).toMatchObject({ requested: 'cpu', active: 'cpu' });
+  });
+
   it('closes the project', async () => {
     expect(await client.call('project.close', {})).toEqual({ closed: true });
     expect(await client.call('project.close', {})).toEqual({ closed: false });

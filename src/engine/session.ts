@@ -1,0 +1,111 @@
+import type { EventName, Events, JobProgress, TrimapView } from '../shared/contract';
+import { decodeRgb } from './imaging/decode';
+import { JobManager, JobStore } from './jobs';
+import { ProjectMedia } from './media/project-media';
+import { exportJobHandler, matteJobHandler, ensureAutoTrimap } from './pipeline';
+import type { PipelineEngine } from './pipeline';
+import type { AppSettings, Project } from './project';
+
+type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+const FINISHED = new Set<JobProgress['state']>(['done', 'failed', 'cancelled']);
+
+/**
+ * Everything that lives while one project is open: the project database, its stored batch jobs
+ * (resumed on open if a crash interrupted them), and its media caches.
+ */
+export class ProjectSession {
+  readonly jobs: JobManager;
+  readonly media: ProjectMedia;
+  private readonly store: JobStore;
+  private readonly autoInflight = new Map<number, Promise<void>>();
+
+  constructor(
+    readonly project: Project,
+    private readonly engine: PipelineEngine,
+    private readonly settings: () => AppSettings,
+    emit: Emit,
+  ) {
+    this.media = new ProjectMedia(project);
+    this.store = new JobStore(project.db);
+    this.jobs = new JobManager({
+      store: this.store,
+      handlers: { matte: matteJobHandler(project, engine), export: exportJobHandler(project, engine) },
+      label: (imageId) => project.getImage(imageId)?.relPath ?? `#${imageId}`,
+      onProgress: (p) => {
+        if (!FINISHED.has(p.state)) {
+          emit('job.progress', p);
+          return;
+        }
+        emit('job.done', p);
+        const ids = this.store.items(p.jobId).map((item) => item.imageId);
+        if (ids.length) emit('images.changed', { ids });
+      },
+    });
+  }
+
+  /** Picks up batch jobs that a crash or a kill interrupted. */
+  resumeInterrupted(): number[] {
+    const resumed: number[] = [];
+    for (const job of this.store.resumable()) {
+      this.jobs.resume(job.id);
+      resumed.push(job.id);
+    }
+    return resumed;
+  }
+
+  listJobs(): JobProgress[] {
+    return this.store.list().map((j) => ({
+      jobId: j.id,
+      kind: j.kind,
+      state: j.state,
+      done: j.done,
+      failed: j.failed,
+      total: j.total,
+      ...(j.reason ? { message: j.reason } : {}),
+    }));
+  }
+
+  /** Makes the automatic trimap once (model inference on the full image); concurrent callers share the work. */
+  ensureAuto(imageId: number): Promise<void> {
+    let pending = this.autoInflight.get(imageId);
+    if (!pending) {
+      pending = (async () => {
+        if (await this.project.trimaps.loadAuto(imageId)) return;
+        const record = this.project.requireImage(imageId);
+        const image = await decodeRgb(record.sourcePath, { maxPixels: this.project.maxPixels });
+        await ensureAutoTrimap(this.project, imageId, image, this.settings().semanticModel, this.engine);
+      })().finally(() => this.autoInflight.delete(imageId));
+      this.autoInflight.set(imageId, pending);
+    }
+    return pending;
+  }
+
+  trimapView(imageId: number): TrimapView {
+    const state = this.project.trimaps.state(imageId);
+    return {
+      imageId,
+      version: state.version,
+      latest: state.latest,
+      canUndo: state.canUndo,
+      canRedo: state.canRedo,
+      revision: state.revision,
+      ref: `trimap/${imageId}?v=${encodeURIComponent(state.revision)}`,
+    };
+  }
+
+  /** The cached full-resolution cut-out for the current trimap, method and settings, if any. */
+  cutoutFor(imageId: number, method: string): string | undefined {
+    return this.project.alphas.get({
+      imageId,
+      trimapRevision: this.project.trimaps.revision(imageId),
+      method,
+      settings: { decontaminate: this.settings().decontaminate },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.stopAll();
+    this.project.close();
+  }
+}
