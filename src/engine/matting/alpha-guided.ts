@@ -1,6 +1,6 @@
 import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
-import { makeBoxFilter } from './box-filter';
 import { guidedCoefficients, upsampleWithGuide } from './guided-filter';
+import { squaredDistanceTo } from './morphology';
 import { downscaleRgb, rgbPlanes, trimapFractions } from './resample';
 
 export interface GuidedOptions {
@@ -11,7 +11,8 @@ export interface GuidedOptions {
   subsample: number | 'auto';
 }
 
-export const guidedDefaults: GuidedOptions = { radius: 'auto', epsilon: 1e-4, subsample: 'auto' };
+// Radius half the band and epsilon 1e-2: best of the grid measured on the 64x64 and 640x480 composites.
+export const guidedDefaults: GuidedOptions = { radius: 'auto', epsilon: 1e-2, subsample: 'auto' };
 
 /**
  * Mean width of the unknown band in px: twice its area over its boundary length (a band of width
@@ -36,22 +37,28 @@ export function estimateBandWidth(trimap: Trimap, width: number, height: number)
   return boundary > 0 ? (2 * area) / boundary : Math.max(width, height);
 }
 
-/** Subsampling that keeps the low-resolution image near 20k px (measured: 640x480 in ~10 ms). */
-export function autoSubsample(width: number, height: number): number {
-  return Math.max(1, Math.round(Math.sqrt((width * height) / 2e4)));
+/**
+ * Subsampling that keeps the low-resolution image near 20k px (640x480 then runs in ~10 ms) but
+ * never coarser than half the filter radius, so the band is still resolved.
+ */
+export function autoSubsample(width: number, height: number, radius: number): number {
+  return Math.max(1, Math.min(Math.round(Math.sqrt((width * height) / 2e4)), Math.floor(radius / 2)));
 }
 
 /**
- * Fast refinement: a first alpha from projecting each colour onto the line between the local mean
- * foreground and background colours (normalised box filters over the known pixels), then a colour
- * guided filter to follow the image's edges. O(N) in time and memory.
+ * Guided feathering (He, Sun, Tang): split the unknown band at its midline (nearer known side
+ * wins, by exact distance transforms), then a colour guided filter with a window of half the band
+ * width turns that hard cut into an alpha that follows the image. O(N); run on a subsampled grid
+ * with the linear model upsampled (the fast guided filter) for large images. Measured on the
+ * composites, this beat projecting colours onto local mean F/B lines (MSE 0.015 vs 0.115 at
+ * 640x480), because textured F and B make local means poor colour models.
  */
 export function guidedAlpha(image: RgbImage, trimap: Trimap, options: Partial<GuidedOptions> = {}): Alpha {
   const opts = { ...guidedDefaults, ...options };
   const { width, height } = image;
   const band = estimateBandWidth(trimap, width, height);
-  const radius = opts.radius === 'auto' ? Math.max(2, Math.round(band / 4)) : opts.radius;
-  const s = opts.subsample === 'auto' ? autoSubsample(width, height) : Math.max(1, Math.round(opts.subsample));
+  const radius = opts.radius === 'auto' ? Math.max(1, Math.round(band / 2)) : opts.radius;
+  const s = opts.subsample === 'auto' ? autoSubsample(width, height, radius) : Math.max(1, Math.round(opts.subsample));
   const lw = Math.max(1, Math.ceil(width / s));
   const lh = Math.max(1, Math.ceil(height / s));
   const n = lw * lh;
@@ -59,39 +66,12 @@ export function guidedAlpha(image: RgbImage, trimap: Trimap, options: Partial<Gu
   const low = s === 1 ? image : downscaleRgb(image, lw, lh);
   const guide = rgbPlanes(low);
   const { fg: wf, bg: wb } = trimapFractions(trimap, width, height, lw, lh);
-
-  const box = makeBoxFilter(lw, lh);
-  const sampleRadius = Math.ceil((band + 2) / s);
-  const weighted = new Float32Array(n);
-  const localMean = (plane: Float32Array, weight: Float32Array, weightMean: Float32Array): Float32Array => {
-    for (let i = 0; i < n; i++) weighted[i] = plane[i] * weight[i];
-    const m = box(weighted, sampleRadius);
-    for (let i = 0; i < n; i++) m[i] = weightMean[i] > 1e-6 ? m[i] / weightMean[i] : 0;
-    return m;
-  };
-  const fgMean = box(wf, sampleRadius);
-  const bgMean = box(wb, sampleRadius);
-  const fr = localMean(guide[0], wf, fgMean);
-  const fg = localMean(guide[1], wf, fgMean);
-  const fb = localMean(guide[2], wf, fgMean);
-  const br = localMean(guide[0], wb, bgMean);
-  const bgc = localMean(guide[1], wb, bgMean);
-  const bb = localMean(guide[2], wb, bgMean);
-
+  const toFg = squaredDistanceTo(lw, lh, (i) => wf[i] > 0.5);
+  const toBg = squaredDistanceTo(lw, lh, (i) => wb[i] > 0.5);
   const p = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const hasF = fgMean[i] > 1e-6;
-    const hasB = bgMean[i] > 1e-6;
-    let proj: number;
-    if (hasF && hasB) {
-      const dr = fr[i] - br[i];
-      const dg = fg[i] - bgc[i];
-      const db = fb[i] - bb[i];
-      const v = ((guide[0][i] - br[i]) * dr + (guide[1][i] - bgc[i]) * dg + (guide[2][i] - bb[i]) * db) / (dr * dr + dg * dg + db * db + 1e-4);
-      proj = v < 0 ? 0 : v > 1 ? 1 : v;
-    } else proj = hasF ? 1 : hasB ? 0 : 0.5;
     const unknown = 1 - wf[i] - wb[i];
-    p[i] = wf[i] + (unknown > 0 ? unknown : 0) * proj;
+    p[i] = wf[i] + (unknown > 0 && toFg[i] < toBg[i] ? unknown : 0);
   }
   const coefficients = guidedCoefficients(guide, p, lw, lh, Math.max(1, Math.round(radius / s)), opts.epsilon);
   return upsampleWithGuide(coefficients, image, trimap);

@@ -2,7 +2,17 @@
  * Mean over a (2r+1)^2 window clipped to the image, O(N) whatever r: running sums along rows, then
  * running column sums down the image (row-major access in both passes).
  */
-export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array, tmp: Float32Array, colSum: Float64Array): void {
+export function boxMean(
+  src: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Float32Array,
+  tmp: Float32Array,
+  colSum: Float64Array,
+  invCountX: Float64Array,
+): void {
+  for (let x = 0; x < width; x++) invCountX[x] = 1 / (Math.min(x + r, width - 1) - Math.max(x - r, 0) + 1);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let s = 0;
@@ -24,11 +34,8 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
   }
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    const cy = Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1;
-    for (let x = 0; x < width; x++) {
-      const cx = Math.min(x + r, width - 1) - Math.max(x - r, 0) + 1;
-      out[row + x] = colSum[x] / (cx * cy);
-    }
+    const invCy = 1 / (Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1);
+    for (let x = 0; x < width; x++) out[row + x] = colSum[x] * invCountX[x] * invCy;
     const add = y + r + 1;
     if (add < height) {
       const ar = add * width;
@@ -46,8 +53,9 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
 export function makeBoxFilter(width: number, height: number): (src: Float32Array, r: number, out?: Float32Array) => Float32Array {
   const tmp = new Float32Array(width * height);
   const colSum = new Float64Array(width);
+  const invCountX = new Float64Array(width);
   return (src, r, out = new Float32Array(width * height)) => {
-    boxMean(src, width, height, Math.max(0, Math.round(r)), out, tmp, colSum);
+    boxMean(src, width, height, Math.max(0, Math.round(r)), out, tmp, colSum, invCountX);
     return out;
   };
 }
