@@ -1,0 +1,132 @@
+/** Draws a frame over a chosen background using its alpha, on a 2D canvas. */
+
+export const backgrounds = [
+  { id: 'checker', label: 'Transparent' },
+  { id: 'colour', label: 'Colour' },
+  { id: 'blur', label: 'Blur' },
+  { id: 'paper', label: 'Colour on grey' },
+  { id: 'image', label: 'Image' },
+  { id: 'matte', label: 'Matte' },
+] as const;
+export type BackgroundId = (typeof backgrounds)[number]['id'];
+
+export interface CompositeOptions {
+  background: BackgroundId;
+  colour: string;
+  image: ImageBitmap | null;
+  mirror: boolean;
+}
+
+function canvas(width = 1, height = 1): HTMLCanvasElement {
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  return c;
+}
+
+function context(c: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('2D canvas is not available');
+  return ctx;
+}
+
+export class Compositor {
+  private readonly frame = canvas();
+  private readonly person = canvas();
+  private personData: ImageData | null = null;
+  private checker: CanvasPattern | null = null;
+
+  /** Paints `frame` (RGBA as sent to the engine) with `alpha` over the background onto `target`. */
+  draw(target: HTMLCanvasElement, frame: ImageData, alpha: Uint8Array, options: CompositeOptions): void {
+    const { width, height } = frame;
+    if (target.width !== width || target.height !== height) {
+      target.width = width;
+      target.height = height;
+    }
+    for (const c of [this.frame, this.person]) {
+      if (c.width !== width || c.height !== height) {
+        c.width = width;
+        c.height = height;
+      }
+    }
+    if (!this.personData || this.personData.width !== width || this.personData.height !== height) this.personData = new ImageData(width, height);
+    const src = frame.data;
+    const dst = this.personData.data;
+    const matte = options.background === 'matte';
+    for (let i = 0, j = 0; i < alpha.length; i++, j += 4) {
+      if (matte) {
+        dst[j] = dst[j + 1] = dst[j + 2] = alpha[i];
+        dst[j + 3] = 255;
+      } else {
+        dst[j] = src[j];
+        dst[j + 1] = src[j + 1];
+        dst[j + 2] = src[j + 2];
+        dst[j + 3] = alpha[i];
+      }
+    }
+    context(this.person).putImageData(this.personData, 0, 0);
+
+    const ctx = context(target);
+    ctx.save();
+    ctx.clearRect(0, 0, width, height);
+    if (options.mirror) ctx.setTransform(-1, 0, 0, 1, width, 0);
+    if (!matte) {
+      context(this.frame).putImageData(frame, 0, 0);
+      this.paintBackground(ctx, width, height, options);
+    }
+    ctx.filter = 'none';
+    ctx.drawImage(this.person, 0, 0);
+    ctx.restore();
+  }
+
+  private paintBackground(ctx: CanvasRenderingContext2D, width: number, height: number, options: CompositeOptions): void {
+    switch (options.background) {
+      case 'checker':
+        ctx.fillStyle = this.checkerPattern(ctx);
+        ctx.fillRect(0, 0, width, height);
+        break;
+      case 'colour':
+        ctx.fillStyle = options.colour;
+        ctx.fillRect(0, 0, width, height);
+        break;
+      case 'blur': {
+        // Drawn slightly enlarged so the blur does not darken the borders.
+        const blur = Math.max(6, Math.round(width / 40));
+        ctx.filter = `blur(${blur}px)`;
+        ctx.drawImage(this.frame, -blur, -blur, width + 2 * blur, height + 2 * blur);
+        break;
+      }
+      case 'paper':
+        // The camera demo look: the person in colour, the scene in flat grey tones.
+        ctx.filter = 'grayscale(1) contrast(0.8) brightness(0.9)';
+        ctx.drawImage(this.frame, 0, 0);
+        break;
+      case 'image':
+        if (options.image) {
+          const { width: iw, height: ih } = options.image;
+          const scale = Math.max(width / iw, height / ih);
+          ctx.drawImage(options.image, (width - iw * scale) / 2, (height - ih * scale) / 2, iw * scale, ih * scale);
+        } else {
+          ctx.fillStyle = this.checkerPattern(ctx);
+          ctx.fillRect(0, 0, width, height);
+        }
+        break;
+      case 'matte':
+        break;
+    }
+  }
+
+  private checkerPattern(ctx: CanvasRenderingContext2D): CanvasPattern {
+    if (!this.checker) {
+      const tile = canvas(24, 24);
+      const t = context(tile);
+      t.fillStyle = '#c8c8c8';
+      t.fillRect(0, 0, 24, 24);
+      t.fillStyle = '#f4f4f4';
+      t.fillRect(0, 0, 12, 12);
+      t.fillRect(12, 12, 12, 12);
+      this.checker = ctx.createPattern(tile, 'repeat');
+    }
+    return this.checker as CanvasPattern;
+  }
+}

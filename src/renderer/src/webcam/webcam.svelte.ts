@@ -1,0 +1,209 @@
+import { allocateFrame, alphaCoverage, type AlphaMessage, type NoticeMessage, type WebcamMessage, type WebcamProvider } from '../../../shared/webcam';
+import { CameraError, listCameras, openCamera, problemTitles, resolutions, type CameraInfo, type CameraProblem, type ResolutionId } from './camera';
+import { Compositor, type BackgroundId } from './compositor';
+import { openFrameLink, type FrameLink } from './frame-link';
+
+export type WebcamStatus = 'idle' | 'starting' | 'live' | 'stopped' | 'error';
+
+export interface Problem {
+  kind: CameraProblem | 'engine';
+  title: string;
+  text: string;
+}
+
+interface InFlight {
+  seq: number;
+  frame: ImageData;
+  capturedAt: number;
+}
+
+/** Frames per second over the last second of composited frames. */
+class RateMeter {
+  private times: number[] = [];
+  tick(now: number): number {
+    this.times.push(now);
+    while (this.times.length && now - this.times[0] > 1000) this.times.shift();
+    const span = now - this.times[0];
+    return this.times.length > 1 && span > 0 ? ((this.times.length - 1) * 1000) / span : 0;
+  }
+  reset(): void {
+    this.times = [];
+  }
+}
+
+/**
+ * The webcam window's state and loop: camera → frame → engine → alpha → composite. At most one
+ * frame is in flight; the next frame is taken from the camera only when the engine has answered,
+ * so it is always the newest one and latency cannot build up.
+ */
+export class WebcamManager {
+  status = $state<WebcamStatus>('idle');
+  problem = $state<Problem | null>(null);
+  cameras = $state<CameraInfo[]>([]);
+  cameraId = $state<string | null>(null);
+  resolution = $state<ResolutionId>('640x480');
+  background = $state<BackgroundId>('paper');
+  colour = $state('#2f7d5b');
+  image = $state<ImageBitmap | null>(null);
+  imageName = $state('');
+  mirror = $state(true);
+  fps = $state(0);
+  latencyMs = $state(0);
+  provider = $state<WebcamProvider | null>(null);
+  timings = $state({ modelMs: 0, refineMs: 0, transferMs: 0 });
+  frameSize = $state<{ width: number; height: number } | null>(null);
+  framesShown = $state(0);
+  coverage = $state(0);
+  message = $state<{ level: 'info' | 'error'; text: string } | null>(null);
+  snapshotPending = $state(false);
+
+  private stream: MediaStream | null = null;
+  private link: FrameLink | null = null;
+  private video: HTMLVideoElement | null = null;
+  private stage: HTMLCanvasElement | null = null;
+  private capture: CanvasRenderingContext2D | null = null;
+  private readonly compositor = new Compositor();
+  private readonly rate = new RateMeter();
+  private inFlight: InFlight | null = null;
+  private seq = 0;
+  private wantSnapshot = false;
+  private generation = 0;
+
+  attach(video: HTMLVideoElement, stage: HTMLCanvasElement): void {
+    this.video = video;
+    this.stage = stage;
+    navigator.mediaDevices?.addEventListener?.('devicechange', () => void this.refreshCameras());
+  }
+
+  async start(): Promise<void> {
+    this.stop('idle');
+    const generation = ++this.generation;
+    this.status = 'starting';
+    this.problem = null;
+    const size = resolutions.find((r) => r.id === this.resolution) ?? resolutions[1];
+    try {
+      const stream = await openCamera(this.cameraId, size.width, size.height);
+      if (generation !== this.generation) return stream.getTracks().forEach((t) => t.stop());
+      this.stream = stream;
+      const track = stream.getVideoTracks()[0];
+      if (!track) throw new CameraError('absent', 'The camera gave no video.');
+      track.addEventListener('ended', () => generation === this.generation && this.fail('unplugged', 'The camera stopped sending video (unplugged or switched off). Reconnect it and press Start.'));
+      this.cameraId = track.getSettings().deviceId ?? this.cameraId;
+      await this.refreshCameras();
+      const video = this.video!;
+      video.srcObject = stream;
+      await video.play();
+      this.link = await openFrameLink({
+        onMessage: (m) => this.onEngineMessage(m),
+        onClose: (reason) => generation === this.generation && this.fail('engine', reason),
+      });
+      if (generation !== this.generation) return;
+      this.status = 'live';
+      this.rate.reset();
+      this.pump();
+    } catch (err) {
+      if (generation !== this.generation) return;
+      if (err instanceof CameraError) this.fail(err.problem, err.message);
+      else this.fail('engine', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Stops the camera and the engine stream; the window stays usable. */
+  stop(status: WebcamStatus = 'stopped'): void {
+    this.generation++;
+    this.inFlight = null;
+    this.link?.close();
+    this.link = null;
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = null;
+    if (this.video) this.video.srcObject = null;
+    this.fps = 0;
+    this.status = status;
+  }
+
+  snapshot(): void {
+    if (this.status !== 'live') return;
+    this.wantSnapshot = true;
+    this.snapshotPending = true;
+  }
+
+  async chooseImage(file: File): Promise<void> {
+    this.image?.close();
+    this.image = await createImageBitmap(file);
+    this.imageName = file.name;
+    this.background = 'image';
+  }
+
+  private fail(kind: Problem['kind'], text: string): void {
+    const title = kind === 'engine' ? 'Engine unavailable' : problemTitles[kind];
+    this.stop('error');
+    this.problem = { kind, title, text };
+  }
+
+  private async refreshCameras(): Promise<void> {
+    this.cameras = await listCameras();
+  }
+
+  private pump = (): void => {
+    const video = this.video;
+    if (this.status !== 'live' || this.inFlight || !video || !this.link) return;
+    if (video.readyState < 2 || !video.videoWidth) {
+      requestAnimationFrame(this.pump);
+      return;
+    }
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    const canvas = this.capture?.canvas;
+    if (!canvas || canvas.width !== width || canvas.height !== height) {
+      const c = document.createElement('canvas');
+      c.width = width;
+      c.height = height;
+      this.capture = c.getContext('2d', { willReadFrequently: true });
+    }
+    const ctx = this.capture!;
+    ctx.drawImage(video, 0, 0, width, height);
+    const frame = ctx.getImageData(0, 0, width, height);
+    const seq = ++this.seq;
+    const message = allocateFrame(seq, width, height, this.wantSnapshot);
+    this.wantSnapshot = false;
+    message.pixels.set(frame.data);
+    this.inFlight = { seq, frame, capturedAt: performance.now() };
+    this.frameSize = { width, height };
+    this.link.send(message.buffer);
+  };
+
+  /** Waits for a camera frame newer than the one just shown, then sends it. */
+  private next(): void {
+    const video = this.video;
+    if (video && 'requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => this.pump());
+    else requestAnimationFrame(this.pump);
+  }
+
+  private onEngineMessage(message: WebcamMessage): void {
+    if (message.kind === 'alpha') this.onAlpha(message);
+    else if (message.kind === 'notice') this.onNotice(message);
+  }
+
+  private onAlpha(message: AlphaMessage): void {
+    const sent = this.inFlight;
+    if (!sent || sent.seq !== message.seq || this.status !== 'live') return;
+    this.inFlight = null;
+    if (this.stage) {
+      this.compositor.draw(this.stage, sent.frame, message.alpha, { background: this.background, colour: this.colour, image: this.image, mirror: this.mirror });
+    }
+    const now = performance.now();
+    this.fps = this.rate.tick(now);
+    this.latencyMs = now - sent.capturedAt;
+    this.provider = message.provider;
+    this.timings = message.timings;
+    this.coverage = alphaCoverage(message.alpha);
+    this.framesShown++;
+    this.next();
+  }
+
+  private onNotice(message: NoticeMessage): void {
+    if (message.code === 'SNAPSHOT_SAVED' || message.code === 'SNAPSHOT_FAILED') this.snapshotPending = false;
+    if (message.code === 'ENGINE_FAILED') this.fail('engine', `The engine could not process the camera: ${message.text}`);
+    else this.message = { level: message.level, text: message.text };
+  }
+}
