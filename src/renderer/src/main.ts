@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import WebcamApp from './webcam/webcam-app.svelte';
 import './app.css';
 
 // The browser-mode URL carries the run's token once; the server has set it as a cookie, so drop
@@ -10,4 +11,6 @@ if (new URLSearchParams(window.location.search).has('token')) {
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
-export default mount(App, { target });
+// The webcam window: `/webcam` in browser mode, `#/webcam` in Electron (one index.html for both).
+const isWebcamRoute = window.location.pathname === '/webcam' || window.location.hash === '#/webcam';
+export default isWebcamRoute ? mount(WebcamApp, { target }) : mount(App, { target });
