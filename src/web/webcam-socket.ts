@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Studio } from '../engine/studio';
 import type { ProviderSetting } from '../engine/inference/service';
@@ -57,6 +58,6 @@ export function studioSnapshotSink(studio: Pick<Studio, 'dispatch'>): SnapshotSi
     const files = await writeSnapshotFiles(snapshotDirFor(project.path), shot);
     const imported = await studio.dispatch('images.import', { paths: [files.image] });
     if (!imported.ok) throw new Error(`${imported.error.code}: ${imported.error.message}`);
-    return `Snapshot added to ${project.name} (matte saved as ${files.matte.split(/[\\/]/).pop()}).`;
+    return `Snapshot added to ${project.name}; its matte is saved beside it as ${path.basename(files.matte)}.`;
   };
 }
