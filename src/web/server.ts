@@ -10,7 +10,7 @@ import type { Studio } from '../engine/studio';
 import { contentSecurityPolicy } from '../shared/csp';
 import { parseClientMessage, type ServerMessage } from './ws-protocol';
 import { WEBCAM_FRAMES_PATH } from '../shared/webcam';
-import { MAX_WEBCAM_MESSAGE_BYTES, createWebcamEndpoint, studioSnapshotSink } from './webcam-socket';
+import { MAX_WEBCAM_MESSAGE_BYTES, createStudioWebcamEndpoint } from './webcam-socket';
 
 export interface WebServerOptions {
   /** Creates the engine with the server's event sink. */
@@ -150,7 +150,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   // Webcam frames: binary messages on their own socket, with the same checks as /api.
   const webcamWss = new WebSocketServer({ noServer: true, maxPayload: MAX_WEBCAM_MESSAGE_BYTES });
-  const webcam = createWebcamEndpoint({ snapshot: studioSnapshotSink(studio) });
+  const webcam = createStudioWebcamEndpoint(studio);
   server.on('upgrade', (req, socket: Duplex, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const status = url.pathname === '/api' || url.pathname === WEBCAM_FRAMES_PATH ? refusal(req, url) : 404;

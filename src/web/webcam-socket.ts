@@ -14,12 +14,17 @@ export interface WebcamEndpoint {
   close(): Promise<void>;
 }
 
-export function createWebcamEndpoint(options: { provider?: ProviderSetting; snapshot?: SnapshotSink } = {}): WebcamEndpoint {
+export interface WebcamEndpointOptions {
+  provider?: () => Promise<ProviderSetting>;
+  snapshot?: SnapshotSink;
+}
+
+export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): WebcamEndpoint {
   const sessions = new Map<WebcamSession, WebSocket>();
   return {
     accept(socket) {
       socket.binaryType = 'arraybuffer';
-      const engine = new WorkerWebcamEngine({ provider: options.provider ?? 'auto' });
+      const engine = new WorkerWebcamEngine({ provider: options.provider?.() ?? 'auto' });
       const session = new WebcamSession(
         engine,
         (message) => {
@@ -44,6 +49,18 @@ export function createWebcamEndpoint(options: { provider?: ProviderSetting; snap
       sessions.clear();
     },
   };
+}
+
+/** The endpoint as the browser-mode server mounts it: the studio's provider setting, snapshots into its project. */
+export function createStudioWebcamEndpoint(studio: Pick<Studio, 'dispatch'>): WebcamEndpoint {
+  return createWebcamEndpoint({ provider: () => studioProvider(studio), snapshot: studioSnapshotSink(studio) });
+}
+
+/** The execution provider setting (`settings.get`), read when a camera stream starts. */
+export async function studioProvider(studio: Pick<Studio, 'dispatch'>): Promise<ProviderSetting> {
+  const settings = await studio.dispatch('settings.get', {});
+  const value = settings.ok ? (settings.value as { executionProvider?: unknown }).executionProvider : undefined;
+  return value === 'cpu' || value === 'webgpu' || value === 'cuda' ? value : 'auto';
 }
 
 /**

@@ -16,7 +16,8 @@ export interface EngineFrame {
 }
 
 export interface WebcamEngineOptions {
-  provider: ProviderSetting;
+  /** A promise is awaited before the first frame (e.g. read from the studio's settings). */
+  provider: ProviderSetting | Promise<ProviderSetting>;
   modelsDir?: string;
   processor?: Partial<WebcamProcessorOptions>;
 }
@@ -30,6 +31,7 @@ export class WorkerWebcamEngine {
   private readonly pending = new Map<number, { resolve: (f: EngineFrame) => void; reject: (e: Error) => void; width: number; height: number }>();
   private nextId = 1;
   private closed = false;
+  private readonly initialised: Promise<void>;
 
   constructor(options: WebcamEngineOptions) {
     this.worker = spawnWorker(import.meta.url, 'webcam-worker');
@@ -43,12 +45,15 @@ export class WorkerWebcamEngine {
     });
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', () => this.failAll(new Error('the webcam worker stopped')));
-    this.post({ type: 'init', provider: options.provider, modelsDir: options.modelsDir, options: options.processor });
+    this.initialised = Promise.resolve(options.provider)
+      .catch((): ProviderSetting => 'auto')
+      .then((provider) => this.post({ type: 'init', provider, modelsDir: options.modelsDir, options: options.processor }));
   }
 
   /** Processes one RGBA frame; `rgba` must own its whole buffer (it is transferred). */
-  process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame> {
-    if (this.closed) return Promise.reject(new Error('the webcam engine is closed'));
+  async process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame> {
+    await this.initialised;
+    if (this.closed) throw new Error('the webcam engine is closed');
     const owned = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength && rgba.buffer instanceof ArrayBuffer ? rgba : rgba.slice();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
