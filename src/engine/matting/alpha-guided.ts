@@ -66,8 +66,8 @@ export function guidedAlpha(image: RgbImage, trimap: Trimap, options: Partial<Gu
   const low = s === 1 ? image : downscaleRgb(image, lw, lh);
   const guide = rgbPlanes(low);
   const { fg: wf, bg: wb } = trimapFractions(trimap, width, height, lw, lh);
-  const toFg = squaredDistanceTo(lw, lh, (i) => wf[i] > 0.5);
-  const toBg = squaredDistanceTo(lw, lh, (i) => wb[i] > 0.5);
+  const toFg = squaredDistanceTo(lw, lh, Uint8Array.from(wf, (v) => (v > 0.5 ? 1 : 0)));
+  const toBg = squaredDistanceTo(lw, lh, Uint8Array.from(wb, (v) => (v > 0.5 ? 1 : 0)));
   const p = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const unknown = 1 - wf[i] - wb[i];

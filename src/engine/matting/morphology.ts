@@ -31,34 +31,58 @@ function edt1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Fl
   }
 }
 
+const BLOCK = 16;
+
 /**
- * Squared Euclidean distance from every pixel to the nearest pixel where `isSeed(i)` holds
- * (1e20 where there is none). Float32 output keeps memory at 4 bytes per pixel.
+ * Squared Euclidean distance from every pixel to the nearest pixel where seeds[i] != 0 (1e20
+ * where there is none). Rows first by two sweeps (exact in 1-D for a binary input), then columns
+ * by lower envelopes of parabolas, gathered 16 columns at a time so the reads stay cache-friendly.
  */
-export function squaredDistanceTo(width: number, height: number, isSeed: (i: number) => boolean): Float32Array {
+export function squaredDistanceTo(width: number, height: number, seeds: Uint8Array): Float32Array {
   const out = new Float32Array(width * height);
-  const n = Math.max(width, height);
-  const f = new Float64Array(n);
-  const d = new Float64Array(n);
-  const v = new Int32Array(n);
-  const z = new Float64Array(n + 1);
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) f[y] = isSeed(y * width + x) ? 0 : INF;
-    edt1d(f, height, d, v, z);
-    for (let y = 0; y < height; y++) out[y * width + x] = d[y];
-  }
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) f[x] = out[row + x];
-    edt1d(f, width, d, v, z);
-    for (let x = 0; x < width; x++) out[row + x] = d[x];
+    let last = -1;
+    for (let x = 0; x < width; x++) {
+      if (seeds[row + x]) last = x;
+      out[row + x] = last < 0 ? INF : x - last;
+    }
+    last = -1;
+    for (let x = width - 1; x >= 0; x--) {
+      if (seeds[row + x]) last = x;
+      const d = last < 0 ? INF : last - x;
+      const v = out[row + x] < d ? out[row + x] : d;
+      out[row + x] = v >= INF ? INF : v * v;
+    }
+  }
+  const f = new Float64Array(height);
+  const d = new Float64Array(height);
+  const v = new Int32Array(height);
+  const z = new Float64Array(height + 1);
+  const block = new Float32Array(height * BLOCK);
+  for (let x0 = 0; x0 < width; x0 += BLOCK) {
+    const bw = Math.min(BLOCK, width - x0);
+    for (let y = 0; y < height; y++) {
+      const row = y * width + x0;
+      for (let c = 0; c < bw; c++) block[c * height + y] = out[row + c];
+    }
+    for (let c = 0; c < bw; c++) {
+      const base = c * height;
+      for (let y = 0; y < height; y++) f[y] = block[base + y];
+      edt1d(f, height, d, v, z);
+      for (let y = 0; y < height; y++) block[base + y] = d[y];
+    }
+    for (let y = 0; y < height; y++) {
+      const row = y * width + x0;
+      for (let c = 0; c < bw; c++) out[row + c] = block[c * height + y];
+    }
   }
   return out;
 }
 
 /** mask dilated by a disc of `radius` px: 1 where a set pixel lies within the radius. */
 export function dilate(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
-  const dist = squaredDistanceTo(width, height, (i) => mask[i] !== 0);
+  const dist = squaredDistanceTo(width, height, mask);
   const r2 = radius * radius;
   const out = new Uint8Array(mask.length);
   for (let i = 0; i < out.length; i++) out[i] = dist[i] <= r2 ? 1 : 0;
@@ -67,7 +91,9 @@ export function dilate(mask: Uint8Array, width: number, height: number, radius: 
 
 /** mask eroded by a disc of `radius` px: 1 where no unset pixel lies within the radius. */
 export function erode(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
-  const dist = squaredDistanceTo(width, height, (i) => mask[i] === 0);
+  const background = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) background[i] = mask[i] ? 0 : 1;
+  const dist = squaredDistanceTo(width, height, background);
   const r2 = radius * radius;
   const out = new Uint8Array(mask.length);
   for (let i = 0; i < out.length; i++) out[i] = dist[i] > r2 ? 1 : 0;

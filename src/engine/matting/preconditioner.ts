@@ -45,10 +45,13 @@ export function incompleteCholesky(a: StencilSystem): Preconditioner {
   const lower = new Float64Array(n * LOWER);
   const diag = new Float64Array(n);
   let shift = 0;
-  for (let attempt = 0; attempt < 30; attempt++) {
-    if (factor(shift)) break;
+  let factored = false;
+  for (let attempt = 0; attempt < 30 && !factored; attempt++) {
+    factored = factor(shift);
     shift = shift === 0 ? 1e-3 : shift * 2;
   }
+  // A diagonal shifted 2^28-fold is never needed in practice; fall back rather than return junk.
+  if (!factored) return jacobiPreconditioner(stencilDiagonal(a));
 
   function factor(alpha: number): boolean {
     for (let r = 0; r < n; r++) {

@@ -44,22 +44,26 @@ export function makeTrimap(
   assertPlane(prob, width, height, 'Probability map');
   const threshold = options.threshold ?? 0.5;
   const scale = prob instanceof Uint8Array ? 1 / 255 : 1;
-  const p = (i: number): number => {
-    const v = prob[i] * scale;
-    return v === v ? v : 0;
-  };
   const radius = bandRadiusPx(options.band, width, height);
   const r2 = radius * radius;
-  const trimap = new Uint8Array(width * height);
+  const n = width * height;
+  const foreground = new Uint8Array(n);
+  const background = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const fg = prob[i] * scale >= threshold; // NaN compares false: background
+    foreground[i] = fg ? 1 : 0;
+    background[i] = fg ? 0 : 1;
+  }
+  const trimap = new Uint8Array(n);
   // Distance to the nearest background pixel decides erosion, to the nearest foreground pixel dilation.
-  const toBackground = squaredDistanceTo(width, height, (i) => p(i) < threshold);
-  for (let i = 0; i < trimap.length; i++) trimap[i] = p(i) >= threshold && toBackground[i] > r2 ? 255 : 128;
-  const toForeground = squaredDistanceTo(width, height, (i) => p(i) >= threshold);
-  for (let i = 0; i < trimap.length; i++) if (toForeground[i] > r2) trimap[i] = 0;
+  const toBackground = squaredDistanceTo(width, height, background);
+  for (let i = 0; i < n; i++) trimap[i] = foreground[i] && toBackground[i] > r2 ? 255 : 128;
+  const toForeground = squaredDistanceTo(width, height, foreground);
+  for (let i = 0; i < n; i++) if (toForeground[i] > r2) trimap[i] = 0;
   if (options.uncertain) {
     const [low, high] = options.uncertain;
-    for (let i = 0; i < trimap.length; i++) {
-      const v = p(i);
+    for (let i = 0; i < n; i++) {
+      const v = prob[i] * scale;
       if (v > low && v < high) trimap[i] = 128;
     }
   }
