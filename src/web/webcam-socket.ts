@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Studio } from '../engine/studio';
 import type { ProviderSetting } from '../engine/inference/service';
-import { WebcamSession, WorkerWebcamEngine, snapshotDirFor, writeSnapshotFiles, type SnapshotSink } from '../engine/webcam';
+import { WebcamSession, WorkerWebcamEngine, studioProvider, studioSnapshotSink, type SnapshotSink } from '../engine/webcam';
 import { FRAME_HEADER_BYTES } from '../shared/webcam';
 
 /** Up to a 4K frame in RGBA. */
@@ -54,27 +53,4 @@ export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): Webca
 /** The endpoint as the browser-mode server mounts it: the studio's provider setting, snapshots into its project. */
 export function createStudioWebcamEndpoint(studio: Pick<Studio, 'dispatch'>): WebcamEndpoint {
   return createWebcamEndpoint({ provider: () => studioProvider(studio), snapshot: studioSnapshotSink(studio) });
-}
-
-/** The execution provider setting (`settings.get`), read when a camera stream starts. */
-export async function studioProvider(studio: Pick<Studio, 'dispatch'>): Promise<ProviderSetting> {
-  const settings = await studio.dispatch('settings.get', {});
-  const value = settings.ok ? (settings.value as { executionProvider?: unknown }).executionProvider : undefined;
-  return value === 'cpu' || value === 'webgpu' || value === 'cuda' ? value : 'auto';
-}
-
-/**
- * Saves a snapshot into the studio's open project through the public API: the PNGs go beside the
- * project folder, then `images.import` adds the frame. The matte is written next to it.
- */
-export function studioSnapshotSink(studio: Pick<Studio, 'dispatch'>): SnapshotSink {
-  return async (shot) => {
-    const info = await studio.dispatch('app.info', {});
-    const project = info.ok ? (info.value as { project: { path: string; name: string } | null }).project : null;
-    if (!project) throw new Error('Open a project in the studio first: snapshots are saved into the open project.');
-    const files = await writeSnapshotFiles(snapshotDirFor(project.path), shot);
-    const imported = await studio.dispatch('images.import', { paths: [files.image] });
-    if (!imported.ok) throw new Error(`${imported.error.code}: ${imported.error.message}`);
-    return `Snapshot added to ${project.name}; its matte is saved beside it as ${path.basename(files.matte)}.`;
-  };
 }

@@ -8,4 +8,5 @@ export { TemporalSmoother, smoothingDefaults, type SmoothingOptions } from './sm
 export { WorkerWebcamEngine, type EngineFrame, type WebcamEngineOptions } from './engine';
 export { WebcamSession, type FrameEngine, type Snapshot, type SnapshotSink } from './session';
 export { writeSnapshotFiles, snapshotDirFor, type SnapshotFiles } from './snapshot';
-export { serveWebcamPort, type FramePort } from './port-host';
+export { serveWebcamPort, attachWebcamPorts, type FramePort, type PortCarrier, type WebcamHooks } from './port-host';
+export { studioProvider, studioSnapshotSink } from './studio-hooks';

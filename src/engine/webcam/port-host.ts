@@ -12,12 +12,16 @@ export interface FramePort {
   on(event: 'close', listener: () => void): unknown;
   postMessage(message: unknown): void;
   start(): void;
-  close(): void;
 }
 
-export function serveWebcamPort(port: FramePort, options: { provider?: ProviderSetting; snapshot?: SnapshotSink } = {}): WebcamSession {
-  const engine = new WorkerWebcamEngine({ provider: options.provider ?? 'auto' });
-  const session = new WebcamSession(engine, (message) => port.postMessage(message), options.snapshot);
+export interface WebcamHooks {
+  provider?: () => Promise<ProviderSetting>;
+  snapshot?: SnapshotSink;
+}
+
+export function serveWebcamPort(port: FramePort, hooks: WebcamHooks = {}): WebcamSession {
+  const engine = new WorkerWebcamEngine({ provider: hooks.provider?.() ?? 'auto' });
+  const session = new WebcamSession(engine, (message) => port.postMessage(message), hooks.snapshot);
   port.on('message', (event) => {
     const data = event.data;
     if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) session.receive(data);
@@ -25,4 +29,17 @@ export function serveWebcamPort(port: FramePort, options: { provider?: ProviderS
   port.on('close', () => void session.close());
   port.start();
   return session;
+}
+
+/** Electron's `process.parentPort` in the engine's utilityProcess, as far as webcam ports go. */
+export interface PortCarrier {
+  on(event: 'message', listener: (event: { data: unknown; ports?: FramePort[] }) => void): unknown;
+}
+
+/** Serves every webcam port main sends (`{ type: 'webcam-port' }` with the port in `ports[0]`). */
+export function attachWebcamPorts(parent: PortCarrier, messageType: string, hooks: WebcamHooks = {}): void {
+  parent.on('message', (event) => {
+    const port = event.ports?.[0];
+    if (port && (event.data as { type?: unknown } | null)?.type === messageType) serveWebcamPort(port, hooks);
+  });
 }
