@@ -4,10 +4,12 @@
  */
 import { serveEngine } from '../engine/host/serve';
 import type { ToEngine } from '../engine/host/protocol';
+import { attachWebcamPorts, type FramePort } from '../engine/webcam';
+import { ENGINE_WEBCAM_PORT } from '../shared/ipc-channels';
 
 interface ParentPort {
   postMessage(message: unknown): void;
-  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  on(event: 'message', listener: (event: { data: unknown; ports?: FramePort[] }) => void): void;
 }
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (!parentPort) throw new Error('engine-process must run as an Electron utilityProcess');
@@ -24,3 +26,5 @@ serveEngine(
   },
   () => process.exit(0),
 );
+// Webcam frame channels from main (one MessagePortMain per camera stream).
+attachWebcamPorts(parentPort, ENGINE_WEBCAM_PORT);

@@ -4,12 +4,13 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, ipcMain, utilityProcess } from 'electron';
-import { IpcChannel } from '../shared/ipc-channels';
+import { BrowserWindow, app, ipcMain, utilityProcess, type UtilityProcess } from 'electron';
+import { ENGINE_WEBCAM_PORT, IpcChannel } from '../shared/ipc-channels';
 import { EngineClient } from './engine-client';
 import { setupIpc, trustedUrlChecker } from './ipc';
 import { registerMediaScheme, setupMediaProtocol } from './media-protocol';
 import { setupSessionSecurity } from './security';
+import { setupWebcam } from './webcam';
 import { createStudioWindow, type WindowPaths } from './windows';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,11 +25,14 @@ const paths: WindowPaths = {
 };
 const isTrustedUrl = trustedUrlChecker(paths.devServerUrl, pathToFileURL(paths.rendererIndex).toString());
 
+let engineProcess: UtilityProcess;
+
 function startEngine(): EngineClient {
   const child = utilityProcess.fork(path.join(here, 'engine-process.js'), [], {
     serviceName: 'SHM Studio engine',
     env: { ...process.env, SHM_APP_DATA: app.getPath('userData') },
   });
+  engineProcess = child;
   const client = new EngineClient({
     post: (message) => child.postMessage(message),
     onMessage: (listener) => child.on('message', listener),
@@ -53,6 +57,15 @@ void app.whenReady().then(() => {
   engine = startEngine();
   setupIpc(ipcMain, (method, params) => currentEngine().call(method, params), isTrustedUrl);
   setupMediaProtocol(currentEngine);
+  setupWebcam({
+    ipcMain,
+    isTrustedUrl,
+    createWindow: () => createStudioWindow(paths, isTrustedUrl, 'webcam'),
+    postPortToEngine: (port) => {
+      currentEngine();
+      engineProcess.postMessage({ type: ENGINE_WEBCAM_PORT }, [port]);
+    },
+  });
   createStudioWindow(paths, isTrustedUrl);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createStudioWindow(paths, isTrustedUrl);

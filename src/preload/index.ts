@@ -6,7 +6,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { CallOutcome } from '../shared/contract';
 import { isEventName, isMethodName } from '../shared/names';
-import { IpcChannel, MEDIA_SCHEME } from '../shared/ipc-channels';
+import { IpcChannel, MEDIA_SCHEME, WEBCAM_PORT_MESSAGE } from '../shared/ipc-channels';
 
 const bridge = {
   call(method: string, params: unknown): Promise<CallOutcome> {
@@ -24,7 +24,27 @@ const bridge = {
     return () => ipcRenderer.removeListener(IpcChannel.event, handler);
   },
   mediaBase: `${MEDIA_SCHEME}://media/`,
+  /** The webcam window: open it, and ask main for a frame channel to the engine. */
+  webcam: {
+    openWindow(): void {
+      ipcRenderer.send(IpcChannel.webcamOpenWindow);
+    },
+    requestPort(): void {
+      ipcRenderer.send(IpcChannel.webcamRequestPort);
+    },
+    portMessageType: WEBCAM_PORT_MESSAGE,
+  },
 };
+
+// A MessagePort cannot cross the context bridge as an argument; it reaches the page as a window
+// message that carries it (the page checks the message came from its own window).
+interface PageWindow {
+  postMessage(message: unknown, targetOrigin: string, transfer: unknown[]): void;
+}
+ipcRenderer.on(IpcChannel.webcamPort, (event) => {
+  const port = event.ports[0];
+  if (port) (globalThis as unknown as PageWindow).postMessage({ type: WEBCAM_PORT_MESSAGE }, '*', [port]);
+});
 
 export type ElectronBridge = typeof bridge;
 contextBridge.exposeInMainWorld('shm', bridge);
