@@ -121,6 +121,8 @@ export class MattingPool {
     worker.on('error', onFailure);
     worker.on('exit', onFailure);
     job.onDetach = detach;
+    // Keep the process alive while a job runs; an idle worker must not hold it open.
+    worker.ref();
     worker.postMessage(job.request);
   }
 
@@ -137,6 +139,7 @@ export class MattingPool {
   }
 
   private release(worker: Worker): void {
+    worker.unref();
     this.busy.delete(worker);
     if (!this.closed) this.idle.push(worker);
     this.pump();
