@@ -1,4 +1,5 @@
 import type { Alpha, RgbImage } from '../imaging/raster';
+import { assertImage, assertPlane } from './validate';
 
 export interface ForegroundOptions {
   regularization: number;
@@ -36,6 +37,8 @@ function resizeNearest(src: Float32Array, sw: number, sh: number, channels: numb
  * Returns straight (not premultiplied) RGB bytes.
  */
 export function estimateForeground(image: RgbImage, alpha: Alpha, options: Partial<ForegroundOptions> = {}): Uint8Array {
+  assertImage(image);
+  assertPlane(alpha, image.width, image.height, 'Alpha');
   const opts = { ...foregroundDefaults, ...options };
   const { width: w0, height: h0, data } = image;
   const n0 = w0 * h0;
