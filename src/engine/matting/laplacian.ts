@@ -11,6 +11,13 @@ export const STENCIL_CENTER = 12;
 export const STENCIL_DX = Int8Array.from({ length: STENCIL }, (_, k) => (k % 5) - 2);
 export const STENCIL_DY = Int8Array.from({ length: STENCIL }, (_, k) => Math.floor(k / 5) - 2);
 
+// Stencil entry joining window pixels i and j (both 0..8 in a 3x3 window, row-major).
+const WINDOW_PAIR = Int8Array.from({ length: 81 }, (_, ij) => {
+  const i = Math.floor(ij / 9);
+  const j = ij % 9;
+  return STENCIL_CENTER + (Math.floor(j / 3) - Math.floor(i / 3)) * 5 + ((j % 3) - (i % 3));
+});
+
 export interface StencilLaplacian {
   width: number;
   height: number;
@@ -45,6 +52,7 @@ export function buildCfLaplacian(image: RgbImage, rowMask: Uint8Array, options: 
   const vb = new Float64Array(9);
   const inv9 = 1 / 9;
   const s = 1 / 255;
+  const windowOffset = Int32Array.from({ length: 9 }, (_, k) => (Math.floor(k / 3) - 1) * width + (k % 3) - 1);
 
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
@@ -60,7 +68,7 @@ export function buildCfLaplacian(image: RgbImage, rowMask: Uint8Array, options: 
       let mg = 0;
       let mb = 0;
       for (let k = 0; k < 9; k++) {
-        const p = c + (Math.floor(k / 3) - 1) * width + (k % 3) - 1;
+        const p = c + windowOffset[k];
         winPix[k] = p;
         cr[k] = data[3 * p] * s;
         cg[k] = data[3 * p + 1] * s;
@@ -112,13 +120,13 @@ export function buildCfLaplacian(image: RgbImage, rowMask: Uint8Array, options: 
       for (let i = 0; i < 9; i++) {
         const row = rowOf[winPix[i]];
         if (row < 0) continue;
-        const base = row * STENCIL + STENCIL_CENTER;
-        const iy = Math.floor(i / 3);
-        const ix = i % 3;
+        const base = row * STENCIL;
+        const ri = vr[i];
+        const gi = vg[i];
+        const bi = vb[i];
         for (let j = 0; j < 9; j++) {
-          const k = (Math.floor(j / 3) - iy) * 5 + ((j % 3) - ix);
-          const w = (1 + vr[i] * cr[j] + vg[i] * cg[j] + vb[i] * cb[j]) * inv9;
-          values[base + k] += (i === j ? 1 : 0) - w;
+          const w = (1 + ri * cr[j] + gi * cg[j] + bi * cb[j]) * inv9;
+          values[base + WINDOW_PAIR[i * 9 + j]] += (i === j ? 1 : 0) - w;
         }
       }
     }
