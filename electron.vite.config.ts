@@ -14,6 +14,8 @@ const nodeEntries = {
   web: resolve('src/web/main.ts'),
   // Worker threads (spawnWorker): one entry each, named as the file.
   'inference-worker': resolve('src/engine/inference/inference-worker.ts'),
+  'matting-worker': resolve('src/engine/matting/matting-worker.ts'),
+  'webcam-worker': resolve('src/engine/webcam/webcam-worker.ts'),
 };
 
 export default defineConfig({

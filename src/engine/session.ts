@@ -91,6 +91,8 @@ export class ProjectSession {
       canRedo: state.canRedo,
       revision: state.revision,
       ref: `trimap/${imageId}?v=${encodeURIComponent(state.revision)}`,
+      autoRef: `auto/${imageId}?v=${encodeURIComponent(state.revision.split('/')[0])}`,
+      imageStatus: this.project.requireImage(imageId).status,
     };
   }
 

@@ -302,6 +302,9 @@ export function createStudio(options: StudioOptions): Studio {
         case 'trimap':
           file = await s.media.trimapFile(image.id);
           break;
+        case 'auto':
+          file = await s.media.autoTrimapFile(image.id);
+          break;
         case 'cutout': {
           const full = s.cutoutFor(image.id, settings().refineMethod);
           file = full ? await s.media.cutoutFile(image.id, full) : null;

@@ -4,7 +4,7 @@
  */
 import { serveEngine } from '../engine/host/serve';
 import type { ToEngine } from '../engine/host/protocol';
-import { attachWebcamPorts, type FramePort } from '../engine/webcam';
+import { attachWebcamPorts, studioProvider, studioSnapshotSink, type FramePort } from '../engine/webcam';
 import { ENGINE_WEBCAM_PORT } from '../shared/ipc-channels';
 
 interface ParentPort {
@@ -14,7 +14,7 @@ interface ParentPort {
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (!parentPort) throw new Error('engine-process must run as an Electron utilityProcess');
 
-serveEngine(
+const studio = serveEngine(
   {
     post: (message) => parentPort.postMessage(message),
     onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as ToEngine)),
@@ -27,4 +27,4 @@ serveEngine(
   () => process.exit(0),
 );
 // Webcam frame channels from main (one MessagePortMain per camera stream).
-attachWebcamPorts(parentPort, ENGINE_WEBCAM_PORT);
+attachWebcamPorts(parentPort, ENGINE_WEBCAM_PORT, { provider: () => studioProvider(studio), snapshot: studioSnapshotSink(studio) });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BrowserWindow, shell, type WebContents } from 'electron';
+import { studioWebPreferences } from './web-preferences';
 
 export interface WindowPaths {
   preload: string;
@@ -27,17 +28,7 @@ export function createStudioWindow(paths: WindowPaths, isTrustedUrl: (url: strin
     show: false,
     title: route ? 'SHM Studio — Webcam' : 'SHM Studio',
     backgroundColor: '#1e1f22',
-    webPreferences: {
-      preload: paths.preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: studioWebPreferences(paths.preload),
   });
   lockDown(window.webContents, isTrustedUrl);
   window.once('ready-to-show', () => window.show());

@@ -150,6 +150,10 @@ export interface TrimapView {
   revision: string;
   /** Media reference of the trimap at preview resolution (grey PNG: 0 bg, 128 unknown, 255 fg). */
   ref: string;
+  /** The automatic trimap alone, same size: the eraser paints it back. */
+  autoRef: string;
+  /** The image's status after this change (an edit makes it 'edited'). */
+  imageStatus: ImageStatus;
 }
 
 export interface ImageDetail {
@@ -243,9 +247,9 @@ export interface StudioTransport {
  * Media references are `<kind>/<id>`, optionally with `?v=<revision>` so a changed trimap or
  * cut-out gets a new URL (the query is a cache buster; servers resolve the path alone).
  */
-export const mediaKinds = ['thumb', 'original', 'preview', 'trimap', 'cutout'] as const;
+export const mediaKinds = ['thumb', 'original', 'preview', 'trimap', 'auto', 'cutout'] as const;
 export type MediaKind = (typeof mediaKinds)[number];
-const mediaRefPattern = /^(thumb|original|preview|trimap|cutout)\/([1-9][0-9]{0,12})$/;
+const mediaRefPattern = /^(thumb|original|preview|trimap|auto|cutout)\/([1-9][0-9]{0,12})$/;
 
 /** Longest side of the display copy of an image; the trimap editor works at this resolution. */
 export const PREVIEW_MAX_SIDE = 4096;

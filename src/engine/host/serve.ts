@@ -1,4 +1,4 @@
-import { createStudio, type StudioOptions } from '../studio';
+import { createStudio, type Studio, type StudioOptions } from '../studio';
 import type { FromEngine, ToEngine } from './protocol';
 
 /** A message endpoint: Electron's `process.parentPort`, or a Node child's IPC channel. */
@@ -8,7 +8,7 @@ export interface ParentEndpoint {
 }
 
 /** Runs the studio engine behind a parent endpoint until the parent asks it to shut down. */
-export function serveEngine(endpoint: ParentEndpoint, options: Omit<StudioOptions, 'emit'>, onShutdown: () => void): void {
+export function serveEngine(endpoint: ParentEndpoint, options: Omit<StudioOptions, 'emit'>, onShutdown: () => void): Studio {
   const studio = createStudio({
     ...options,
     emit: (event, payload) => endpoint.post({ type: 'event', event, payload }),
@@ -27,4 +27,5 @@ export function serveEngine(endpoint: ParentEndpoint, options: Omit<StudioOption
     }
   });
   endpoint.post({ type: 'ready' });
+  return studio;
 }

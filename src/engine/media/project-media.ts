@@ -44,16 +44,25 @@ export class ProjectMedia {
     if (fs.existsSync(path.join(this.dir, name))) return path.join(this.dir, name);
     const auto = await this.project.trimaps.loadAuto(imageId);
     if (!auto) return null;
+    return this.cached(name, () => this.greyPreview(imageId, this.project.trimaps.compose(imageId, auto)));
+  }
+
+  /** The automatic trimap alone at preview size; null before it exists. */
+  async autoTrimapFile(imageId: number): Promise<string | null> {
+    const auto = await this.project.trimaps.loadAuto(imageId);
+    if (!auto) return null;
+    const revision = this.project.trimaps.revision(imageId).split('/')[0];
+    return this.cached(`auto-${imageId}-${shortHash(revision)}.png`, () => this.greyPreview(imageId, auto));
+  }
+
+  private greyPreview(imageId: number, full: Uint8Array): Promise<Buffer> {
     const image = this.project.requireImage(imageId);
     const size = previewSize(image.width, image.height);
-    return this.cached(name, async () => {
-      const full = this.project.trimaps.compose(imageId, auto);
-      return sharp(full, { raw: { width: image.width, height: image.height, channels: 1 }, limitInputPixels: false })
-        .resize(size.width, size.height, { kernel: 'nearest', fit: 'fill' })
-        .toColourspace('b-w')
-        .png({ compressionLevel: 6 })
-        .toBuffer();
-    });
+    return sharp(full, { raw: { width: image.width, height: image.height, channels: 1 }, limitInputPixels: false })
+      .resize(size.width, size.height, { kernel: 'nearest', fit: 'fill' })
+      .toColourspace('b-w')
+      .png({ compressionLevel: 6 })
+      .toBuffer();
   }
 
   /** A cached full-resolution RGBA cut-out, scaled to preview size. */

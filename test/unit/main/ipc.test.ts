@@ -63,3 +63,18 @@ describe('trustedUrlChecker', () => {
     expect(dev(page)).toBe(false);
   });
 });
+
+describe('studioWebPreferences', () => {
+  it('isolates and sandboxes every window and gives it no Node', async () => {
+    const { studioWebPreferences } = await import('../../../src/main/web-preferences');
+    expect(studioWebPreferences('/app/preload.cjs')).toMatchObject({
+      preload: '/app/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+  });
+});

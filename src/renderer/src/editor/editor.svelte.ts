@@ -1,0 +1,255 @@
+import type { ImageDetail, JobProgress, RefineMethodView, TrimapView } from '../../../shared/contract';
+import type { StudioClient } from '../../../shared/client';
+import type { BrushStroke, BrushTool } from '../../../shared/strokes';
+import { TrimapLayer } from './trimap-layer';
+
+export type EditorMode = 'edit' | 'compare';
+export type CompareLayout = 'side' | 'split';
+export type CompareBackground = 'checker' | 'colour' | 'image';
+
+const MIN_ZOOM = 0.02;
+const MAX_ZOOM = 32;
+const AUTO_REFINE_DELAY_MS = 1200;
+
+/**
+ * The trimap editor's state and actions. Coordinates: the view shows the preview (at most
+ * 4096 px on the long side) scaled by `zoom` and shifted by `panX/panY` screen pixels; strokes are
+ * stored in full-resolution image pixels (`previewScale` = preview px per image px).
+ */
+export class EditorManager {
+  detail = $state<ImageDetail | null>(null);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  tool = $state<Exclude<BrushTool, never>>('fg');
+  /** Brush radius in full-resolution image pixels. */
+  radius = $state(24);
+  hardness = $state(1);
+  overlayOpacity = $state(0.55);
+  overlayVisible = $state(true);
+  zoom = $state(1);
+  panX = $state(0);
+  panY = $state(0);
+  mode = $state<EditorMode>('edit');
+  compareLayout = $state<CompareLayout>('side');
+  compareBackground = $state<CompareBackground>('checker');
+  compareColour = $state('#3a7bd5');
+  compareImageUrl = $state<string | null>(null);
+  split = $state(50);
+  autoRefine = $state(true);
+  method = $state('closed-form');
+  methods = $state<RefineMethodView[]>([]);
+  refineJob = $state<JobProgress | null>(null);
+  pendingSaves = $state(0);
+  /** Bumped when the trimap layer has new pixels, so views can re-render. */
+  layerVersion = $state(0);
+
+  readonly layer = new TrimapLayer();
+  readonly trimap = $derived<TrimapView | null>(this.detail?.trimap ?? null);
+  readonly previewScale = $derived(this.detail ? this.detail.preview.width / this.detail.image.width : 1);
+  /** Screen pixels per full-resolution image pixel: 1 is "100 %". */
+  readonly actualZoom = $derived(this.zoom * this.previewScale);
+  readonly refining = $derived(this.refineJob !== null && (this.refineJob.state === 'running' || this.refineJob.state === 'queued'));
+
+  private stroke: BrushStroke | null = null;
+  /** Jobs that ended before their id came back from image.refine (a fast job can beat its reply). Not UI state. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly endedJobs = new Map<number, JobProgress>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private autoTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(private readonly api: StudioClient, private readonly onError: (message: string) => void) {
+    this.offs.push(
+      api.on('job.progress', (p) => {
+        if (p.jobId === this.refineJob?.jobId) this.refineJob = p;
+      }),
+      api.on('job.done', (p) => {
+        if (p.jobId !== this.refineJob?.jobId) {
+          this.endedJobs.set(p.jobId, p);
+          if (this.endedJobs.size > 20) this.endedJobs.delete(this.endedJobs.keys().next().value!);
+          return;
+        }
+        this.refineJob = p;
+        if (p.state === 'failed') this.onError(`Refinement failed: ${p.message ?? 'unknown error'}`);
+        if (this.detail) void this.reload(this.detail.image.id);
+      }),
+    );
+  }
+
+  dispose(): void {
+    clearTimeout(this.autoTimer);
+    for (const off of this.offs) off();
+  }
+
+  async open(imageId: number): Promise<void> {
+    this.loading = true;
+    this.error = null;
+    this.mode = 'edit';
+    this.refineJob = null;
+    try {
+      const [detail, models, settings] = await Promise.all([
+        this.api.call('image.open', { imageId }),
+        this.api.call('models.list', {}),
+        this.api.call('settings.get', {}),
+      ]);
+      this.methods = models.methods;
+      this.method = settings.refineMethod;
+      await this.layer.load(this.api.mediaUrl(detail.trimap.ref), this.api.mediaUrl(detail.trimap.autoRef));
+      this.detail = detail;
+      this.layerVersion++;
+      // A sensible default brush: 2 % of the long side.
+      this.radius = Math.max(2, Math.round(Math.max(detail.image.width, detail.image.height) * 0.02));
+    } catch (err) {
+      this.error = (err as Error).message;
+      this.onError(this.error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async reload(imageId: number): Promise<void> {
+    const detail = await this.api.call('image.open', { imageId });
+    if (this.detail?.image.id === imageId) this.detail = detail;
+  }
+
+  /** Runs trimap operations one after another, in the order the user made them. */
+  private enqueue<T>(op: () => Promise<T>): Promise<T | undefined> {
+    this.pendingSaves++;
+    const next = this.queue.then(op).catch((err: unknown) => {
+      this.onError(`Could not save the trimap: ${(err as Error).message}`);
+      return undefined;
+    });
+    this.queue = next.finally(() => this.pendingSaves--);
+    return next;
+  }
+
+  private applyTrimapView(view: TrimapView | undefined): void {
+    if (view && this.detail) this.detail = { ...this.detail, image: { ...this.detail.image, status: view.imageStatus }, trimap: view, cutout: null };
+  }
+
+  // --- painting -----------------------------------------------------------------------------
+
+  beginStroke(x: number, y: number, eventTime: number): void {
+    if (!this.detail) return;
+    this.stroke = { tool: this.tool, radius: this.radius, hardness: this.hardness, points: [[x, y]] };
+    this.paintSegment([[x, y]], eventTime);
+  }
+
+  extendStroke(x: number, y: number, eventTime: number): void {
+    const stroke = this.stroke;
+    if (!stroke) return;
+    const last = stroke.points[stroke.points.length - 1];
+    // Skip moves under one preview pixel: they change nothing on screen or in the saved trimap.
+    if (Math.hypot(x - last[0], y - last[1]) * this.previewScale < 1) return;
+    stroke.points.push([x, y]);
+    this.paintSegment([last, [x, y]], eventTime);
+  }
+
+  endStroke(): void {
+    const stroke = this.stroke;
+    this.stroke = null;
+    if (!stroke || !this.detail) return;
+    const imageId = this.detail.image.id;
+    void this.enqueue(() => this.api.call('trimap.stroke', { imageId, stroke })).then((view) => {
+      this.applyTrimapView(view);
+      this.scheduleAutoRefine();
+    });
+  }
+
+  private paintSegment(points: [number, number][], eventTime: number): void {
+    const stroke = this.stroke!;
+    this.layer.paint({ ...stroke, points }, this.previewScale);
+    // Input-to-pixels latency of this segment, read by bench/brush-latency.ts.
+    requestAnimationFrame(() => performance.measure('stroke-segment', { start: eventTime, end: performance.now() }));
+  }
+
+  // --- history ------------------------------------------------------------------------------
+
+  undo(): Promise<void> {
+    return this.history('trimap.undo');
+  }
+
+  redo(): Promise<void> {
+    return this.history('trimap.redo');
+  }
+
+  resetToAuto(): Promise<void> {
+    return this.history('trimap.reset');
+  }
+
+  private async history(method: 'trimap.undo' | 'trimap.redo' | 'trimap.reset'): Promise<void> {
+    if (!this.detail) return;
+    const imageId = this.detail.image.id;
+    const view = await this.enqueue(() => this.api.call(method, { imageId }));
+    if (!view || this.detail?.image.id !== imageId) return;
+    await this.layer.load(this.api.mediaUrl(view.ref), this.api.mediaUrl(view.autoRef));
+    this.applyTrimapView(view);
+    this.layerVersion++;
+    this.scheduleAutoRefine();
+  }
+
+  // --- refinement ---------------------------------------------------------------------------
+
+  private scheduleAutoRefine(): void {
+    clearTimeout(this.autoTimer);
+    if (this.autoRefine) this.autoTimer = setTimeout(() => void this.refine(), AUTO_REFINE_DELAY_MS);
+  }
+
+  async refine(): Promise<void> {
+    if (!this.detail) return;
+    clearTimeout(this.autoTimer);
+    await this.queue;
+    if (this.refining && this.refineJob) await this.api.call('jobs.cancel', { jobId: this.refineJob.jobId }).catch(() => undefined);
+    try {
+      const imageId = this.detail.image.id;
+      if (this.method !== (await this.api.call('settings.get', {})).refineMethod) await this.api.call('settings.set', { refineMethod: this.method });
+      const { jobId } = await this.api.call('image.refine', { imageId, method: this.method });
+      const ended = this.endedJobs.get(jobId);
+      this.refineJob = ended ?? { jobId, kind: 'matte', state: 'queued', done: 0, failed: 0, total: 1 };
+      if (ended) void this.reload(imageId);
+    } catch (err) {
+      this.onError((err as Error).message);
+    }
+  }
+
+  // --- view ---------------------------------------------------------------------------------
+
+  fit(viewWidth: number, viewHeight: number): void {
+    if (!this.detail) return;
+    const { width, height } = this.detail.preview;
+    this.zoom = Math.min(viewWidth / width, viewHeight / height) * 0.95;
+    this.panX = (viewWidth - width * this.zoom) / 2;
+    this.panY = (viewHeight - height * this.zoom) / 2;
+  }
+
+  /** 100 %: one screen pixel per full-resolution image pixel, centred on the view's middle. */
+  actualSize(viewWidth: number, viewHeight: number): void {
+    this.zoomAt(1 / this.previewScale / this.zoom, viewWidth / 2, viewHeight / 2);
+  }
+
+  zoomAt(factor: number, cx: number, cy: number): void {
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.zoom * factor));
+    const k = next / this.zoom;
+    this.panX = cx - (cx - this.panX) * k;
+    this.panY = cy - (cy - this.panY) * k;
+    this.zoom = next;
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.panX += dx;
+    this.panY += dy;
+  }
+
+  /** Screen point (relative to the view) to full-resolution image pixels. */
+  toImage(sx: number, sy: number): [number, number] {
+    return [(sx - this.panX) / this.zoom / this.previewScale, (sy - this.panY) / this.zoom / this.previewScale];
+  }
+
+  resizeBrush(factor: number): void {
+    this.radius = Math.max(1, Math.min(2000, Math.round(this.radius * factor) + (factor > 1 ? 1 : 0)));
+  }
+
+  changeHardness(delta: number): void {
+    this.hardness = Math.round(Math.min(1, Math.max(0, this.hardness + delta)) * 100) / 100;
+  }
+}
