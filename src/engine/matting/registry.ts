@@ -36,7 +36,8 @@ const closedForm: RefinementMethod<'closed-form'> = {
   label: 'Closed-form',
   description: 'Levin et al. 2008 matting Laplacian, solved by conjugate gradient with incomplete Cholesky. Best for photos.',
   defaults: closedFormDefaults,
-  // Measured (bench/matting.ts): 1 MP with a 10 % band solves in well under the 1.5 s target on 2 cores.
+  // Measured (bench/matting.ts, 2 shared cores): 1 MP with a 10 % band in ~1.0-1.4 s (target 1.5 s),
+  // so 12 MP goes end to end in ~2 s; a larger cap breaks the 1.5 s budget.
   maxMegapixels: 1,
   refine: async (image, trimap, params, ctx) => (await closedFormAlpha(image, trimap, params, ctx)).alpha,
 };
@@ -46,7 +47,8 @@ const knn: RefinementMethod<'knn'> = {
   label: 'KNN',
   description: 'Chen, Li, Tang 2012 non-local nearest-neighbour matting; the method SHM used to build its training alphas.',
   defaults: knnDefaults,
-  maxMegapixels: 0.5,
+  // Measured: 0.25 MP with a 10 % band takes ~2-4 s (the neighbour search dominates), 0.5 MP ~8 s.
+  maxMegapixels: 0.25,
   refine: (image, trimap, params, ctx) => knnAlpha(image, trimap, params, ctx),
 };
 
