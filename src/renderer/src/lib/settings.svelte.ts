@@ -18,7 +18,8 @@ export function errorDetails(err: { message: string; details?: unknown }): { mes
     ? err.details.map((d) => (typeof d === 'string' ? d : typeof d === 'object' && d && 'message' in d ? `${'path' in d && Array.isArray(d.path) && d.path.length ? `${d.path.join('.')}: ` : ''}${String(d.message)}` : JSON.stringify(d)))
     : [];
   const [head, ...rest] = err.message.split('\n- ');
-  return { message: fromDetails.length ? err.message.split('\n- ')[0] : head, details: fromDetails.length ? fromDetails : rest };
+  // The list replaces the message's own "…:" lead-in to it.
+  return { message: head.replace(/:\s*$/, ''), details: fromDetails.length ? fromDetails : rest };
 }
 
 /** The settings dialog's state: settings, the model list, the provider report and adding a model. */
