@@ -205,8 +205,8 @@ describe('settings dialog', () => {
   it('adds a model whose manifest matches and lists it as the user\'s', async () => {
     const dialog = page.getByTestId('settings-dialog');
     const manifest = JSON.parse(await fs.readFile(path.join(modelsDir, 'selfie-general.json'), 'utf8')) as Record<string, unknown>;
-    const mine = { ...manifest, id: 'my-selfie', name: 'My selfie copy', license: { name: 'Apache-2.0' }, preparation: { method: 'user-onnx' } };
-    delete mine.source;
+    const { source: _converted, ...rest } = manifest;
+    const mine = { ...rest, id: 'my-selfie', name: 'My selfie copy', license: { name: 'Apache-2.0' }, preparation: { method: 'user-onnx' } };
     await dialog.getByLabel('Manifest (JSON)').fill(JSON.stringify(mine, null, 2));
     await dialog.getByRole('button', { name: 'Add model', exact: true }).click();
     await expect.poll(() => dialog.locator('[data-testid=model-row][data-id=my-selfie]').count(), { timeout: 30_000 }).toBe(1);
