@@ -61,18 +61,21 @@ export async function knnAlpha(image: RgbImage, trimap: Trimap, options: Partial
       features[5 * v + 3] = w * x * sx;
       features[5 * v + 4] = w * ((p - x) / width) * sy;
     }
-    const search = makeKnnSearch(buildKdTree(features, 5), k);
+    const tree = buildKdTree(features, 5);
+    const search = makeKnnSearch(tree, k);
     const from = new Int32Array(nodes * k);
     const to = new Int32Array(nodes * k);
     const found = new Int32Array(k);
-    for (let v = 0; v < nodes; v++) {
+    // Querying in the tree's own order keeps successive searches in the same leaves (measured ~1.5x).
+    for (let t = 0; t < nodes; t++) {
+      const v = tree.order[t];
       search(v, found);
       for (let j = 0; j < k; j++) {
         from[v * k + j] = v;
         to[v * k + j] = found[j];
       }
-      if ((v & 4095) === 0) {
-        ctx.onProgress?.({ stage: 'neighbours', fraction: (pass + v / nodes) / opts.neighbors.length });
+      if ((t & 4095) === 0) {
+        ctx.onProgress?.({ stage: 'neighbours', fraction: (pass + t / nodes) / opts.neighbors.length });
       }
     }
     edgesFrom.push(from);
