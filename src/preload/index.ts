@@ -1,9 +1,9 @@
 /**
  * The only bridge between the sandboxed page and the app: a typed `call` restricted to the
- * contract's method names and an event subscription restricted to its event names. No Node, no
- * ipcRenderer, no file paths reach the page.
+ * contract's method names and an event subscription restricted to its event names. No Node and no
+ * ipcRenderer reach the page; the only paths it sees are those of files the user dropped on it.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { CallOutcome } from '../shared/contract';
 import { isEventName, isMethodName } from '../shared/names';
 import { IpcChannel, MEDIA_SCHEME, WEBCAM_PORT_MESSAGE } from '../shared/ipc-channels';
@@ -24,6 +24,10 @@ const bridge = {
     return () => ipcRenderer.removeListener(IpcChannel.event, handler);
   },
   mediaBase: `${MEDIA_SCHEME}://media/`,
+  /** The path of a file dropped on the window (drag and drop import); the page gets nothing else of the file system. */
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
+  },
   /** The webcam window: open it, and ask main for a frame channel to the engine. */
   webcam: {
     openWindow(): void {

@@ -20,7 +20,9 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     if (err.name === 'AbortError') return { code: 'CANCELLED', message: 'Cancelled' };
-    if (isErrorCode(code)) return { code, message: err.message };
+    // Model errors list every problem found (e.g. each manifest/ONNX mismatch): pass them on.
+    const problems = (err as { problems?: unknown }).problems;
+    if (isErrorCode(code)) return Array.isArray(problems) && problems.length ? { code, message: err.message, details: problems } : { code, message: err.message };
     if (typeof code === 'string' && code in errnoCodes) return { code: errnoCodes[code], message: err.message };
     return { code: 'INTERNAL', message: err.message || 'Internal error' };
   }
