@@ -6,7 +6,7 @@
  *     reference: the same solve with the Jacobi preconditioner;
  *   - 12 MP through the working-resolution path, end to end, peak RSS; reference: the 1 MP solve;
  *   - guided refinement at 640x480 and 12 MP; reference: the plain (not subsampled) guided filter;
- *   - KNN at its default 0.25 MP working resolution; reference: closed-form on the same input.
+ *   - KNN at its default 0.5 MP working resolution; reference: closed-form on the same input.
  * REPEATS (default 3) sets the number of processes per scenario.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -140,9 +140,9 @@ interface KnnResult {
   cfMse: number;
 }
 
-/** KNN at its default working resolution (0.25 MP), beside closed-form on the same input. */
-async function knnQuarter(): Promise<KnnResult> {
-  const c = makeComposite(500, 500, 4, { veil: false });
+/** KNN at its default working resolution (0.5 MP), beside closed-form on the same input. */
+async function knnHalf(): Promise<KnnResult> {
+  const c = makeComposite(707, 707, 6, { veil: false });
   const mask = unknownMask(c.trimap);
   let t = performance.now();
   const knn = await refineAlpha(c.image, c.trimap, { method: 'knn' });
@@ -150,11 +150,11 @@ async function knnQuarter(): Promise<KnnResult> {
   t = performance.now();
   const cf = await refineAlpha(c.image, c.trimap, { method: 'closed-form' });
   const cfMs = performance.now() - t;
-  return { knnMs, cfMs, knnMse: mse(knn, c.alpha, 500, 500, mask), cfMse: mse(cf, c.alpha, 500, 500, mask) };
+  return { knnMs, cfMs, knnMse: mse(knn, c.alpha, 707, 707, mask), cfMse: mse(cf, c.alpha, 707, 707, mask) };
 }
 
 const scenarios: Record<string, () => Promise<unknown>> = {
-  'knn-quarter': knnQuarter,
+  'knn-half': knnHalf,
   'cf-1mp-ichol': () => closedForm1mp('ichol'),
   'cf-1mp-jacobi': () => closedForm1mp('jacobi'),
   'cf-12mp': closedForm12mp,
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   const e2e = await repeat<EndToEnd>('cf-12mp', REPEATS);
   const g640 = await repeat<GuidedResult>('guided-640', REPEATS);
   const g12 = await repeat<GuidedResult>('guided-12mp', Math.min(REPEATS, 2));
-  const knn = await repeat<KnnResult>('knn-quarter', 1);
+  const knn = await repeat<KnnResult>('knn-half', 1);
 
   const cfTotal = med(ichol, 'buildMs') + med(ichol, 'preconditionMs') + med(ichol, 'solveMs');
   const jTotal = med(jacobi, 'buildMs') + med(jacobi, 'preconditionMs') + med(jacobi, 'solveMs');
@@ -213,8 +213,8 @@ async function main(): Promise<void> {
       ['640x480 guided MSE (unknown)', med(g640, 'fastMse').toFixed(4), '', `plain ${med(g640, 'plainMse').toFixed(4)}`, ''],
       ['12 MP guided refinement ms', med(g12, 'fastMs'), '', `plain guided filter ${med(g12, 'plainMs').toFixed(0)} ms`, `${(med(g12, 'plainMs') / med(g12, 'fastMs')).toFixed(2)}x faster`],
       ['12 MP guided peak RSS MB (process)', med(g12, 'peakMb'), '', '', ''],
-      ['0.25 MP KNN ms (its default cap)', med(knn, 'knnMs'), '', `closed-form ${med(knn, 'cfMs').toFixed(0)} ms`, `${(med(knn, 'knnMs') / med(knn, 'cfMs')).toFixed(1)}x slower`],
-      ['0.25 MP KNN MSE (unknown)', med(knn, 'knnMse').toFixed(4), '', `closed-form ${med(knn, 'cfMse').toFixed(4)}`, ''],
+      ['0.5 MP KNN ms (its default cap)', med(knn, 'knnMs'), '', `closed-form ${med(knn, 'cfMs').toFixed(0)} ms`, `${(med(knn, 'knnMs') / med(knn, 'cfMs')).toFixed(1)}x slower`],
+      ['0.5 MP KNN MSE (unknown)', med(knn, 'knnMse').toFixed(4), '', `closed-form ${med(knn, 'cfMse').toFixed(4)}`, ''],
     ],
   );
 }
