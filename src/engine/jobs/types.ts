@@ -1,19 +1,8 @@
-export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
-export type JobState = (typeof JOB_STATES)[number];
+import { jobStates, type JobProgress, type JobState } from '../../shared/contract';
 
-/** Progress of one batch job; the same shape as `JobProgress` in src/shared/contract.ts. */
-export interface JobProgress {
-  jobId: number;
-  kind: string;
-  state: JobState;
-  done: number;
-  failed: number;
-  total: number;
-  current?: string;
-  ratePerSec?: number;
-  etaMs?: number;
-  message?: string;
-}
+/** Progress of one batch job, as the contract sends it. */
+export type { JobProgress, JobState };
+export const JOB_STATES = jobStates;
 
 export interface JobRecord {
   id: number;
