@@ -32,6 +32,7 @@ interface CfResult {
   preconditionMs: number;
   solveMs: number;
   totalMs: number;
+  coldMs: number;
   iterations: number;
   mse: number;
   peakMb: number;
@@ -40,15 +41,22 @@ interface CfResult {
 async function closedForm1mp(preconditioner: 'ichol' | 'jacobi'): Promise<CfResult> {
   const c = oneMegapixel();
   const mask = unknownMask(c.trimap);
-  const t = performance.now();
-  const { alpha, stats } = await closedFormAlpha(c.image, c.trimap, { preconditioner });
-  const totalMs = performance.now() - t;
+  const solve = async () => {
+    const t = performance.now();
+    const result = await closedFormAlpha(c.image, c.trimap, { preconditioner });
+    return { ...result, totalMs: performance.now() - t };
+  };
+  // The first solve in a fresh process runs partly unoptimised (V8 tiers up during it); a running
+  // studio solves warm. Both are reported; the figure against the target is the warm one.
+  const cold = await solve();
+  const { alpha, stats, totalMs } = await solve();
   return {
     unknownFraction: stats.unknown / 1e6,
     buildMs: stats.buildMs,
     preconditionMs: stats.preconditionMs,
     solveMs: stats.solveMs,
     totalMs,
+    coldMs: cold.totalMs,
     iterations: stats.iterations,
     mse: mse(alpha, c.alpha, 1000, 1000, mask),
     peakMb: peakRssMb(),
@@ -189,8 +197,7 @@ async function main(): Promise<void> {
   const g12 = await repeat<GuidedResult>('guided-12mp', Math.min(REPEATS, 2));
   const knn = await repeat<KnnResult>('knn-half', 1);
 
-  const cfTotal = med(ichol, 'buildMs') + med(ichol, 'preconditionMs') + med(ichol, 'solveMs');
-  const jTotal = med(jacobi, 'buildMs') + med(jacobi, 'preconditionMs') + med(jacobi, 'solveMs');
+  const cfTotal = med(ichol, 'totalMs');
   console.log(`\nMatting engine benchmark: medians of ${REPEATS} processes, ${new Date().toISOString()}, Node ${process.version}`);
   // Other work on the same 2 cores inflates every time; the ratios are the figures to compare.
   console.log(`1-minute load average: ${loadBefore.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`);
@@ -198,16 +205,17 @@ async function main(): Promise<void> {
     ['figure', 'value', 'target', 'reference (same run)', 'ratio'],
     [
       ['1 MP closed-form: unknown pixels', `${(100 * med(ichol, 'unknownFraction')).toFixed(1)} %`, '~10 %', '', ''],
-      ['1 MP closed-form: Laplacian build ms', med(ichol, 'buildMs'), '', `Jacobi run ${med(jacobi, 'buildMs').toFixed(0)}`, ''],
-      ['1 MP closed-form: IC(0) factor ms', med(ichol, 'preconditionMs'), '', '', ''],
-      ['1 MP closed-form: PCG solve ms', med(ichol, 'solveMs'), '', `Jacobi PCG ${med(jacobi, 'solveMs').toFixed(0)} ms`, `${(med(jacobi, 'solveMs') / med(ichol, 'solveMs')).toFixed(2)}x faster`],
-      ['1 MP closed-form: total ms', cfTotal, '< 1500', `Jacobi ${jTotal.toFixed(0)} ms`, `${(jTotal / cfTotal).toFixed(2)}x faster`],
+      ['1 MP closed-form: Laplacian build ms (warm)', med(ichol, 'buildMs'), '', '', ''],
+      ['1 MP closed-form: IC(0) factor ms (warm)', med(ichol, 'preconditionMs'), '', '', ''],
+      ['1 MP closed-form: PCG solve ms (warm)', med(ichol, 'solveMs'), '', `Jacobi PCG ${med(jacobi, 'solveMs').toFixed(0)} ms`, `${(med(jacobi, 'solveMs') / med(ichol, 'solveMs')).toFixed(2)}x faster`],
+      ['1 MP closed-form: total ms (warm)', med(ichol, 'totalMs'), '< 1500', `Jacobi ${med(jacobi, 'totalMs').toFixed(0)} ms`, `${(med(jacobi, 'totalMs') / med(ichol, 'totalMs')).toFixed(2)}x faster`],
+      ['1 MP closed-form: total ms (first solve in a fresh process)', med(ichol, 'coldMs'), '', '', ''],
       ['1 MP closed-form: iterations (tol 1e-4)', med(ichol, 'iterations'), '', `Jacobi ${med(jacobi, 'iterations')}`, `${(med(jacobi, 'iterations') / med(ichol, 'iterations')).toFixed(1)}x fewer`],
       ['1 MP closed-form: MSE vs true alpha (unknown)', med(ichol, 'mse').toFixed(4), '', `Jacobi ${med(jacobi, 'mse').toFixed(4)}`, ''],
       ['1 MP closed-form: peak RSS MB (process)', med(ichol, 'peakMb'), '', '', ''],
       ['12 MP: trimap (EDT erode/dilate) ms', med(e2e, 'trimapMs'), '', '', ''],
       ['12 MP: unknown pixels', `${(100 * med(e2e, 'unknownFraction')).toFixed(1)} %`, '', '', ''],
-      ['12 MP: closed-form end to end ms (cap 1 MP)', med(e2e, 'refineMs'), '< 6000', `1 MP solve ${cfTotal.toFixed(0)} ms`, `${(med(e2e, 'refineMs') / cfTotal).toFixed(2)}x`],
+      ['12 MP: closed-form end to end ms (cap 1 MP)', med(e2e, 'refineMs'), '< 6000', `1 MP solve (warm) ${cfTotal.toFixed(0)} ms`, `${(med(e2e, 'refineMs') / cfTotal).toFixed(2)}x`],
       ['12 MP: peak RSS MB (process)', med(e2e, 'peakMb'), '< 1536', `after loading input ${med(e2e, 'baselineMb').toFixed(0)} MB`, ''],
       ['640x480 guided refinement ms', med(g640, 'fastMs'), '< 10', `plain guided filter ${med(g640, 'plainMs').toFixed(1)} ms`, `${(med(g640, 'plainMs') / med(g640, 'fastMs')).toFixed(2)}x faster`],
       ['640x480 guided MSE (unknown)', med(g640, 'fastMse').toFixed(4), '', `plain ${med(g640, 'plainMse').toFixed(4)}`, ''],
