@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { OnnxGraphBuilder } from '../models/onnx/graph-builder.js';
 import { OnnxType } from '../models/onnx/proto.js';
+
+const requireHere = createRequire(import.meta.url);
 
 export const PROVIDERS = ['cuda', 'webgpu', 'cpu'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -57,8 +62,21 @@ function known(provider: Provider): boolean {
   return provider === 'cpu' || ort.listSupportedBackends().some((b) => b.name === provider);
 }
 
+/**
+ * On Linux the CUDA provider is a library that `npm run gpu:cuda` downloads beside the binding.
+ * Without it a probe only makes onnxruntime print a load error, so say so without trying.
+ */
+function cudaLibraryMissing(): boolean {
+  if (process.platform !== 'linux') return false;
+  const ortDir = path.dirname(requireHere.resolve('onnxruntime-node/package.json'));
+  return !existsSync(path.join(ortDir, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
+}
+
 export async function probeProvider(provider: Provider): Promise<ProviderAttempt> {
   if (!known(provider)) return { provider, ok: false, reason: 'not in this onnxruntime-node build' };
+  if (provider === 'cuda' && cudaLibraryMissing()) {
+    return { provider, ok: false, reason: 'CUDA binaries not installed (npm run gpu:cuda): libonnxruntime_providers_cuda.so is missing' };
+  }
   try {
     const session = await ort.InferenceSession.create(tinyModel(), { executionProviders: [provider], logSeverityLevel: 4 });
     try {
