@@ -79,51 +79,63 @@ export function incompleteCholesky(a: StencilSystem): Preconditioner {
     return true;
   }
 
-  // Triangular solves in the zero-padded pixel grid: entries to known pixels are 0 in `lower`,
-  // so the grid there stays 0 and every neighbour is a constant offset.
-  const { grid, offsets } = a;
   const Y = new Float64Array(a.gridSize);
+  return (rv, z) => triangularSolves(n, lower, diag, a.grid, a.offsets, Y, rv, z);
+}
+
+/**
+ * z = (L L^T)^-1 r in the zero-padded pixel grid: entries to known pixels are 0 in L, so the grid
+ * stays 0 there and every neighbour is a constant offset. Written out and closure-free for the
+ * same reasons as the stencil product.
+ */
+function triangularSolves(
+  n: number,
+  L: Float64Array,
+  diag: Float64Array,
+  grid: Int32Array,
+  offsets: Int32Array,
+  Y: Float64Array,
+  rv: Float64Array,
+  z: Float64Array,
+): void {
   const [o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10, o11] = offsets;
-  const L = lower;
-  return (rv, z) => {
-    for (let r = 0; r < n; r++) {
-      const p = grid[r];
-      const b = r * LOWER;
-      const s =
-        rv[r]
-        - L[b + 0] * Y[p + o0]
-        - L[b + 1] * Y[p + o1]
-        - L[b + 2] * Y[p + o2]
-        - L[b + 3] * Y[p + o3]
-        - L[b + 4] * Y[p + o4]
-        - L[b + 5] * Y[p + o5]
-        - L[b + 6] * Y[p + o6]
-        - L[b + 7] * Y[p + o7]
-        - L[b + 8] * Y[p + o8]
-        - L[b + 9] * Y[p + o9]
-        - L[b + 10] * Y[p + o10]
-        - L[b + 11] * Y[p + o11];
-      Y[p] = s / diag[r];
-    }
-    for (let r = n - 1; r >= 0; r--) {
-      const p = grid[r];
-      const zr = Y[p] / diag[r];
-      z[r] = zr;
-      const b = r * LOWER;
-      Y[p + o0] -= L[b + 0] * zr;
-      Y[p + o1] -= L[b + 1] * zr;
-      Y[p + o2] -= L[b + 2] * zr;
-      Y[p + o3] -= L[b + 3] * zr;
-      Y[p + o4] -= L[b + 4] * zr;
-      Y[p + o5] -= L[b + 5] * zr;
-      Y[p + o6] -= L[b + 6] * zr;
-      Y[p + o7] -= L[b + 7] * zr;
-      Y[p + o8] -= L[b + 8] * zr;
-      Y[p + o9] -= L[b + 9] * zr;
-      Y[p + o10] -= L[b + 10] * zr;
-      Y[p + o11] -= L[b + 11] * zr;
-    }
-  };
+  for (let r = 0; r < n; r++) {
+    const p = grid[r];
+    const b = r * LOWER;
+    const s =
+      rv[r]
+      - L[b + 0] * Y[p + o0]
+      - L[b + 1] * Y[p + o1]
+      - L[b + 2] * Y[p + o2]
+      - L[b + 3] * Y[p + o3]
+      - L[b + 4] * Y[p + o4]
+      - L[b + 5] * Y[p + o5]
+      - L[b + 6] * Y[p + o6]
+      - L[b + 7] * Y[p + o7]
+      - L[b + 8] * Y[p + o8]
+      - L[b + 9] * Y[p + o9]
+      - L[b + 10] * Y[p + o10]
+      - L[b + 11] * Y[p + o11];
+    Y[p] = s / diag[r];
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    const p = grid[r];
+    const zr = Y[p] / diag[r];
+    z[r] = zr;
+    const b = r * LOWER;
+    Y[p + o0] -= L[b + 0] * zr;
+    Y[p + o1] -= L[b + 1] * zr;
+    Y[p + o2] -= L[b + 2] * zr;
+    Y[p + o3] -= L[b + 3] * zr;
+    Y[p + o4] -= L[b + 4] * zr;
+    Y[p + o5] -= L[b + 5] * zr;
+    Y[p + o6] -= L[b + 6] * zr;
+    Y[p + o7] -= L[b + 7] * zr;
+    Y[p + o8] -= L[b + 8] * zr;
+    Y[p + o9] -= L[b + 9] * zr;
+    Y[p + o10] -= L[b + 10] * zr;
+    Y[p + o11] -= L[b + 11] * zr;
+  }
 }
 
 export function makePreconditioner(id: PreconditionerId, a: StencilSystem): Preconditioner {
