@@ -23,11 +23,12 @@ function electronBinary() {
 
 if (!electronBinary()) {
   console.log('The Electron binary is not installed yet; fetching it (one time)...');
-  const install = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'inherit' });
+  const install = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { encoding: 'utf8', timeout: 600_000 });
   if (install.status !== 0 || !electronBinary()) {
+    // The installer's stack trace helps nobody; its first error line says what happened.
+    const why = `${install.stderr ?? ''}`.split('\n').find((l) => /Error|ENOTFOUND|ECONN|ETIMEDOUT/.test(l))?.trim() ?? `exit code ${install.status}`;
     console.error(
-      '\nSHM Studio could not start: the Electron binary is missing and could not be downloaded ' +
-        '(this machine cannot reach the Electron release server).\n' +
+      `\nSHM Studio could not start: the Electron binary is missing and could not be downloaded (${why}).\n` +
         'Use browser mode instead — the same studio in your browser, on this machine only:\n\n    npm run web\n',
     );
     process.exit(1);
