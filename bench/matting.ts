@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { closedFormAlpha, guidedAlpha, makeTrimap, mse, refineAlpha, unknownMask, type RgbImage } from '../src/engine/matting/index.js';
+import { closedFormAlpha, makeTrimap, mse, refineAlpha, unknownMask, type RgbImage } from '../src/engine/matting/index.js';
 import { makeComposite } from '../test/unit/matting/composites.js';
 import { median, peakRssMb, printTable, runIsolated, timeMedian } from './lib/measure.js';
 
@@ -121,13 +121,15 @@ interface GuidedResult {
 async function guided640(): Promise<GuidedResult> {
   const c = makeComposite(640, 480, 6, { veil: false });
   const mask = unknownMask(c.trimap);
-  const fastMs = await timeMedian(() => guidedAlpha(c.image, c.trimap), 41, 5);
-  const plainMs = await timeMedian(() => guidedAlpha(c.image, c.trimap, { subsample: 1 }), 21, 3);
+  const fast = () => refineAlpha(c.image, c.trimap, { method: 'guided' });
+  const plain = () => refineAlpha(c.image, c.trimap, { method: 'guided', params: { subsample: 1 } });
+  const fastMs = await timeMedian(fast, 41, 5);
+  const plainMs = await timeMedian(plain, 21, 3);
   return {
     fastMs,
     plainMs,
-    fastMse: mse(guidedAlpha(c.image, c.trimap), c.alpha, 640, 480, mask),
-    plainMse: mse(guidedAlpha(c.image, c.trimap, { subsample: 1 }), c.alpha, 640, 480, mask),
+    fastMse: mse(await fast(), c.alpha, 640, 480, mask),
+    plainMse: mse(await plain(), c.alpha, 640, 480, mask),
     peakMb: peakRssMb(),
   };
 }
