@@ -18,6 +18,8 @@ let server: RunningWebServer;
 let page: Page;
 let root: string;
 let appData: string;
+/** The alpha the compare view showed after refinement (engine-computed), row-major 0..255. */
+let shownAlpha: number[] = [];
 const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 
 /** Counts overlay pixels by label colour (red = background, amber = unknown, clear = foreground). */
@@ -139,6 +141,10 @@ describe('trimap editor', () => {
         return c.getContext('2d')!.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data[0];
       }, [fx, fy] as const);
     await expect.poll(() => alphaAt(0.12, 0.05), { timeout: 30_000 }).toBe(255);
+    shownAlpha = await page.getByTestId('alpha-canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      return Array.from({ length: d.length / 4 }, (_, i) => d[i * 4]);
+    });
     expect(await alphaAt(0.5, 0.4)).toBe(0);
     expect(await alphaAt(0.5, 0.6)).toBe(255);
     await shot('04-compare');
@@ -148,7 +154,31 @@ describe('trimap editor', () => {
     await page.keyboard.press('Tab');
   });
 
+  it('exports the folder, and the PNG on disk carries the alpha the studio showed', async () => {
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('image-tile').count()).toBe(2);
+    const out = path.join(root, 'export');
+    await fs.mkdir(out);
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.getByLabel('All images').check();
+    await dialog.getByLabel('Output folder').fill(out);
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => dialog.getByTestId('export-summary').textContent(), { timeout: 120_000 }).toMatch(/Exported all 2 images/);
+    await shot('06-exported');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const png = await sharp(path.join(out, 'astronaut.png')).raw().toBuffer({ resolveWithObject: true });
+    expect(png.info).toMatchObject({ width: 384, height: 384, channels: 4 });
+    let maxDiff = 0;
+    for (let i = 0; i < shownAlpha.length; i++) maxDiff = Math.max(maxDiff, Math.abs(png.data[i * 4 + 3] - shownAlpha[i]));
+    expect(shownAlpha.length).toBe(384 * 384);
+    expect(maxDiff).toBe(0);
+    expect((await sharp(path.join(out, 'disc.png')).metadata()).channels).toBe(4);
+  });
+
   it('keeps every saved stroke when the server is killed mid-edit', async () => {
+    await page.evaluate(() => (window.location.hash = '#/image/1'));
+    await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 2 of 2');
     await page.keyboard.press('u');
     await drag(page, [0.3, 0.8], [0.7, 0.8]);
     await expect.poll(() => page.getByTestId('trimap-version').textContent()).toBe('edit 3 of 3');
@@ -166,6 +196,6 @@ describe('trimap editor', () => {
     expect(await overlayAt(page, 0.5, 0.4)).toBe('bg');
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.getByTestId('trimap-version').textContent()).toBe('edit 2 of 3');
-    await shot('06-after-restart');
+    await shot('07-after-restart');
   });
 });
