@@ -3,6 +3,7 @@ import type { InferenceService, ProviderSetting } from '../inference/service';
 import type { MattingPool, RefinementMethodId } from '../matting';
 import type { PipelineEngine, RefineHints } from './types';
 import { CLASSICAL_METHODS } from './matte';
+import { PipelinePool } from './pipeline-pool';
 
 export interface DefaultEngineOptions {
   provider: ProviderSetting;
@@ -11,6 +12,8 @@ export interface DefaultEngineOptions {
   band?: number | `${number}%`;
   /** Matting worker threads (default: one per core). */
   mattingThreads?: number;
+  /** Worker threads for trimaps and foreground colours (default: one per core). */
+  pipelineThreads?: number;
 }
 
 /** Alpha straight from the trimap; inside the unknown band the semantic probability (or one half). */
@@ -32,6 +35,8 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   // The solvers run on worker threads: the caller's event loop stays free and both cores work.
   let pool: Promise<MattingPool> | undefined;
   const matting = () => (pool ??= import('../matting').then((m) => new m.MattingPool({ size: options.mattingThreads })));
+  let stages: PipelinePool | undefined;
+  const pipeline = () => (stages ??= new PipelinePool(options.pipelineThreads));
 
   return {
     async providerReport() {
@@ -41,9 +46,8 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       const r = await (await inference()).segment(modelId, image);
       return { prob: r.prob, provider: r.provider };
     },
-    async makeTrimap(prob, width, height) {
-      const { makeTrimap } = await import('../matting/trimap');
-      return makeTrimap(prob, width, height, options.band === undefined ? {} : { band: options.band });
+    makeTrimap(prob, width, height) {
+      return pipeline().makeTrimap(prob, width, height, options.band === undefined ? {} : { band: options.band });
     },
     async refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints) {
       const ctx = { signal: hints.signal };
@@ -65,12 +69,11 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
         }
       }
     },
-    async estimateForeground(image: RgbImage, alpha: Float32Array) {
-      const { estimateForeground } = await import('../matting/foreground-ml');
-      return estimateForeground(image, alpha);
+    estimateForeground(image: RgbImage, alpha: Float32Array, signal?: AbortSignal) {
+      return pipeline().estimateForeground(image, alpha, signal);
     },
     async close() {
-      await Promise.all([service?.then((x) => x.close()), pool?.then((x) => x.close())]);
+      await Promise.all([service?.then((x) => x.close()), pool?.then((x) => x.close()), stages?.close()]);
     },
   };
 }
