@@ -3,7 +3,7 @@ import type { ModelRole, TrimapClass } from '../models/manifest.js';
 import { ModelError, type ModelErrorCode } from '../models/validate.js';
 import type { RgbImage } from '../imaging/raster.js';
 import { spawnWorker } from '../workers/spawn.js';
-import { fuseShm } from './fusion.js';
+import { fuseShm } from '../matting/fusion.js';
 import { clamp01 } from './postprocess.js';
 import type { TrimapProbabilities } from './preprocess.js';
 import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -12,7 +12,7 @@ import type { SessionTuning } from './session-runner.js';
 
 export { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
 export type { TrimapProbabilities } from './preprocess.js';
-export { fuseShm } from './fusion.js';
+export { fuseShm } from '../matting/fusion.js';
 
 export interface InferenceServiceOptions {
   modelsDir?: string;

@@ -5,7 +5,7 @@ import { MattingError, abortError } from './errors';
 import type { WorkerRequest, WorkerResponse } from './pool-protocol';
 import type { MattingContext } from './progress';
 import type { RefineOptions } from './refine';
-import { spawnMattingWorker } from './spawn-matting-worker';
+import { spawnWorker } from '../workers/spawn';
 import { assertImage, assertTrimap } from './validate';
 
 interface Job {
@@ -85,7 +85,7 @@ export class MattingPool {
   }
 
   private spawn(): Worker {
-    const worker = spawnMattingWorker(import.meta.url, 'matting-worker');
+    const worker = spawnWorker(import.meta.url, 'matting-worker');
     worker.unref();
     return worker;
   }
