@@ -16,6 +16,7 @@ const nodeEntries = {
   'inference-worker': resolve('src/engine/inference/inference-worker.ts'),
   'matting-worker': resolve('src/engine/matting/matting-worker.ts'),
   'webcam-worker': resolve('src/engine/webcam/webcam-worker.ts'),
+  'pipeline-worker': resolve('src/engine/pipeline/pipeline-worker.ts'),
 };
 
 export default defineConfig({

@@ -12,7 +12,17 @@ describe('main build', () => {
     expect(sources()).toMatch(new RegExp(`(from |import\\()["']${escaped}["']`));
   });
 
-  it('builds every worker thread as its own entry', () => {
-    for (const worker of ['inference-worker', 'matting-worker', 'webcam-worker']) expect(fs.existsSync(path.join(dir, `${worker}.js`))).toBe(true);
+  it('builds every worker thread that the source spawns as its own entry', () => {
+    const spawned = new Set<string>();
+    const walk = (d: string) => {
+      for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/spawnWorker\(import\.meta\.url, '([\w-]+)'\)/g)) spawned.add(m[1]);
+      }
+    };
+    walk(path.resolve('src'));
+    expect(spawned.size).toBeGreaterThanOrEqual(4);
+    for (const worker of spawned) expect(fs.existsSync(path.join(dir, `${worker}.js`)), `${worker}.js`).toBe(true);
   });
 });
