@@ -179,7 +179,8 @@ export function createStudio(options: StudioOptions): Studio {
           return {
             failed: report.skipped.length,
             message: `${report.imported.length} imported, ${report.duplicates.length} duplicates, ${report.skipped.length} skipped`,
-            extra: { skipped: report.skipped.map((s) => ({ path: s.path, reason: `${s.reason}: ${s.message}` })) },
+            // The reason names the file already in `path`: keep only the explanation.
+            extra: { skipped: report.skipped.map((s) => ({ path: s.path, reason: s.message.replace(`${s.path}: `, '') })) },
           };
         });
         return { jobId };
