@@ -2,7 +2,7 @@ import type { EventName, Events, JobProgress, TrimapView } from '../shared/contr
 import { decodeRgb } from './imaging/decode';
 import { JobManager, JobStore } from './jobs';
 import { ProjectMedia } from './media/project-media';
-import { exportJobHandler, matteJobHandler, ensureAutoTrimap } from './pipeline';
+import { alphaCacheSettings, autoTrimapKey, ensureAutoTrimap, exportJobHandler, matteJobHandler } from './pipeline';
 import type { PipelineEngine } from './pipeline';
 import type { AppSettings, Project } from './project';
 
@@ -71,7 +71,7 @@ export class ProjectSession {
     let pending = this.autoInflight.get(imageId);
     if (!pending) {
       pending = (async () => {
-        if (await this.project.trimaps.loadAuto(imageId)) return;
+        if (await this.project.trimaps.loadAuto(imageId, autoTrimapKey(this.engine, this.settings().semanticModel))) return;
         const record = this.project.requireImage(imageId);
         const image = await decodeRgb(record.sourcePath, { maxPixels: this.project.maxPixels });
         await ensureAutoTrimap(this.project, imageId, image, this.settings().semanticModel, this.engine);
@@ -102,7 +102,7 @@ export class ProjectSession {
       imageId,
       trimapRevision: this.project.trimaps.revision(imageId),
       method,
-      settings: { decontaminate: this.settings().decontaminate },
+      settings: alphaCacheSettings(this.engine, this.settings().decontaminate),
     });
   }
 

@@ -86,7 +86,18 @@ export function createStudio(options: StudioOptions): Studio {
   const recent = new RecentProjects(options.appDataDir);
   const settingsStore = new AppSettingsStore(options.appDataDir);
   const settings = (): Settings => settingsStore.get();
-  let engine = createDefaultEngine({ provider: settings().executionProvider, modelsDir: options.modelsDir });
+  const engineFor = (s: Settings) =>
+    createDefaultEngine({
+      provider: s.executionProvider,
+      modelsDir: options.modelsDir,
+      band: `${s.bandPercent}%`,
+      ...(s.workingMegapixels ? { workingMegapixels: s.workingMegapixels } : {}),
+    });
+  /** Settings the engine is built with: a change to any of them means a new engine. */
+  const engineSettings = (s: Settings) => JSON.stringify([s.executionProvider, s.bandPercent, s.workingMegapixels ?? null]);
+  const openWithSettings = (dir: string, create: boolean) =>
+    openProject(dir, { create, maxPixels: Math.round(settings().maxMegapixels * 1_000_000) });
+  let engine = engineFor(settings());
   // Live jobs (imports) are numbered from 1e9 so they never collide with a project's stored batch jobs.
   const live = new LiveJobs(
     (p) => emit('job.progress', p),
@@ -109,7 +120,7 @@ export function createStudio(options: StudioOptions): Studio {
   };
 
   const switchProject = async (dir: string, create: boolean): Promise<ProjectSummary> => {
-    const next = openProject(path.resolve(dir), { create });
+    const next = openWithSettings(path.resolve(dir), create);
     await closeSession();
     session = new ProjectSession(next, engine, settings, emit);
     recent.touch(next.dir, next.name);
@@ -252,16 +263,19 @@ export function createStudio(options: StudioOptions): Studio {
       'settings.get': () => settings(),
       'settings.set': async (patch) => {
         const before = settings();
-        const next = settingsStore.update(patch);
-        if (next.executionProvider !== before.executionProvider) {
+        const { workingMegapixels, ...rest } = patch;
+        const next = settingsStore.update(workingMegapixels === undefined ? rest : { ...rest, workingMegapixels: workingMegapixels ?? undefined });
+        if (engineSettings(next) !== engineSettings(before)) {
           const old = engine;
-          engine = createDefaultEngine({ provider: next.executionProvider, modelsDir: options.modelsDir });
+          engine = engineFor(next);
           if (session) {
             const dir = session.project.dir;
             await closeSession();
-            session = new ProjectSession(openProject(dir), engine, settings, emit);
+            session = new ProjectSession(openWithSettings(dir, false), engine, settings, emit);
           }
           void old.close?.();
+        } else if (session && next.maxMegapixels !== before.maxMegapixels) {
+          session.project.maxPixels = Math.round(next.maxMegapixels * 1_000_000);
         }
         emit('settings.changed', next);
         return next;

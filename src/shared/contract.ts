@@ -39,6 +39,9 @@ export const settingsPatch = z.strictObject({
   refineMethod: modelId.optional(),
   maxMegapixels: z.number().positive().max(1000).optional(),
   decontaminate: z.boolean().optional(),
+  bandPercent: z.number().min(0.1).max(25).optional(),
+  /** null: back to each method's measured default. */
+  workingMegapixels: z.number().positive().max(1000).nullable().optional(),
 });
 
 /** Parameter schemas, one per method. Strict objects: unknown keys are a bad request. */
@@ -172,6 +175,10 @@ export interface Settings {
   refineMethod: string;
   maxMegapixels: number;
   decontaminate: boolean;
+  /** Automatic trimaps: erode/dilate radius in % of the longer side. */
+  bandPercent: number;
+  /** Refinement working-resolution cap in megapixels; absent: each method's measured default. */
+  workingMegapixels?: number;
 }
 
 export interface ModelView {

@@ -10,6 +10,8 @@ export interface DefaultEngineOptions {
   modelsDir?: string;
   /** Band radius of the automatic trimap (pixels or '% of the longer side'). */
   band?: number | `${number}%`;
+  /** Refinement working-resolution cap in megapixels (default: each method's own). */
+  workingMegapixels?: number;
   /** Matting worker threads (default: one per core). */
   mattingThreads?: number;
   /** Worker threads for trimaps and foreground colours (default: one per core). */
@@ -39,6 +41,10 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   const pipeline = () => (stages ??= new PipelinePool(options.pipelineThreads));
 
   return {
+    settingsKey: {
+      trimap: `band=${options.band ?? 'default'}`,
+      refine: { workingMegapixels: options.workingMegapixels ?? null },
+    },
     async providerReport() {
       return (await inference()).providerReport();
     },
@@ -57,7 +63,14 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
         case 'closed-form':
         case 'knn':
         case 'guided':
-          return { alpha: await (await matting()).refine(image, trimap, { method: method as RefinementMethodId }, ctx) };
+          return {
+            alpha: await (await matting()).refine(
+              image,
+              trimap,
+              { method: method as RefinementMethodId, ...(options.workingMegapixels ? { maxMegapixels: options.workingMegapixels } : {}) },
+              ctx,
+            ),
+          };
         default: {
           // A matting-role model (SHM M-Net or end-to-end) by id.
           const [{ shmProbabilitiesFromTrimap }, svc] = await Promise.all([import('../matting/fusion'), inference()]);

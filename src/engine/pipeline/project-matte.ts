@@ -24,13 +24,24 @@ export interface ProjectMatte {
   timings: StageTimings;
 }
 
+/** Names an automatic trimap: the semantic model and the trimap settings it was made with. */
+export function autoTrimapKey(engine: PipelineEngine, modelId: string): string {
+  return engine.settingsKey ? `${modelId} ${engine.settingsKey.trimap}` : modelId;
+}
+
+/** The settings a cached cut-out depends on, besides its trimap revision and method. */
+export function alphaCacheSettings(engine: PipelineEngine, decontaminate: boolean): Record<string, unknown> {
+  return { decontaminate, ...engine.settingsKey?.refine };
+}
+
 /** The automatic trimap of an image: from the cache, or computed by the semantic model and stored. */
 export async function ensureAutoTrimap(project: Project, imageId: number, image: RgbImage, modelId: string, engine: PipelineEngine, signal?: AbortSignal) {
-  const cached = await project.trimaps.loadAuto(imageId);
+  const key = autoTrimapKey(engine, modelId);
+  const cached = await project.trimaps.loadAuto(imageId, key);
   if (cached) return { auto: cached, provider: undefined as string | undefined };
   const seg = await engine.segment(modelId, image, signal);
   const auto = await engine.makeTrimap(seg.prob, image.width, image.height);
-  await project.trimaps.saveAuto(imageId, auto, { modelId, provider: seg.provider });
+  await project.trimaps.saveAuto(imageId, auto, { modelId: key, provider: seg.provider });
   return { auto, provider: seg.provider };
 }
 
@@ -55,7 +66,7 @@ export async function matteProjectImage(project: Project, imageId: number, optio
     imageId,
     trimapRevision: project.trimaps.revision(imageId),
     method: options.refine,
-    settings: { decontaminate: options.decontaminate !== false },
+    settings: alphaCacheSettings(engine, options.decontaminate !== false),
   };
   const hit = project.alphas.get(key);
   if (hit) return { image, cutoutFile: hit, trimap, cached: true, timings };

@@ -13,6 +13,12 @@ export interface PipelineEngine {
   refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<{ alpha: Float32Array; provider?: string }>;
   /** Decontaminated straight foreground colours (interleaved RGB). */
   estimateForeground(image: RgbImage, alpha: Float32Array, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * What, besides the model and the method, shapes this engine's results: the automatic
+   * trimap's settings and the refinement's. Caches key on them, so a changed setting is never
+   * answered from a result made under the old one.
+   */
+  readonly settingsKey?: { trimap: string; refine: Record<string, number | string | boolean | null> };
   close?(): Promise<void>;
 }
 

@@ -8,6 +8,10 @@ export const AppSettingsSchema = z.object({
   refineMethod: z.string().catch('closed-form').default('closed-form'),
   maxMegapixels: z.number().positive().catch(100).default(100),
   decontaminate: z.boolean().catch(true).default(true),
+  /** Erode/dilate radius of automatic trimaps, in % of the longer side (the unknown band is about twice as wide). */
+  bandPercent: z.number().min(0.1).max(25).catch(1).default(1),
+  /** Refinement working-resolution cap in megapixels; absent: each method's measured default. */
+  workingMegapixels: z.number().positive().max(1000).optional().catch(undefined),
 });
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 

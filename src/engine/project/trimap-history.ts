@@ -180,11 +180,15 @@ export class TrimapHistory {
     })();
   }
 
-  /** The stored automatic trimap, or undefined when it was never made or the cache lost it. */
-  async loadAuto(imageId: number): Promise<Uint8Array | undefined> {
+  /**
+   * The stored automatic trimap, or undefined when it was never made, the cache lost it, or it was
+   * made under another model key than `expectedKey` (another model or other trimap settings).
+   */
+  async loadAuto(imageId: number, expectedKey?: string): Promise<Uint8Array | undefined> {
     const { width, height } = this.size(imageId);
     const file = this.autoFile(imageId);
-    if (!this.db.prepare('SELECT 1 FROM auto_trimaps WHERE image_id = ?').get(imageId) || !fs.existsSync(file)) return undefined;
+    const row = this.db.prepare<[number], { model_id: string }>('SELECT model_id FROM auto_trimaps WHERE image_id = ?').get(imageId);
+    if (!row || (expectedKey !== undefined && row.model_id !== expectedKey) || !fs.existsSync(file)) return undefined;
     try {
       const grey = await decodeGrey(file);
       return grey.width === width && grey.height === height ? grey.data : undefined;

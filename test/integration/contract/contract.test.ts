@@ -194,6 +194,34 @@ describe.each(harnesses)('contract over %s', (_name, start) => {
     expect(provider).toMatchObject({ requested: 'cpu', active: 'cpu' });
   });
 
+  it('rebuilds automatic trimaps with a changed band width, and keeps the working-resolution cap', async () => {
+    const people = path.join(root, 'people');
+    await fs.mkdir(people);
+    await fs.copyFile('test/fixtures/astronaut-256.png', path.join(people, 'astronaut.png'));
+    const { jobId } = await client.call('images.import', { paths: [people] });
+    await waitForEvent(client, 'job.done', (p) => p.jobId === jobId);
+    const [a] = (await client.call('images.list', {})).images.filter((i) => i.relPath === 'astronaut.png');
+    await client.call('trimap.stroke', { imageId: a.id, stroke: { tool: 'fg', radius: 10, hardness: 1, points: [[128, 128]] } });
+    const unknownIn = async (ref: string) => {
+      const grey = await sharp((await harness.readMedia(ref)).bytes).extractChannel(0).raw().toBuffer();
+      return grey.filter((v) => v === 128).length;
+    };
+    const before = await client.call('image.open', { imageId: a.id });
+    const narrow = await unknownIn(before.trimap.autoRef);
+    expect((await client.call('settings.set', { bandPercent: 8 })).bandPercent).toBe(8);
+    const after = await client.call('image.open', { imageId: a.id });
+    expect(after.trimap.autoRef).not.toBe(before.trimap.autoRef);
+    expect(after.trimap.revision).not.toBe(before.trimap.revision);
+    expect(await unknownIn(after.trimap.autoRef)).toBeGreaterThan(narrow);
+    // The user's edits stay on top of the new automatic trimap.
+    expect(after.trimap.version).toBe(before.trimap.version);
+    expect(after.cutout).toBeNull();
+
+    expect((await client.call('settings.set', { workingMegapixels: 0.5 })).workingMegapixels).toBe(0.5);
+    expect((await client.call('settings.set', { workingMegapixels: null })).workingMegapixels).toBeUndefined();
+    await expectError(client.call('settings.set', { bandPercent: 0 }), 'BAD_REQUEST');
+  });
+
   it('closes the project', async () => {
     expect(await client.call('project.close', {})).toEqual({ closed: true });
     expect(await client.call('project.close', {})).toEqual({ closed: false });

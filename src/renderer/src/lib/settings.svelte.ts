@@ -1,4 +1,4 @@
-import type { ModelView, ProviderReportView, RefineMethodView, Settings } from '../../../shared/contract';
+import type { ModelView, Params, ProviderReportView, RefineMethodView, Settings } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import { ApiCallError } from '../../../shared/errors';
 
@@ -60,7 +60,7 @@ export class SettingsManager {
   }
 
   /** Saves one change at once (like a desktop app's preferences); a provider change re-reads the report. */
-  async update(patch: Partial<Settings>): Promise<void> {
+  async update(patch: Params<'settings.set'>): Promise<void> {
     this.saving = true;
     this.error = null;
     try {
