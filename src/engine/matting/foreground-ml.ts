@@ -25,30 +25,19 @@ function nearestMap(n: number, m: number): Int32Array {
   return map;
 }
 
-function resizeNearestInto(
-  src: Float32Array,
-  sw: number,
-  sh: number,
-  channels: 1 | 3,
-  out: Float32Array,
-  w: number,
-  h: number,
-): void {
+/** Nearest-neighbour resize of the RGB bytes and the alpha plane to one level. */
+function resizeLevel(data: Uint8Array, alpha: Float32Array, sw: number, sh: number, img: Uint8Array, a: Float32Array, w: number, h: number): void {
   const xs = nearestMap(sw, w);
   const ys = nearestMap(sh, h);
   let o = 0;
   for (let y = 0; y < h; y++) {
     const row = ys[y] * sw;
-    if (channels === 1) {
-      for (let x = 0; x < w; x++) out[o++] = src[row + xs[x]];
-    } else {
-      for (let x = 0; x < w; x++) {
-        const s = 3 * (row + xs[x]);
-        out[o] = src[s];
-        out[o + 1] = src[s + 1];
-        out[o + 2] = src[s + 2];
-        o += 3;
-      }
+    for (let x = 0; x < w; x++, o++) {
+      const s = row + xs[x];
+      a[o] = alpha[s];
+      img[3 * o] = data[3 * s];
+      img[3 * o + 1] = data[3 * s + 1];
+      img[3 * o + 2] = data[3 * s + 2];
     }
   }
 }
@@ -71,6 +60,28 @@ function levelSizes(w0: number, h0: number, opts: ForegroundOptions): Level[] {
   return out;
 }
 
+/** 8-bit value to 0..1 as Float32, as the reference's Float32Array(data / 255) holds it. */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/** alpha itself when it is already in [0, 1] with no NaN, else a clamped copy (NaN -> 0). */
+function cleanAlpha(alpha: Float32Array): Float32Array {
+  let clean = true;
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i];
+    if (!(a >= 0 && a <= 1)) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return alpha;
+  const out = new Float32Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i];
+    out[i] = a !== a ? 0 : a < 0 ? 0 : a > 1 ? 1 : a;
+  }
+  return out;
+}
+
 /**
  * Foreground colours for a matte by the multilevel method of Germer, Uelwer, Conrad, Harmeling
  * (2020): minimise the compositing error with a smoothness term weighted by the alpha gradient,
@@ -83,28 +94,15 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
   const opts = { ...foregroundDefaults, ...options };
   const { width: w0, height: h0, data } = image;
   const n0 = w0 * h0;
-  const input = new Float32Array(n0 * 3);
   let mean0 = 0;
   let mean1 = 0;
   let mean2 = 0;
-  const unit = new Float32Array(256);
-  for (let v = 0; v < 256; v++) unit[v] = v / 255;
   for (let i = 0; i < 3 * n0; i += 3) {
-    const v0 = unit[data[i]];
-    const v1 = unit[data[i + 1]];
-    const v2 = unit[data[i + 2]];
-    input[i] = v0;
-    input[i + 1] = v1;
-    input[i + 2] = v2;
-    mean0 += v0;
-    mean1 += v1;
-    mean2 += v2;
+    mean0 += UNIT[data[i]];
+    mean1 += UNIT[data[i + 1]];
+    mean2 += UNIT[data[i + 2]];
   }
-  const cleanAlpha = new Float32Array(n0);
-  for (let i = 0; i < n0; i++) {
-    const a = alpha[i];
-    cleanAlpha[i] = a !== a ? 0 : a < 0 ? 0 : a > 1 ? 1 : a;
-  }
+  const alpha0 = cleanAlpha(alpha);
   const levels = levelSizes(w0, h0, opts);
   // Two F/B buffer pairs used alternately (each level reads the previous one's), sized so the
   // finest level lands in the larger pair; plus one image/alpha buffer for the resized levels.
@@ -118,7 +116,7 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
   });
   const fBuf = [new Float32Array(3 * big), new Float32Array(3 * small)];
   const bBuf = [new Float32Array(3 * big), new Float32Array(3 * small)];
-  const imgBuf = new Float32Array(3 * scaled);
+  const imgBuf = new Uint8Array(3 * scaled);
   const alphaBuf = new Float32Array(scaled);
   // At most one run per two interior pixels of a row, plus one per row.
   const runs = new Int32Array(n0 + 2 * h0 + 2);
@@ -129,23 +127,18 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
   let ph = 1;
   levels.forEach(({ w, h, iterations }, k) => {
     const full = w === w0 && h === h0;
-    const img = full ? input : imgBuf.subarray(0, 3 * w * h);
-    const a = full ? cleanAlpha : alphaBuf.subarray(0, w * h);
-    if (!full) {
-      resizeNearestInto(input, w0, h0, 3, img, w, h);
-      resizeNearestInto(cleanAlpha, w0, h0, 1, a, w, h);
-    }
+    const img = full ? data : imgBuf.subarray(0, 3 * w * h);
+    const a = full ? alpha0 : alphaBuf.subarray(0, w * h);
+    if (!full) resizeLevel(data, alpha0, w0, h0, img, a, w, h);
     const slot = (levels.length - 1 - k) % 2;
     const nextF = fBuf[slot].subarray(0, 3 * w * h);
     const nextB = bBuf[slot].subarray(0, 3 * w * h);
-    resizeNearestInto(F, pw, ph, 3, nextF, w, h);
-    resizeNearestInto(B, pw, ph, 3, nextB, w, h);
+    // Only on the finest level: skipping on the next coarser one too moved F by up to 6 levels.
+    prepareLevel(F, B, pw, ph, nextF, nextB, img, a, w, h, k === levels.length - 1, runs, rowRuns);
     F = nextF;
     B = nextB;
     pw = w;
     ph = h;
-    // Only on the finest level: skipping on the next coarser one too moved F by up to 6 levels.
-    activeRuns(F, B, img, a, w, h, k === levels.length - 1, runs, rowRuns);
     for (let it = 0; it < iterations; it++) sweep(F, B, img, a, w, h, opts.regularization, opts.gradientWeight, runs, rowRuns);
   });
   const out = new Uint8Array(n0 * 3);
@@ -155,45 +148,65 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
 }
 
 /**
- * Pixels of the level that the sweeps update, as [start, end) index ranges per interior row
- * (rowRuns[y]..rowRuns[y + 1] in runs). With skipKnown, a pixel whose alpha is exactly 0 or 1 like
- * its four neighbours is left out: at alpha 1 the update gives F = (I + 4e-5 mean F) / (1 + 4e-5),
- * I to within 4e-5, so F is set to I once; at alpha 0 the same holds for B. The other layer there
- * (B under opaque, F under transparent pixels) keeps the coarser level's values instead of being
- * smoothed further, which moves F on the soft pixels next to it by at most a level or two in 8 bits
- * (measured in test/unit/matting/foreground-reference.test.ts).
+ * Carries F and B up from the coarser level (nearest neighbour) and lists the pixels the sweeps
+ * update, as [start, end) index ranges per interior row (rowRuns[y]..rowRuns[y + 1] in runs).
+ * With skipKnown, a pixel whose alpha is exactly 0 or 1 like its four neighbours is left out: at
+ * alpha 1 the update gives F = (I + 4e-5 mean F) / (1 + 4e-5), I to within 4e-5, so F is set to I
+ * here; at alpha 0 the same holds for B. The other layer there (B under opaque, F under
+ * transparent pixels) keeps the coarser level's values instead of being smoothed further, which
+ * moves F on the soft pixels next to it by at most a level in 8 bits (measured in
+ * test/unit/matting/foreground-reference.test.ts).
  */
-function activeRuns(F: Float32Array, B: Float32Array, img: Float32Array, a: Float32Array, w: number, h: number, skipKnown: boolean, runs: Int32Array, rowRuns: Int32Array): void {
+function prepareLevel(
+  prevF: Float32Array,
+  prevB: Float32Array,
+  pw: number,
+  ph: number,
+  F: Float32Array,
+  B: Float32Array,
+  img: Uint8Array,
+  a: Float32Array,
+  w: number,
+  h: number,
+  skipKnown: boolean,
+  runs: Int32Array,
+  rowRuns: Int32Array,
+): void {
+  const xs = nearestMap(pw, w);
+  const ys = nearestMap(ph, h);
   let r = 0;
   for (let y = 0; y < h; y++) {
     rowRuns[y] = r;
-    if (y === 0 || y === h - 1 || w < 3) continue;
-    const end = y * w + w - 1;
-    if (!skipKnown) {
-      runs[r++] = y * w + 1;
-      runs[r++] = end;
-      continue;
-    }
+    const src = ys[y] * pw;
+    const interiorRow = y > 0 && y < h - 1 && w >= 3;
     let open = -1;
-    for (let i = y * w + 1; i < end; i++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const p = 3 * i;
+      const s = 3 * (src + xs[x]);
+      const interior = interiorRow && x > 0 && x < w - 1;
       const a0 = a[i];
-      const known = (a0 === 1 || a0 === 0) && a[i - 1] === a0 && a[i + 1] === a0 && a[i - w] === a0 && a[i + w] === a0;
-      if (known) {
-        const p = 3 * i;
-        const T = a0 === 1 ? F : B;
-        T[p] = img[p];
-        T[p + 1] = img[p + 1];
-        T[p + 2] = img[p + 2];
+      F[p] = prevF[s];
+      F[p + 1] = prevF[s + 1];
+      F[p + 2] = prevF[s + 2];
+      B[p] = prevB[s];
+      B[p + 1] = prevB[s + 1];
+      B[p + 2] = prevB[s + 2];
+      if (skipKnown && interior && (a0 === 1 || a0 === 0) && a[i - 1] === a0 && a[i + 1] === a0 && a[i - w] === a0 && a[i + w] === a0) {
+        const known = a0 === 1 ? F : B;
+        known[p] = UNIT[img[p]];
+        known[p + 1] = UNIT[img[p + 1]];
+        known[p + 2] = UNIT[img[p + 2]];
         if (open >= 0) {
           runs[r++] = open;
           runs[r++] = i;
           open = -1;
         }
-      } else if (open < 0) open = i;
+      } else if (interior && open < 0) open = i;
     }
     if (open >= 0) {
       runs[r++] = open;
-      runs[r++] = end;
+      runs[r++] = y * w + w - 1;
     }
   }
   rowRuns[h] = r;
@@ -204,7 +217,7 @@ function activeRuns(F: Float32Array, B: Float32Array, img: Float32Array, a: Floa
  * outside is the pixel itself), the active interior ones through updateRange. Both evaluate the
  * reference's sums in the same order, so the result does not depend on the path.
  */
-function sweep(F: Float32Array, B: Float32Array, img: Float32Array, a: Float32Array, w: number, h: number, reg: number, gw: number, runs: Int32Array, rowRuns: Int32Array): void {
+function sweep(F: Float32Array, B: Float32Array, img: Uint8Array, a: Float32Array, w: number, h: number, reg: number, gw: number, runs: Int32Array, rowRuns: Int32Array): void {
   for (let y = 0; y < h; y++) {
     if (y === 0 || y === h - 1 || w < 3) {
       for (let x = 0; x < w; x++) updateClamped(F, B, img, a, w, h, x, y, reg, gw);
@@ -217,7 +230,7 @@ function sweep(F: Float32Array, B: Float32Array, img: Float32Array, a: Float32Ar
 }
 
 /** Interior pixels start..end-1 of one row; the right weight of a pixel is the next one's left. */
-function updateRange(F: Float32Array, B: Float32Array, img: Float32Array, a: Float32Array, w: number, start: number, end: number, reg: number, gw: number): void {
+function updateRange(F: Float32Array, B: Float32Array, img: Uint8Array, a: Float32Array, w: number, start: number, end: number, reg: number, gw: number): void {
   let dl = reg + gw * Math.abs(a[start] - a[start - 1]);
   for (let i = start; i < end; i++) {
     const a0 = a[i];
@@ -233,9 +246,9 @@ function updateRange(F: Float32Array, B: Float32Array, img: Float32Array, a: Flo
     const r = p + 3;
     const u = p - 3 * w;
     const d = p + 3 * w;
-    const i0 = img[p];
-    const i1 = img[p + 1];
-    const i2 = img[p + 2];
+    const i0 = UNIT[img[p]];
+    const i1 = UNIT[img[p + 1]];
+    const i2 = UNIT[img[p + 2]];
     const f0 = a0 * i0 + dl * F[l] + dr * F[r] + du * F[u] + dd * F[d];
     const f1 = a0 * i1 + dl * F[l + 1] + dr * F[r + 1] + du * F[u + 1] + dd * F[d + 1];
     const f2 = a0 * i2 + dl * F[l + 2] + dr * F[r + 2] + du * F[u + 2] + dd * F[d + 2];
@@ -262,7 +275,7 @@ const DY = [0, 0, -1, 1];
 function updateClamped(
   F: Float32Array,
   B: Float32Array,
-  img: Float32Array,
+  img: Uint8Array,
   a: Float32Array,
   w: number,
   h: number,
@@ -277,12 +290,12 @@ function updateClamped(
   let a00 = a0 * a0;
   const a01 = a0 * a1;
   let a11 = a1 * a1;
-  let f0 = a0 * img[3 * i];
-  let f1 = a0 * img[3 * i + 1];
-  let f2 = a0 * img[3 * i + 2];
-  let b0 = a1 * img[3 * i];
-  let b1 = a1 * img[3 * i + 1];
-  let b2 = a1 * img[3 * i + 2];
+  let f0 = a0 * UNIT[img[3 * i]];
+  let f1 = a0 * UNIT[img[3 * i + 1]];
+  let f2 = a0 * UNIT[img[3 * i + 2]];
+  let b0 = a1 * UNIT[img[3 * i]];
+  let b1 = a1 * UNIT[img[3 * i + 1]];
+  let b2 = a1 * UNIT[img[3 * i + 2]];
   for (let d = 0; d < 4; d++) {
     const x2 = Math.max(0, Math.min(w - 1, x + DX[d]));
     const y2 = Math.max(0, Math.min(h - 1, y + DY[d]));

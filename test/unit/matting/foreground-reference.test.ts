@@ -47,6 +47,11 @@ describe('estimateForeground against the pre-optimisation reference (bench/refer
     const r = randomCase(40, 33, 7);
     const soft = r.alpha.map((a) => 0.01 + 0.98 * a);
     expect(Buffer.from(estimateForeground(r.image, soft)).equals(Buffer.from(referenceForeground(r.image, soft)))).toBe(true);
+    // Isolated NaN and out-of-range values are clamped as before (0 and 1, neighbours still soft).
+    soft[100] = Number.NaN;
+    soft[300] = -0.5;
+    soft[500] = 1.5;
+    expect(Buffer.from(estimateForeground(r.image, soft)).equals(Buffer.from(referenceForeground(r.image, soft)))).toBe(true);
   });
 
   // Measured: max 0 on 64x48 and 256x192, 1 level on 257x193 (mean 3e-5) and at 1024 and 2048 px;
