@@ -155,7 +155,8 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
  * here; at alpha 0 the same holds for B. The other layer there (B under opaque, F under
  * transparent pixels) keeps the coarser level's values instead of being smoothed further, which
  * moves F on the soft pixels next to it by at most a level in 8 bits (measured in
- * test/unit/matting/foreground-reference.test.ts).
+ * test/unit/matting/foreground-reference.test.ts). Under alpha 0, where the colour is invisible,
+ * F is the coarser level's extrapolation and differs from the fully smoothed one (up to ~60 levels).
  */
 function prepareLevel(
   prevF: Float32Array,
