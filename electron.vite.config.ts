@@ -23,7 +23,12 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: nodeEntries, output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' } },
+      rollupOptions: {
+        input: nodeEntries,
+        // Shared chunks may land inside a worker's entry file; workers attach their handlers only
+        // in the thread spawned under their name (workerPort in src/engine/workers/spawn.ts).
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

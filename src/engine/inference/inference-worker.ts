@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { workerPort } from '../workers/spawn.js';
 import { ModelError } from '../models/validate.js';
 import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
 import { InferenceError, selectProvider } from './providers.js';
@@ -6,8 +6,8 @@ import { SessionRunner } from './session-runner.js';
 
 // Worker entry: owns the onnxruntime sessions and does pre/post-processing, so neither the
 // inference nor the pixel loops run on the caller's event loop.
-const port = parentPort;
-if (!port) throw new Error('inference-worker must run as a worker thread');
+// Null outside the thread spawned as 'inference-worker' (a bundler may load this module elsewhere).
+const port = workerPort('inference-worker');
 
 let runner: SessionRunner | null = null;
 
@@ -43,7 +43,7 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
   }
 }
 
-port.on('message', (req: WorkerRequest) => {
+if (port) port.on('message', (req: WorkerRequest) => {
   handle(req).then(
     ({ res, transfer }) => port.postMessage(res, transfer),
     (e: unknown) => port.postMessage({ id: req.id, ok: false, error: serialize(e) } satisfies WorkerResponse),

@@ -1,12 +1,12 @@
-import { parentPort } from 'node:worker_threads';
+import { workerPort } from '../workers/spawn';
 import { MattingError } from './errors';
 import { refineAlpha } from './refine';
 import type { WorkerRequest, WorkerResponse } from './pool-protocol';
 
 // One job at a time per worker; the pool cancels by terminating the thread, so no abort plumbing here.
-const port = parentPort;
-if (!port) throw new Error('matting-worker must run as a worker thread');
-port.on('message', (msg: WorkerRequest) => {
+// Null outside the thread spawned as 'matting-worker' (a bundler may load this module elsewhere).
+const port = workerPort('matting-worker');
+if (port) port.on('message', (msg: WorkerRequest) => {
   const { id, image, trimap, options } = msg;
   const send = (m: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   refineAlpha(image, trimap, options, {

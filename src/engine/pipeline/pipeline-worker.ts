@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { workerPort } from '../workers/spawn';
 import { MattingError } from '../matting/errors';
 import { estimateForeground } from '../matting/foreground-ml';
 import { makeTrimap } from '../matting/trimap';
@@ -14,9 +14,9 @@ function runTask(task: PipelineTask): Float32Array | Uint8Array {
 }
 
 // One task at a time per worker; the pool cancels by terminating the thread.
-const port = parentPort;
-if (!port) throw new Error('pipeline-worker must run as a worker thread');
-port.on('message', (req: PipelineRequest) => {
+// Null outside the thread spawned as 'pipeline-worker' (a bundler may load this module elsewhere).
+const port = workerPort('pipeline-worker');
+if (port) port.on('message', (req: PipelineRequest) => {
   let res: PipelineResponse;
   try {
     const result = runTask(req);

@@ -1,17 +1,17 @@
-import { parentPort } from 'node:worker_threads';
+import { workerPort } from '../workers/spawn';
 import { InferenceService } from '../inference/service';
 import { WebcamProcessor } from './processor';
 import type { FromWebcamWorker, ToWebcamWorker } from './worker-protocol';
 
 // Worker entry: one camera stream's processor, so neither the model's worker hop nor the
 // refinement's pixel loops run on the event loop that serves the page.
-const port = parentPort;
-if (!port) throw new Error('webcam-worker must run as a worker thread');
+// Null outside the thread spawned as 'webcam-worker' (a bundler may load this module elsewhere).
+const port = workerPort('webcam-worker');
 
 let inference: InferenceService | null = null;
 let processor: WebcamProcessor | null = null;
 
-port.on('message', (message: ToWebcamWorker) => {
+if (port) port.on('message', (message: ToWebcamWorker) => {
   switch (message.type) {
     case 'init':
       inference = new InferenceService({ provider: message.provider, modelsDir: message.modelsDir });
