@@ -12,8 +12,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import WebSocket from 'ws';
-import { launchBrowser, startBuiltWebServer } from '../test/helpers/browser';
+import { engineClient, launchBrowser, startBuiltWebServer } from '../test/helpers/browser';
 
 const segments = Number(process.argv[2] ?? 120);
 const TARGET_MS = 16;
@@ -35,29 +34,13 @@ try {
     .toFile(path.join(photos, 'big.jpg'));
 
   const server = await startBuiltWebServer(path.join(root, 'app-data'));
-  const token = new URL(server.url).searchParams.get('token')!;
-  const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/api`, { headers: { Origin: server.origin, Cookie: `shm_token=${token}` } });
-  await new Promise((resolve) => ws.once('open', resolve));
-  let nextId = 1;
-  const call = (method: string, params: unknown) =>
-    new Promise<unknown>((resolve) => {
-      const id = nextId++;
-      const onMessage = (data: WebSocket.RawData) => {
-        const m = JSON.parse(String(data));
-        if (m.type === 'result' && m.id === id) {
-          ws.off('message', onMessage);
-          resolve(m.outcome);
-        }
-      };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
+  const engine = await engineClient(server);
+  const call = (method: string, params: unknown) => engine.call(method, params);
   await call('project.create', { path: path.join(root, 'project') });
   await call('images.import', { paths: [photos] });
   await new Promise((r) => setTimeout(r, 3000));
   let t = performance.now();
-  const opened = (await call('image.open', { imageId: 1 })) as { ok: boolean };
-  if (!opened.ok) throw new Error(`image.open failed: ${JSON.stringify(opened)}`);
+  await call('image.open', { imageId: 1 });
   console.log(`image.open on 24 MP (decode + semantic model + automatic trimap): ${(performance.now() - t).toFixed(0)} ms`);
 
   const browser = await launchBrowser();
@@ -105,7 +88,7 @@ try {
   console.log(`reference, full-overlay repaint per segment: median ${refMed.toFixed(1)} ms`);
   console.log(`ratio reference / editor: ${(refMed / med).toFixed(1)}×`);
   await browser.close();
-  ws.close();
+  engine.close();
   await server.stop();
 } finally {
   await fs.rm(root, { recursive: true, force: true });

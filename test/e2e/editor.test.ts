@@ -4,23 +4,20 @@
  * refine and see the alpha change. A second part kills the server mid-edit and reopens.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startBuiltWebServer, type RunningWebServer } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { openStudioPage, startBuiltWebServer, type StudioPage } from '../helpers/browser';
 import { writeTestImage } from '../helpers/images';
 
-const artifacts = path.resolve('test-results/e2e/editor');
-let browser: Browser;
-let server: RunningWebServer;
+let studio: StudioPage;
 let page: Page;
 let root: string;
 let appData: string;
 /** The alpha the compare view showed after refinement (engine-computed), row-major 0..255. */
 let shownAlpha: number[] = [];
-const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+const shot = (name: string) => studio.shot(name);
 
 /** Counts overlay pixels by label colour (red = background, amber = unknown, clear = foreground). */
 function overlayCounts(p: Page) {
@@ -60,27 +57,26 @@ async function drag(p: Page, from: [number, number], to: [number, number]) {
 }
 
 beforeAll(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'shm-e2e-editor-'));
+  studio = await openStudioPage('editor', {
+    viewport: { width: 1400, height: 900 },
+    prepare: async (dir) => {
+      const photos = path.join(dir, 'photos');
+      await fs.mkdir(photos, { recursive: true });
+      await sharp('test/fixtures/astronaut-256.png').resize(384, 384).png().toFile(path.join(photos, 'astronaut.png'));
+      await writeTestImage(path.join(photos, 'disc.png'), { width: 200, height: 150, seed: 3 });
+    },
+  });
+  ({ page, root } = studio);
   appData = path.join(root, 'app-data');
-  await fs.mkdir(artifacts, { recursive: true });
-  const photos = path.join(root, 'photos');
-  await fs.mkdir(photos, { recursive: true });
-  await sharp('test/fixtures/astronaut-256.png').resize(384, 384).png().toFile(path.join(photos, 'astronaut.png'));
-  await writeTestImage(path.join(photos, 'disc.png'), { width: 200, height: 150, seed: 3 });
-  server = await startBuiltWebServer(appData);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fs.rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('trimap editor', () => {
   it('creates a project and imports a folder', async () => {
-    await page.goto(server.url);
+    await page.goto(studio.server.url);
     await page.getByLabel('Project folder').fill(path.join(root, 'project'));
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByLabel(/Import folders or files/).fill(path.join(root, 'photos'));
@@ -183,9 +179,9 @@ describe('trimap editor', () => {
     await drag(page, [0.3, 0.8], [0.7, 0.8]);
     await expect.poll(() => page.getByTestId('trimap-version').textContent()).toBe('edit 3 of 3');
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
-    await server.stop('SIGKILL');
-    server = await startBuiltWebServer(appData);
-    await page.goto(server.url);
+    await studio.server.stop('SIGKILL');
+    studio.server = await startBuiltWebServer(appData);
+    await page.goto(studio.server.url);
     await page.getByLabel('Project folder').fill(path.join(root, 'project'));
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => page.getByTestId('image-tile').count()).toBe(2);

@@ -4,22 +4,18 @@
  * field; a missing original fails alone and is listed with its reason; a long export is cancelled.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startBuiltWebServer, type RunningWebServer } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { openStudioPage, type StudioPage } from '../helpers/browser';
 
-const artifacts = path.resolve('test-results/e2e/export');
 const astronaut = path.resolve('test/fixtures/astronaut-256.png');
-let browser: Browser;
-let server: RunningWebServer;
+let studio: StudioPage;
 let page: Page;
 let root: string;
 let photos: string;
-const consoleErrors: string[] = [];
-const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+const shot = (name: string) => studio.shot(name);
 const tiles = () => page.getByTestId('image-tile');
 const dialog = () => page.getByTestId('export-dialog');
 
@@ -49,22 +45,14 @@ async function openExport(): Promise<void> {
 }
 
 beforeAll(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'shm-e2e-export-'));
-  await fs.mkdir(artifacts, { recursive: true });
+  studio = await openStudioPage('export', { prepare: (dir) => writePhotos(path.join(dir, 'photos'), ['a.png', 'b.jpg', 'c.png', 'trip/d.jpg'], 320) });
+  ({ page, root } = studio);
   photos = path.join(root, 'photos');
-  await writePhotos(photos, ['a.png', 'b.jpg', 'c.png', 'trip/d.jpg'], 320);
-  server = await startBuiltWebServer(path.join(root, 'app-data'));
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  await page.goto(server.url);
+  await page.goto(studio.server.url);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fs.rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('export dialog', () => {
@@ -202,6 +190,6 @@ describe('export dialog', () => {
   });
 
   it('ran without console errors or CSP violations', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(studio.consoleErrors).toEqual([]);
   });
 });

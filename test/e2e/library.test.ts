@@ -5,41 +5,25 @@
  * match its graph, then one that does.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { Browser, Page } from 'playwright-core';
-import type { CallOutcome } from '../../src/shared/contract';
-import { launchBrowser, startBuiltWebServer, type RunningWebServer } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { engineClient, openStudioPage, type StudioPage } from '../helpers/browser';
 import { writeTestImage } from '../helpers/images';
 
-const artifacts = path.resolve('test-results/e2e/library');
-let browser: Browser;
-let server: RunningWebServer;
+let studio: StudioPage;
 let page: Page;
 let root: string;
 let modelsDir: string;
-const consoleErrors: string[] = [];
-const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+const shot = (name: string) => studio.shot(name);
 
 /** A second client of the same server, as the page speaks to it (token cookie + Origin). */
 async function engineCall(method: string, params: unknown): Promise<unknown> {
-  const token = new URL(server.url).searchParams.get('token');
-  const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/api`, { headers: { Origin: server.origin, Cookie: `shm_token=${token}` } });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const client = await engineClient(studio.server);
   try {
-    const outcome = await new Promise<CallOutcome>((resolve) => {
-      ws.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string; id: number; outcome: CallOutcome };
-        if (message.type === 'result' && message.id === 1) resolve(message.outcome);
-      });
-      ws.send(JSON.stringify({ id: 1, method, params }));
-    });
-    if (!outcome.ok) throw new Error(`${method}: ${outcome.error.code} ${outcome.error.message}`);
-    return outcome.value;
+    return await client.call(method, params);
   } finally {
-    ws.close();
+    client.close();
   }
 }
 
@@ -47,23 +31,18 @@ const tiles = () => page.getByTestId('image-tile');
 const selectedTiles = () => page.locator('[data-testid=image-tile][aria-selected=true]');
 
 beforeAll(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'shm-e2e-library-'));
-  await fs.mkdir(artifacts, { recursive: true });
-  // A copy of the models folder: adding a model must not touch the repository's models/.
+  studio = await openStudioPage('library', {
+    // A copy of the models folder: adding a model must not touch the repository's models/.
+    prepare: (dir) => fs.cp(path.resolve('models'), path.join(dir, 'models'), { recursive: true }),
+    env: (dir) => ({ SHM_MODELS_DIR: path.join(dir, 'models') }),
+  });
+  ({ page, root } = studio);
   modelsDir = path.join(root, 'models');
-  await fs.cp(path.resolve('models'), modelsDir, { recursive: true });
-  server = await startBuiltWebServer(path.join(root, 'app-data'), { SHM_MODELS_DIR: modelsDir });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  await page.goto(server.url);
+  await page.goto(studio.server.url);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fs.rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('library', () => {
@@ -218,6 +197,6 @@ describe('settings dialog', () => {
   });
 
   it('ran without console errors or CSP violations', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(studio.consoleErrors).toEqual([]);
   });
 });

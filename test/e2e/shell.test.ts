@@ -3,34 +3,24 @@
  * the engine through the UI and shows the results; requests without the token are refused.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startBuiltWebServer, type RunningWebServer } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { openStudioPage, type RunningWebServer, type StudioPage } from '../helpers/browser';
 import { writeTestImage } from '../helpers/images';
 
-const artifacts = path.resolve('test-results/e2e/shell');
-let browser: Browser;
+let studio: StudioPage;
 let server: RunningWebServer;
 let page: Page;
 let root: string;
-const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'shm-e2e-'));
-  await fs.mkdir(artifacts, { recursive: true });
-  server = await startBuiltWebServer(path.join(root, 'app-data'));
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  studio = await openStudioPage('shell');
+  ({ server, page, root } = studio);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fs.rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('studio shell in browser mode', () => {
@@ -43,7 +33,7 @@ describe('studio shell in browser mode', () => {
     await page.goto(server.url);
     await expect.poll(() => page.getByTestId('engine-info').textContent()).toMatch(/onnxruntime \d+\.\d+.*cpu/s);
     expect(page.url()).not.toContain('token=');
-    await page.screenshot({ path: path.join(artifacts, '01-loaded.png') });
+    await studio.shot('01-loaded');
   });
 
   it('creates a project and imports a folder through the UI, showing thumbnails served by URL', async () => {
@@ -64,7 +54,7 @@ describe('studio shell in browser mode', () => {
     await expect.poll(() => thumbs.evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0))).toBe(true);
     const src = await thumbs.first().getAttribute('src');
     expect(src).toMatch(/^\/media\/thumb\/\d+$/);
-    await page.screenshot({ path: path.join(artifacts, '02-imported.png') });
+    await studio.shot('02-imported');
   });
 
   it('shows a typed error for a bad request made through the UI', async () => {
@@ -74,6 +64,6 @@ describe('studio shell in browser mode', () => {
   });
 
   it('ran without console errors or CSP violations', () => {
-    expect(consoleErrors.filter((e) => !e.includes('401'))).toEqual([]);
+    expect(studio.consoleErrors.filter((e) => !e.includes('401'))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 /**
  * The browser for end-to-end tests: Debian's Chromium by default; set SHM_BROWSER to another
@@ -70,4 +70,78 @@ export async function startBuiltWebServer(appDataDir: string, env: Record<string
         child.kill(signal);
       }),
   };
+}
+
+/** A second client of a running browser-mode server, speaking to it as the page does (cookie + Origin). */
+export async function engineClient(server: Pick<RunningWebServer, 'url' | 'origin'>): Promise<{ call(method: string, params: unknown): Promise<unknown>; close(): void }> {
+  const { default: WebSocket } = await import('ws');
+  const token = new URL(server.url).searchParams.get('token');
+  const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/api`, { headers: { Origin: server.origin, Cookie: `shm_token=${token}` } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let nextId = 1;
+  return {
+    call(method, params) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        const onMessage = (data: unknown) => {
+          const message = JSON.parse(String(data)) as { type: string; id: number; outcome: { ok: boolean; value?: unknown; error?: { code: string; message: string } } };
+          if (message.type !== 'result' || message.id !== id) return;
+          ws.off('message', onMessage);
+          if (message.outcome.ok) resolve(message.outcome.value);
+          else reject(new Error(`${method}: ${message.outcome.error?.code} ${message.outcome.error?.message}`));
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+export interface StudioPage {
+  root: string;
+  server: RunningWebServer;
+  browser: Browser;
+  page: Page;
+  /** Console errors and page errors seen so far. */
+  consoleErrors: string[];
+  /** Saves a screenshot as test-results/e2e/<suite>/<name>.png. */
+  shot(name: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * One end-to-end session: a temporary folder, the built browser-mode server with its own app
+ * data, Chromium with a page at the server's URL, and a screenshot folder for the suite.
+ */
+export async function openStudioPage(
+  suite: string,
+  options: { env?(root: string): Record<string, string>; viewport?: { width: number; height: number }; prepare?(root: string): Promise<void> } = {},
+): Promise<StudioPage> {
+  const fsp = await import('node:fs/promises');
+  const os = await import('node:os');
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), `shm-e2e-${suite}-`));
+  const artifacts = path.resolve('test-results/e2e', suite);
+  await fsp.mkdir(artifacts, { recursive: true });
+  await options.prepare?.(root);
+  const server = await startBuiltWebServer(path.join(root, 'app-data'), options.env?.(root));
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  const session: StudioPage = {
+    root,
+    server,
+    browser,
+    page,
+    consoleErrors,
+    shot: (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) }),
+    async close() {
+      await browser.close();
+      await session.server.stop();
+      await fsp.rm(root, { recursive: true, force: true });
+    },
+  };
+  return session;
 }
