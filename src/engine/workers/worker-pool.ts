@@ -1,0 +1,171 @@
+import type { TransferListItem, Worker } from 'node:worker_threads';
+import { abortError } from '../matting/errors';
+
+/** What one worker message means for the job it names. */
+export type WorkerReply<Result, Progress> = { progress: Progress } | { result: Result } | { error: Error };
+
+/** How a pool talks to its kind of worker: the protocol and the errors are the caller's. */
+export interface WorkerPoolAdapter<Task, Message extends { id: number }, Result, Progress = never> {
+  /** Starts one worker thread (call spawnWorker from the module beside the worker entry). */
+  spawn(): Worker;
+  /** The message that asks a worker to run `task` as job `id`. */
+  request(task: Task, id: number): unknown;
+  /** Buffers to move to the worker instead of copying; default none. */
+  transfer?(task: Task): readonly TransferListItem[];
+  read(message: Message): WorkerReply<Result, Progress>;
+  /** A pool failure (closed pool, dead worker) in the caller's error class. */
+  failure(message: string, cause?: unknown): Error;
+}
+
+export interface WorkerJobOptions<Progress> {
+  signal?: AbortSignal;
+  onProgress?(progress: Progress): void;
+}
+
+interface Job<Task, Result, Progress> {
+  task: Task;
+  options: WorkerJobOptions<Progress>;
+  resolve(result: Result): void;
+  reject(err: Error): void;
+  worker?: Worker;
+  onAbort?: () => void;
+  detach?: () => void;
+}
+
+/**
+ * Up to `size` worker threads, spawned on demand, each running one job at a time; jobs queue
+ * while all are busy. Cancelling a running job terminates its worker (workers run synchronous
+ * kernels, so this is the prompt way) and a fresh one replaces it on demand. A worker holds the
+ * process open only while it runs a job.
+ */
+export class WorkerPool<Task, Message extends { id: number }, Result, Progress = never> {
+  readonly size: number;
+  private idle: Worker[] = [];
+  private busy = new Set<Worker>();
+  private queue: Job<Task, Result, Progress>[] = [];
+  private nextId = 1;
+  private isClosed = false;
+
+  /** `name` labels errors: "The <name> pool is closed", "<Name> worker failed: ...". */
+  constructor(
+    private readonly name: string,
+    size: number,
+    private readonly adapter: WorkerPoolAdapter<Task, Message, Result, Progress>,
+  ) {
+    this.size = Math.max(1, Math.floor(size));
+  }
+
+  /** Number of live worker threads (for tests and diagnostics). */
+  get threads(): number {
+    return this.idle.length + this.busy.size;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  run(task: Task, options: WorkerJobOptions<Progress> = {}): Promise<Result> {
+    if (this.isClosed) return Promise.reject(this.adapter.failure(`The ${this.name} pool is closed`));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    return new Promise<Result>((resolve, reject) => {
+      const job: Job<Task, Result, Progress> = { task, options, resolve, reject };
+      if (signal) {
+        job.onAbort = () => this.cancel(job);
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    for (const job of this.queue.splice(0)) this.settle(job, { error: this.adapter.failure(`The ${this.name} pool was closed`) });
+    const workers = [...this.idle, ...this.busy];
+    this.idle = [];
+    this.busy.clear();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length && (this.idle.length || this.threads < this.size)) {
+      const job = this.queue.shift() as Job<Task, Result, Progress>;
+      const worker = this.idle.pop() ?? this.spawn();
+      this.busy.add(worker);
+      job.worker = worker;
+      this.start(worker, job);
+    }
+  }
+
+  private spawn(): Worker {
+    const worker = this.adapter.spawn();
+    worker.unref();
+    return worker;
+  }
+
+  private start(worker: Worker, job: Job<Task, Result, Progress>): void {
+    const id = this.nextId++;
+    const onMessage = (msg: Message): void => {
+      if (msg.id !== id) return;
+      const reply = this.adapter.read(msg);
+      if ('progress' in reply) {
+        job.options.onProgress?.(reply.progress);
+        return;
+      }
+      detach();
+      this.release(worker);
+      this.settle(job, reply);
+    };
+    const onFailure = (err: Error | number): void => {
+      detach();
+      this.discard(worker);
+      const cause = typeof err === 'number' ? `exit code ${err}` : err.message;
+      const label = this.name.charAt(0).toUpperCase() + this.name.slice(1);
+      this.settle(job, { error: this.adapter.failure(`${label} worker failed: ${cause}`, err) });
+    };
+    const detach = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onFailure);
+      worker.off('exit', onFailure);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onFailure);
+    worker.on('exit', onFailure);
+    job.detach = detach;
+    // Keep the process alive while a job runs; an idle worker must not hold it open.
+    worker.ref();
+    worker.postMessage(this.adapter.request(job.task, id), this.adapter.transfer?.(job.task));
+  }
+
+  private cancel(job: Job<Task, Result, Progress>): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    else if (job.worker) {
+      job.detach?.();
+      this.discard(job.worker);
+      void job.worker.terminate();
+    }
+    this.settle(job, { error: abortError(job.options.signal?.reason) });
+    this.pump();
+  }
+
+  private release(worker: Worker): void {
+    worker.unref();
+    this.busy.delete(worker);
+    if (!this.isClosed) this.idle.push(worker);
+    this.pump();
+  }
+
+  private discard(worker: Worker): void {
+    this.busy.delete(worker);
+    this.idle = this.idle.filter((w) => w !== worker);
+  }
+
+  private settle(job: Job<Task, Result, Progress>, outcome: { result: Result } | { error: Error }): void {
+    if (job.onAbort) job.options.signal?.removeEventListener('abort', job.onAbort);
+    job.onAbort = undefined;
+    if ('error' in outcome) job.reject(outcome.error);
+    else job.resolve(outcome.result);
+  }
+}

@@ -1,0 +1,91 @@
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WorkerPool, type WorkerPoolAdapter } from '../../../src/engine/workers/worker-pool';
+
+// A worker that squares a number after `ms`, reporting progress first; `crash` exits the thread, `hang` never answers.
+const source = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ id, n, ms, crash, hang, fail }) => {
+  if (crash) process.exit(3);
+  if (hang) return;
+  parentPort.postMessage({ id, kind: 'progress', at: 0.5 });
+  setTimeout(() => parentPort.postMessage(fail ? { id, kind: 'error', text: 'bad n' } : { id, kind: 'done', value: n * n, thread: require('node:worker_threads').threadId }), ms);
+});`;
+
+interface Task { n: number; ms?: number; crash?: boolean; hang?: boolean; fail?: boolean }
+type Message = { id: number; kind: 'progress'; at: number } | { id: number; kind: 'done'; value: number; thread: number } | { id: number; kind: 'error'; text: string };
+
+class PoolError extends Error {}
+
+let spawned = 0;
+const adapter: WorkerPoolAdapter<Task, Message, { value: number; thread: number }, number> = {
+  spawn: () => {
+    spawned++;
+    return new Worker(source, { eval: true });
+  },
+  request: (task, id) => ({ ...task, id }),
+  read: (msg) => (msg.kind === 'progress' ? { progress: msg.at } : msg.kind === 'done' ? { result: { value: msg.value, thread: msg.thread } } : { error: new Error(msg.text) }),
+  failure: (message, cause) => new PoolError(message, { cause }),
+};
+
+describe('WorkerPool', () => {
+  let pool: WorkerPool<Task, Message, { value: number; thread: number }, number>;
+  afterEach(() => pool.close());
+
+  it('runs jobs on at most `size` threads, reusing idle ones, and forwards progress', async () => {
+    spawned = 0;
+    pool = new WorkerPool('test', 2, adapter);
+    const progress: number[] = [];
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => pool.run({ n, ms: 20 }, { onProgress: (p) => progress.push(p) })));
+    expect(results.map((r) => r.value)).toEqual([1, 4, 9, 16, 25]);
+    expect(new Set(results.map((r) => r.thread)).size).toBe(2);
+    expect(spawned).toBe(2);
+    expect(pool.threads).toBe(2);
+    expect(progress).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it('rejects with the error the adapter reads from the worker, and keeps the worker', async () => {
+    pool = new WorkerPool('test', 1, adapter);
+    await expect(pool.run({ n: 1, fail: true })).rejects.toThrow('bad n');
+    expect(pool.threads).toBe(1);
+    await expect(pool.run({ n: 3 })).resolves.toMatchObject({ value: 9 });
+  });
+
+  it('describes a dead worker with the adapter and replaces it', async () => {
+    pool = new WorkerPool('test', 1, adapter);
+    const err = await pool.run({ n: 1, crash: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PoolError);
+    expect((err as Error).message).toBe('Test worker failed: exit code 3');
+    expect(pool.threads).toBe(0);
+    await expect(pool.run({ n: 4 })).resolves.toMatchObject({ value: 16 });
+  });
+
+  it('cancels a running job by terminating its worker, and a queued one by dropping it', async () => {
+    pool = new WorkerPool('test', 1, adapter);
+    const first = new AbortController();
+    const second = new AbortController();
+    const running = pool.run({ n: 1, hang: true }, { signal: first.signal });
+    const queued = pool.run({ n: 2 }, { signal: second.signal });
+    const after = pool.run({ n: 5 });
+    second.abort();
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    first.abort('stop');
+    await expect(running).rejects.toMatchObject({ name: 'AbortError', message: 'stop' });
+    await expect(after).resolves.toMatchObject({ value: 25 });
+    expect(pool.threads).toBe(1);
+    await expect(pool.run({ n: 1 }, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('close() rejects queued jobs and later submissions with the adapter error', async () => {
+    pool = new WorkerPool('test', 1, adapter);
+    const running = pool.run({ n: 1, hang: true }).catch((e: unknown) => e);
+    const queued = pool.run({ n: 2 }).catch((e: unknown) => e);
+    await pool.close();
+    expect(await queued).toMatchObject({ message: 'The test pool was closed' });
+    expect(await queued).toBeInstanceOf(PoolError);
+    // Terminating a busy worker on close ends it with exit code 1.
+    expect(await running).toBeInstanceOf(PoolError);
+    await expect(pool.run({ n: 3 })).rejects.toThrow('The test pool is closed');
+    expect(pool.threads).toBe(0);
+  });
+});
