@@ -2,7 +2,7 @@
  * End-to-end throughput of `shm-studio matte` on a folder of 1-megapixel photos: automatic
  * trimap (selfie model) + refinement + decontamination + PNG, per stage, for closed-form and
  * guided refinement. Reference measured in the same run: sharp decoding each photo and encoding
- * an RGBA PNG of it (the I/O floor of the command). Run: npx tsx bench/matte-cli.ts [images] [reps]
+ * an RGBA PNG of it (the I/O floor of the command). Run: npx tsx bench/matte-cli.ts [images] [reps] [concurrency]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,8 @@ import type { MatteSummary } from '../src/cli/matte-command';
 
 const count = Number(process.argv[2] ?? 8);
 const reps = Number(process.argv[3] ?? 3);
+/** Images in flight (the CLI's --concurrency); default the CLI's own. */
+const concurrency = process.argv[4];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shm-bench-'));
@@ -41,12 +43,13 @@ async function matte(refine: string): Promise<MatteSummary> {
   const out = fs.mkdtempSync(path.join(root, 'out-'));
   let text = '';
   const stdout = new Writable({ write: (chunk, _enc, cb) => ((text += chunk.toString()), cb()) });
-  const code = await main(['matte', inDir, '--out', out, '--refine', refine, '--json'], { stdout, stderr: process.stderr });
+  const args = ['matte', inDir, '--out', out, '--refine', refine, '--json', ...(concurrency ? ['--concurrency', concurrency] : [])];
+  const code = await main(args, { stdout, stderr: process.stderr });
   if (code !== 0) throw new Error(`matte --refine ${refine} exited ${code}: ${text}`);
   return JSON.parse(text) as MatteSummary;
 }
 
-console.log(`matte-cli bench: ${count} photos of 1024×1024, ${reps} runs each, ${os.availableParallelism()} cores`);
+console.log(`matte-cli bench: ${count} photos of 1024×1024, ${reps} runs each, ${os.availableParallelism()} cores, concurrency ${concurrency ?? 'default'}`);
 const refMs: number[] = [];
 const results: Record<string, MatteSummary[]> = { 'closed-form': [], guided: [] };
 for (let r = 0; r < reps; r++) {

@@ -13,6 +13,7 @@ import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { UsageError } from './errors';
 import { ProgressBar } from './progress-bar';
 import type { CliIo } from './io';
+import { defaultConcurrency } from '../engine/jobs/runner';
 
 const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
 
@@ -59,7 +60,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
       'alpha-dir': { type: 'string' },
       'max-megapixels': { type: 'string', default: '100' },
       'no-decontaminate': { type: 'boolean', default: false },
-      concurrency: { type: 'string', default: '2' },
+      concurrency: { type: 'string', default: String(defaultConcurrency()) },
       json: { type: 'boolean', default: false },
     },
   });

@@ -1,5 +1,5 @@
 export { JobStore } from './store';
-export { runJob, type RunJobOptions } from './runner';
+export { defaultConcurrency, runJob, type RunJobOptions } from './runner';
 export { JobManager, type JobHandler, type JobManagerOptions } from './manager';
 export { RateMeter } from './rate';
 export { FatalJobError, JOB_STATES, type JobState, type JobProgress, type JobRecord, type JobItemRecord, type ItemProcessor, type ItemResult } from './types';
