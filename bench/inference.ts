@@ -11,6 +11,7 @@ import { InferenceService } from '../src/engine/inference/service.js';
 import { ASTRONAUT, loadRgb, toUnitFloats } from '../test/integration/models/inputs.js';
 import { loadSelfieGraph, predictGraph } from '../test/integration/models/reference/tfjs-selfie-graph.js';
 import { TfjsTfliteReference } from '../test/integration/models/reference/tfjs-tflite.js';
+import { worstEventLoopGap } from '../test/helpers/event-loop.js';
 
 const RUNS = Number(process.env.RUNS ?? 40);
 const require = createRequire(import.meta.url);
@@ -66,27 +67,15 @@ for (const id of ['selfie-general', 'selfie-landscape'] as const) {
 }
 
 // Does session.run() leave the event loop free? Longest timer gap during 20 runs on this thread.
-async function worstGap(work: () => Promise<unknown>): Promise<number> {
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-  }, 1);
-  for (let i = 0; i < 20; i++) await work();
-  clearInterval(timer);
-  return worst;
-}
 {
   const info = getModel('selfie-general');
   const s = await ortSession(info.onnxPath, {});
   const x = new Float32Array(256 * 256 * 3).fill(0.5);
-  row('event loop', 'in-thread session.run: worst timer gap', await worstGap(() => s.run({ input_1: new ort.Tensor('float32', x, [1, 256, 256, 3]) })), 'ms');
+  row('event loop', 'in-thread session.run: worst timer gap', await worstEventLoopGap(() => s.run({ input_1: new ort.Tensor('float32', x, [1, 256, 256, 3]) })), 'ms');
   await s.release();
   const svc = new InferenceService({ provider: 'cpu' });
   const img = await loadRgb(ASTRONAUT);
-  row('event loop', 'InferenceService (worker): worst timer gap', await worstGap(() => svc.segment('selfie-general', img)), 'ms');
+  row('event loop', 'InferenceService (worker): worst timer gap', await worstEventLoopGap(() => svc.segment('selfie-general', img)), 'ms');
   row('service', 'segment() 256x256 end to end (pre+run+post, worker hop)', await time(() => svc.segment('selfie-general', img)), 'ms');
   const big = await loadRgb(ASTRONAUT, 1024, 1024);
   row('service', 'segment() 1024x1024 image end to end', await time(() => svc.segment('selfie-general', big), 10), 'ms');
