@@ -132,13 +132,14 @@ export function createStudio(options: StudioOptions): Studio {
 
   const imageDetail = async (imageId: number) => {
     const s = requireSession();
-    const image = s.project.requireImage(imageId);
+    s.project.requireImage(imageId);
     await s.ensureAuto(imageId);
     const method = settings().refineMethod;
     const cutout = s.cutoutFor(imageId, method);
     const preview = s.media.previewSizeOf(imageId);
     return {
-      image: toView(s.project.requireImage(image.id)),
+      // Read after ensureAuto: making the automatic trimap moves the status from 'new' to 'auto'.
+      image: toView(s.project.requireImage(imageId)),
       preview: { ref: `preview/${imageId}`, width: preview.width, height: preview.height },
       trimap: s.trimapView(imageId),
       cutout: cutout ? `cutout/${imageId}?v=${encodeURIComponent(s.project.trimaps.revision(imageId))}-${method}` : null,
