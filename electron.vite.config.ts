@@ -12,6 +12,8 @@ const nodeEntries = {
   index: resolve('src/main/index.ts'),
   'engine-process': resolve('src/main/engine-process.ts'),
   web: resolve('src/web/main.ts'),
+  // The command line, run by bin/shm-studio.mjs while it is newer than every source file.
+  cli: resolve('src/cli/entry.ts'),
   // Worker threads (spawnWorker): one entry each, named as the file.
   'inference-worker': resolve('src/engine/inference/inference-worker.ts'),
   'matting-worker': resolve('src/engine/matting/matting-worker.ts'),

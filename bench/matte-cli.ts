@@ -1,71 +1,91 @@
 /**
- * End-to-end throughput of `shm-studio matte` on a folder of 1-megapixel photos: automatic
- * trimap (selfie model) + refinement + decontamination + PNG, per stage, for closed-form and
- * guided refinement. Reference measured in the same run: sharp decoding each photo and encoding
- * an RGBA PNG of it (the I/O floor of the command). Run: npx tsx bench/matte-cli.ts [images] [reps] [concurrency]
+ * End-to-end throughput of `shm-studio matte` on folders of 1-megapixel photos: automatic trimap
+ * (selfie model) + refinement + decontamination + PNG, per stage, for closed-form and guided
+ * refinement. The command runs as users run it: `node bin/shm-studio.mjs matte <folder> --json`
+ * in its own process (the built bundle when out/ is fresh, as `npm run bench:matte` makes it).
+ *
+ * Each method runs on a folder of N photos and one of 2N: the summary's rate includes the
+ * batch's start-up (model session, worker threads), the difference of the two is the steady
+ * rate (N / (t(2N) - t(N))) and what is left of t(N) is the start-up.
+ * Reference measured in the same run: sharp decoding each photo and encoding an RGBA PNG of it
+ * (the I/O floor of the command), one image at a time.
+ *
+ * Run: npm run bench:matte -- [N photos, default 12] [runs, default 3] [concurrency]
+ * (METHODS=guided to run one method.)
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { main } from '../src/cli/main';
 import type { MatteSummary } from '../src/cli/matte-command';
+import { median } from './lib/measure';
 
-const count = Number(process.argv[2] ?? 8);
+const count = Number(process.argv[2] ?? 12);
 const reps = Number(process.argv[3] ?? 3);
 /** Images in flight (the CLI's --concurrency); default the CLI's own. */
 const concurrency = process.argv[4];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const methods = process.env.METHODS?.split(',') ?? ['closed-form', 'guided'];
+const bin = path.resolve('bin/shm-studio.mjs');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shm-bench-'));
-const inDir = path.join(root, 'in');
-fs.mkdirSync(inDir);
+const folders = { small: path.join(root, `in-${count}`), large: path.join(root, `in-${2 * count}`) };
+for (const dir of Object.values(folders)) fs.mkdirSync(dir);
 const astronaut = path.resolve('../shared/fixtures/astronaut.png');
 const source = fs.existsSync(astronaut) ? astronaut : '/work/shared/fixtures/astronaut.png';
-for (let i = 0; i < count; i++) {
+for (let i = 0; i < 2 * count; i++) {
   // 1024×1024 (1.05 MP) variants, so no two inputs are identical.
-  let s = sharp(source).resize(1024, 1024).modulate({ brightness: 0.9 + 0.03 * i, hue: 7 * i });
+  let s = sharp(source).resize(1024, 1024).modulate({ brightness: 0.9 + 0.015 * i, hue: 7 * i });
   if (i % 2) s = s.flop();
-  await s.jpeg({ quality: 90 }).toFile(path.join(inDir, `photo${i}.jpg`));
+  const jpeg = await s.jpeg({ quality: 90 }).toBuffer();
+  fs.writeFileSync(path.join(folders.large, `photo${i}.jpg`), jpeg);
+  if (i < count) fs.writeFileSync(path.join(folders.small, `photo${i}.jpg`), jpeg);
 }
 
 async function reference(): Promise<number> {
   const t0 = performance.now();
-  for (const f of fs.readdirSync(inDir)) {
-    const { data, info } = await sharp(path.join(inDir, f)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (const f of fs.readdirSync(folders.small)) {
+    const { data, info } = await sharp(path.join(folders.small, f)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png({ compressionLevel: 6 }).toBuffer();
   }
   return (performance.now() - t0) / count;
 }
 
-async function matte(refine: string): Promise<MatteSummary> {
+async function matte(refine: string, folder: string): Promise<MatteSummary> {
   const out = fs.mkdtempSync(path.join(root, 'out-'));
-  let text = '';
-  const stdout = new Writable({ write: (chunk, _enc, cb) => ((text += chunk.toString()), cb()) });
-  const args = ['matte', inDir, '--out', out, '--refine', refine, '--json', ...(concurrency ? ['--concurrency', concurrency] : [])];
-  const code = await main(args, { stdout, stderr: process.stderr });
-  if (code !== 0) throw new Error(`matte --refine ${refine} exited ${code}: ${text}`);
-  return JSON.parse(text) as MatteSummary;
+  const args = [bin, 'matte', folder, '--out', out, '--refine', refine, '--json', ...(concurrency ? ['--concurrency', concurrency] : [])];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 << 20 });
+  fs.rmSync(out, { recursive: true, force: true });
+  return JSON.parse(stdout) as MatteSummary;
 }
 
-console.log(`matte-cli bench: ${count} photos of 1024×1024, ${reps} runs each, ${os.availableParallelism()} cores, concurrency ${concurrency ?? 'default'}`);
+const builtCli = path.resolve('out/main/cli.js');
+console.log(
+  `matte-cli bench: folders of ${count} and ${2 * count} photos of 1024×1024, ${reps} runs each, ${os.availableParallelism()} cores, ` +
+    `concurrency ${concurrency ?? 'default'}, CLI ${fs.existsSync(builtCli) ? 'bundle out/main/cli.js if fresh' : 'from source (tsx)'}`,
+);
 const refMs: number[] = [];
-const results: Record<string, MatteSummary[]> = { 'closed-form': [], guided: [] };
+const results: Record<string, { small: MatteSummary; large: MatteSummary }[]> = Object.fromEntries(methods.map((m) => [m, []]));
 for (let r = 0; r < reps; r++) {
   refMs.push(await reference());
-  for (const m of Object.keys(results)) results[m].push(await matte(m));
+  for (const m of methods) results[m].push({ small: await matte(m, folders.small), large: await matte(m, folders.large) });
 }
 const ref = median(refMs);
-console.log(`reference (sharp decode + RGBA PNG encode): ${ref.toFixed(0)} ms/image (${(1000 / ref).toFixed(2)} images/s)`);
+console.log(`reference (sharp decode + RGBA PNG encode, one at a time): ${ref.toFixed(0)} ms/image (${(1000 / ref).toFixed(2)} images/s)`);
+const f2 = (x: number) => x.toFixed(2);
 for (const [m, runs] of Object.entries(results)) {
-  const rate = median(runs.map((r) => r.imagesPerSec));
-  const stage = (k: keyof MatteSummary['stageMs']) => median(runs.map((r) => r.stageMs[k] / r.ok)).toFixed(0);
+  const steady = runs.map((r) => count / (r.large.seconds - r.small.seconds));
+  const startup = runs.map((r, i) => r.small.seconds - count / steady[i]);
+  const stage = (k: keyof MatteSummary['stageMs']) => median(runs.map((r) => r.large.stageMs[k] / r.large.ok)).toFixed(0);
   console.log(
-    `${m.padEnd(12)} ${rate.toFixed(2)} images/s (runs: ${runs.map((r) => r.imagesPerSec.toFixed(2)).join(', ')}), ` +
-      `${(1000 / rate / ref).toFixed(1)}× the reference time per image; ` +
-      `stage ms/image (summed over concurrent images): decode ${stage('decode')}, segment ${stage('segment')}, trimap ${stage('trimap')}, ` +
-      `refine ${stage('refine')}, foreground ${stage('foreground')}, encode ${stage('encode')}`,
+    `${m.padEnd(12)} steady ${f2(median(steady))} images/s (runs: ${steady.map(f2).join(', ')}), ${(1000 / median(steady) / ref).toFixed(2)}× the reference time per image; ` +
+      `whole batch ${count}: ${f2(median(runs.map((r) => r.small.imagesPerSec)))} images/s, ${2 * count}: ${f2(median(runs.map((r) => r.large.imagesPerSec)))} images/s; ` +
+      `start-up ${median(startup).toFixed(2)} s`,
+  );
+  console.log(
+    `${''.padEnd(12)} stage ms/image (${2 * count} photos, summed over concurrent images): decode ${stage('decode')}, segment ${stage('segment')}, ` +
+      `trimap ${stage('trimap')}, refine ${stage('refine')}, foreground ${stage('foreground')}, encode ${stage('encode')}`,
   );
 }
 fs.rmSync(root, { recursive: true, force: true });

@@ -82,6 +82,8 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   if (alphaDir) fs.mkdirSync(alphaDir, { recursive: true });
 
   const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep as (typeof PROVIDERS)[number] });
+  // Sessions and worker threads start now rather than one by one behind the first image.
+  engine.warmUp?.({ images: scan.files.length, modelId: values.trimaps ? undefined : values.model, refine: values.refine, decontaminate: !values['no-decontaminate'] });
   const explicit = new Set(positionals.map((p) => path.resolve(p)));
   const summary: MatteItemSummary[] = scan.unreadable.map((u) => ({ input: u.path, status: 'failed', ms: 0, error: u.message }));
   const bar = new ProgressBar(io.stderr, !values.json && io.stderr.isTTY === true);

@@ -49,6 +49,8 @@ export function postprocess(m: ModelManifest, out: OutputTensor, placement: Plac
   const whole = region.x === 0 && region.y === 0 && region.w === t.w && region.h === t.h;
   const resized =
     whole && t.w === imageW && t.h === imageH ? data : resizeBilinear(data, t.w, t.h, t.c, imageW, imageH, region);
+  // One channel is already its own plane (unless it is the tensor's own buffer, which stays put).
+  if (t.c === 1) return [resized === out.data ? Float32Array.from(resized) : resized];
   const planes = Array.from({ length: t.c }, () => new Float32Array(imageW * imageH));
   for (let p = 0; p < imageW * imageH; p++) for (let k = 0; k < t.c; k++) planes[k][p] = resized[p * t.c + k];
   return planes;

@@ -7,6 +7,7 @@ import type { SessionTuning } from './session-runner.js';
 export type WorkerRequest =
   | { id: number; type: 'init'; modelsDir?: string; provider: ProviderSetting; tuning?: SessionTuning }
   | { id: number; type: 'run'; modelId: string; roles: ModelRole[]; image: RgbImage; trimap?: TrimapProbabilities }
+  | { id: number; type: 'open'; modelId: string }
   | { id: number; type: 'close' };
 
 export interface SerializedError {
@@ -19,5 +20,6 @@ export interface SerializedError {
 export type WorkerResponse =
   | { id: number; ok: true; type: 'init'; report: ProviderReport }
   | { id: number; ok: true; type: 'run'; planes: Float32Array[]; role: ModelRole; classes?: string[]; runMs: number; ms: number }
+  | { id: number; ok: true; type: 'open' }
   | { id: number; ok: true; type: 'close' }
   | { id: number; ok: false; error: SerializedError };

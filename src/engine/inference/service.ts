@@ -4,7 +4,6 @@ import { ModelError, type ModelErrorCode } from '../models/validate.js';
 import type { RgbImage } from '../imaging/raster.js';
 import { spawnWorker } from '../workers/spawn.js';
 import { fuseShm } from '../matting/fusion.js';
-import { clamp01 } from './postprocess.js';
 import type { TrimapProbabilities } from './preprocess.js';
 import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
 import { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
@@ -92,10 +91,19 @@ export class InferenceService {
     return { ...res, provider: active };
   }
 
+  /**
+   * Creates the model's session now (validating its manifest and file), so the first image of a
+   * batch does not wait for it. Rejects as the first run would, with the same typed errors.
+   */
+  async preload(modelId: string): Promise<void> {
+    await this.ready;
+    await this.call({ type: 'open', modelId });
+  }
+
   /** Segmenter: foreground probability per pixel of `image` (width*height, 0..1). */
   async segment(modelId: string, image: RgbImage): Promise<Timed & { prob: Float32Array }> {
     const r = await this.run(modelId, ['segmenter'], image);
-    return { prob: clamp01(r.planes[0]), provider: r.provider, ms: r.ms };
+    return { prob: r.planes[0], provider: r.provider, ms: r.ms };
   }
 
   /** SHM T-Net: softmax probabilities of background / unknown / foreground at image size. */
@@ -109,7 +117,7 @@ export class InferenceService {
   /** SHM M-Net (needs trimap probabilities) or an end-to-end model: the network's alpha, clamped to 0..1. */
   async matte(modelId: string, image: RgbImage, trimap?: TrimapProbabilities): Promise<Timed & { alpha: Float32Array }> {
     const r = await this.run(modelId, trimap ? ['matting'] : ['end2end'], image, trimap);
-    return { alpha: clamp01(r.planes[0]), provider: r.provider, ms: r.ms };
+    return { alpha: r.planes[0], provider: r.provider, ms: r.ms };
   }
 
   /**

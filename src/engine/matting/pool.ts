@@ -50,6 +50,11 @@ export class MattingPool {
     return this.pool.threads;
   }
 
+  /** Starts up to `count` worker threads ahead of the first jobs (see WorkerPool.prestart). */
+  prestart(count?: number): void {
+    this.pool.prestart(count);
+  }
+
   refine(image: RgbImage, trimap: Trimap, options: RefineOptions, ctx: MattingContext = {}): Promise<Alpha> {
     // A closed pool rejects before the input is looked at.
     if (!this.pool.closed) {

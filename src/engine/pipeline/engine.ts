@@ -1,7 +1,7 @@
 import type { RgbImage } from '../imaging/raster';
 import type { InferenceService, ProviderSetting } from '../inference/service';
 import type { MattingPool, RefinementMethodId } from '../matting';
-import type { PipelineEngine, RefineHints } from './types';
+import type { PipelineEngine, RefineHints, WarmUpPlan } from './types';
 import { CLASSICAL_METHODS } from './matte';
 import { PipelinePool } from './pipeline-pool';
 
@@ -81,6 +81,20 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
           return { alpha: r.alpha, provider: r.provider };
         }
       }
+    },
+    warmUp(plan: WarmUpPlan) {
+      if (plan.images <= 0) return;
+      const ignore = () => undefined;
+      const classical = isClassicalMethod(plan.refine);
+      const models = [plan.modelId, classical ? undefined : plan.refine].filter((id): id is string => !!id);
+      // The model session is every image's first step: it starts alone, and the worker threads of
+      // the later stages once it is up (started together, the threads' module loading delayed the
+      // session by half a second on two cores).
+      const sessions = models.length ? inference().then((s) => Promise.all(models.map((id) => s.preload(id)))).catch(ignore) : Promise.resolve();
+      void sessions.then(() => {
+        if (plan.modelId || plan.decontaminate) pipeline().prestart(plan.images);
+        if (classical && plan.refine !== 'none') matting().then((p) => p.prestart(plan.images)).catch(ignore);
+      });
     },
     estimateForeground(image: RgbImage, alpha: Float32Array, signal?: AbortSignal) {
       return pipeline().estimateForeground(image, alpha, signal);

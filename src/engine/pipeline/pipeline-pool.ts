@@ -31,6 +31,11 @@ export class PipelinePool {
     return this.pool.threads;
   }
 
+  /** Starts up to `count` worker threads ahead of the first tasks (see WorkerPool.prestart). */
+  prestart(count?: number): void {
+    this.pool.prestart(count);
+  }
+
   async makeTrimap(prob: Float32Array, width: number, height: number, options: TrimapOptions, signal?: AbortSignal): Promise<Uint8Array> {
     return (await this.pool.run({ type: 'trimap', prob, width, height, options }, { signal })) as Uint8Array;
   }

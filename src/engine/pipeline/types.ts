@@ -19,7 +19,24 @@ export interface PipelineEngine {
    * answered from a result made under the old one.
    */
   readonly settingsKey?: { trimap: string; refine: Record<string, number | string | boolean | null> };
+  /**
+   * Gets ready for a batch in the background: model sessions and worker threads a run of
+   * `images` images with this plan will use start now, side by side, instead of one after
+   * another behind the first image. Never throws; a failure shows on the call that needs the part.
+   */
+  warmUp?(plan: WarmUpPlan): void;
   close?(): Promise<void>;
+}
+
+export interface WarmUpPlan {
+  /** Images the batch holds (no more threads are started than it can use). */
+  images: number;
+  /** Semantic model for automatic trimaps; absent when every trimap is given. */
+  modelId?: string;
+  /** The refinement: a classical method or a matting model id. */
+  refine: string;
+  /** Whether foreground colours will be estimated. */
+  decontaminate: boolean;
 }
 
 export interface RefineHints {

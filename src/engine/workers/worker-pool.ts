@@ -64,6 +64,16 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
     return this.isClosed;
   }
 
+  /**
+   * Starts up to `count` workers now (never more than the pool's size), idle until jobs come, so
+   * a batch does not pay each thread's start-up (module loading, for a tsx run also compiling)
+   * in series with its first images.
+   */
+  prestart(count = this.size): void {
+    if (this.isClosed) return;
+    while (this.threads < Math.min(count, this.size)) this.idle.push(this.spawn());
+  }
+
   run(task: Task, options: WorkerJobOptions<Progress> = {}): Promise<Result> {
     if (this.isClosed) return Promise.reject(this.adapter.failure(`The ${this.name} pool is closed`));
     const { signal } = options;

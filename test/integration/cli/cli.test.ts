@@ -8,9 +8,9 @@ import { makeComposite, rawRgb, tempDir, writeGrey } from '../../fixtures/make-f
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/shm-studio.mjs');
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { maxBuffer: 1 << 24, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -103,5 +103,11 @@ describe('shm-studio CLI', () => {
     expect(info.models.map((m) => m.id)).toContain('selfie-general');
     expect(info.models.find((m) => m.id === 'selfie-general')).toMatchObject({ role: 'segmenter', license: 'Apache-2.0' });
     expect(info.provider.active).toBe('cpu');
+  });
+
+  it('runs from the TypeScript sources when asked (or when they are newer than the bundle)', async () => {
+    const r = await run(['models', '--ep', 'cpu', '--json'], { SHM_STUDIO_FROM_SOURCE: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { provider: { active: string } }).provider.active).toBe('cpu');
   });
 });

@@ -62,6 +62,28 @@ describe('InferenceService with the default models', () => {
     expect(worst).toBeLessThan(50);
   });
 
+  it('preload() opens a model ahead of its first run, with the same typed errors as a run', async () => {
+    await expect(service.preload('selfie-general')).resolves.toBeUndefined();
+    await expect(service.preload('nope')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    // A failed preload leaves nothing behind: the service still runs the model it did open.
+    const r = await service.segment('selfie-general', { width: 4, height: 4, data: new Uint8Array(48).fill(90) });
+    expect(r.prob).toHaveLength(16);
+  });
+
+  it('segment() and matte() planes are clamped to 0..1 in the worker', async () => {
+    const img = await loadRgb(ASTRONAUT);
+    const { prob } = await service.segment('selfie-general', img);
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of prob) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThanOrEqual(1);
+    expect(max - min).toBeGreaterThan(0.9);
+  });
+
   it('unknown models and wrong roles are typed errors', async () => {
     await expect(service.segment('nope', { width: 1, height: 1, data: new Uint8Array(3) })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
     await expect(service.trimap('selfie-general', { width: 1, height: 1, data: new Uint8Array(3) })).rejects.toMatchObject({ code: 'MODEL_MISMATCH' });

@@ -44,6 +44,32 @@ describe('WorkerPool', () => {
     expect(progress).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
   });
 
+  it('prestart() starts idle threads up to the size, and jobs then run on them', async () => {
+    spawned = 0;
+    pool = new WorkerPool('test', 2, adapter);
+    pool.prestart(5);
+    expect(pool.threads).toBe(2);
+    expect(spawned).toBe(2);
+    pool.prestart();
+    expect(spawned).toBe(2);
+    const results = await Promise.all([3, 4].map((n) => pool.run({ n, ms: 20 })));
+    expect(results.map((r) => r.value)).toEqual([9, 16]);
+    expect(new Set(results.map((r) => r.thread)).size).toBe(2);
+    expect(spawned).toBe(2);
+    await pool.close();
+    pool.prestart();
+    expect(pool.threads).toBe(0);
+  });
+
+  it('prestart(1) starts one thread; a second job in parallel spawns the other on demand', async () => {
+    spawned = 0;
+    pool = new WorkerPool('test', 2, adapter);
+    pool.prestart(1);
+    expect(spawned).toBe(1);
+    await Promise.all([1, 2].map((n) => pool.run({ n, ms: 20 })));
+    expect(spawned).toBe(2);
+  });
+
   it('rejects with the error the adapter reads from the worker, and keeps the worker', async () => {
     pool = new WorkerPool('test', 1, adapter);
     await expect(pool.run({ n: 1, fail: true })).rejects.toThrow('bad n');
