@@ -29,10 +29,16 @@ function failImage(project: Project, imageId: number, err: unknown): void {
   if (project.isOpen && !(err instanceof FatalJobError)) project.setStatus(imageId, 'failed', err instanceof Error ? err.message : String(err));
 }
 
+/** Starts the model session and worker threads a batch with these params will use (see PipelineEngine.warmUp). */
+function warmUp(engine: PipelineEngine, images: number, params: MatteJobParams): void {
+  engine.warmUp?.({ images, modelId: params.modelId, refine: params.refine, decontaminate: params.decontaminate });
+}
+
 /** 'matte' jobs: refine each image (through the alpha cache) and mark it refined or failed. */
 export function matteJobHandler(project: Project, engine: PipelineEngine): JobHandler {
   return (raw): ItemProcessor => {
     const params = MatteJobParams.parse(raw);
+    warmUp(engine, project.listImages().length, params);
     return async (imageId, signal) => {
       try {
         const r = await matteProjectImage(project, imageId, { ...params, signal }, engine);
@@ -56,7 +62,9 @@ function fatalIfOutputProblem(err: unknown): unknown {
 export function exportJobHandler(project: Project, engine: PipelineEngine, writeFs?: WriteFs): JobHandler {
   return (raw): ItemProcessor => {
     const params = ExportJobParams.parse(raw);
-    const outDir = checkOutputDir(params.outDir, project.listImages());
+    const images = project.listImages();
+    const outDir = checkOutputDir(params.outDir, images);
+    warmUp(engine, images.length, params);
     const taken = new Set<string>();
     return async (imageId, signal) => {
       try {
