@@ -2,7 +2,6 @@ import { workerPort } from '../workers/spawn.js';
 import { ModelError } from '../models/validate.js';
 import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
 import { InferenceError, selectProvider } from './providers.js';
-import { clamp01 } from './postprocess.js';
 import { SessionRunner } from './session-runner.js';
 
 // Worker entry: owns the onnxruntime sessions and does pre/post-processing, so neither the
@@ -33,9 +32,6 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
         throw new ModelError('MODEL_MISMATCH', `model ${req.modelId} has role ${manifest.role}; this call needs ${req.roles.join(' or ')}`);
       }
       const { planes, runMs } = await runner.run(req.modelId, req.image, req.trimap);
-      // Probabilities and alphas are clamped to 0..1 here, off the caller's thread (trimap class
-      // probabilities come out of a softmax, or are logits the caller must see unclamped).
-      if (manifest.role !== 'trimap') for (const plane of planes) clamp01(plane);
       const res: WorkerResponse = { id: req.id, ok: true, type: 'run', planes, role: manifest.role, classes: manifest.output.classes, runMs, ms: performance.now() - t0 };
       return { res, transfer: planes.map((p) => p.buffer as ArrayBuffer) };
     }

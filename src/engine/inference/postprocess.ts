@@ -34,14 +34,24 @@ function activate(data: Float32Array, c: number, activation: 'none' | 'sigmoid' 
   }
 }
 
+export interface PostprocessOptions {
+  /**
+   * Clamp to 0..1 (probabilities, alphas) at the network's resolution, before the resize: bilinear
+   * weights never leave the range of their inputs, so the planes at image size are in 0..1 too,
+   * at a sixteenth of the cost for a 256² network and a 1 MP photo.
+   */
+  clampUnit?: boolean;
+}
+
 /**
  * Network output → per-channel planes at image size: activation, crop of the letterbox content,
  * bilinear resize. Returns one Float32Array (width*height) per output channel.
  */
-export function postprocess(m: ModelManifest, out: OutputTensor, placement: Placement, imageW: number, imageH: number): Float32Array[] {
+export function postprocess(m: ModelManifest, out: OutputTensor, placement: Placement, imageW: number, imageH: number, options: PostprocessOptions = {}): Float32Array[] {
   const t = toInterleaved(out, m.output.layout);
-  const data = m.output.activation === 'none' ? t.data : Float32Array.from(t.data);
+  const data = m.output.activation === 'none' && !options.clampUnit ? t.data : Float32Array.from(t.data);
   activate(data, t.c, m.output.activation);
+  if (options.clampUnit) clamp01(data);
   // The output may be coarser or finer than the input: map the content region proportionally.
   const sx = t.w / m.input.width;
   const sy = t.h / m.input.height;

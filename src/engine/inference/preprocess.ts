@@ -25,21 +25,34 @@ export function preprocess(m: ModelManifest, image: RgbImage, trimap?: TrimapPro
   const C = inputChannels(m);
   const data = new Float32Array(W * H * C);
   const order = channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
-  const at = layout === 'NHWC' ? (p: number, c: number) => p * C + c : (p: number, c: number) => c * W * H + p;
+  // Where channel c of network pixel p goes: p * pixelStride + c * channelStride.
+  const pixelStride = layout === 'NHWC' ? C : 1;
+  const channelStride = layout === 'NHWC' ? 1 : W * H;
+  const [m0, m1, m2] = normalize.mean;
+  const [s0, s1, s2] = normalize.std;
+  const [o0, o1, o2] = order;
+  const pad = [(padValue - m0) / s0, (padValue - m1) / s1, (padValue - m2) / s2];
   for (let y = 0; y < H; y++) {
+    const cy = y - placement.y;
+    const rowInside = cy >= 0 && cy < placement.h;
     for (let x = 0; x < W; x++) {
       const p = y * W + x;
+      const o = p * pixelStride;
       const cx = x - placement.x;
-      const cy = y - placement.y;
-      const inside = cx >= 0 && cy >= 0 && cx < placement.w && cy < placement.h;
+      const inside = rowInside && cx >= 0 && cx < placement.w;
       const q = cy * placement.w + cx;
-      for (let c = 0; c < 3; c++) {
-        const v = inside ? rgb[q * 3 + order[c]] : padValue;
-        data[at(p, c)] = (v - normalize.mean[c]) / normalize.std[c];
+      if (inside) {
+        data[o] = (rgb[q * 3 + o0] - m0) / s0;
+        data[o + channelStride] = (rgb[q * 3 + o1] - m1) / s1;
+        data[o + 2 * channelStride] = (rgb[q * 3 + o2] - m2) / s2;
+      } else {
+        data[o] = pad[0];
+        data[o + channelStride] = pad[1];
+        data[o + 2 * channelStride] = pad[2];
       }
       if (planes) {
         // Letterbox margins are certain background.
-        for (let c = 0; c < 3; c++) data[at(p, 3 + c)] = inside ? planes[q * 3 + c] : trimapChannels?.[c] === 'background' ? 1 : 0;
+        for (let c = 0; c < 3; c++) data[o + (3 + c) * channelStride] = inside ? planes[q * 3 + c] : trimapChannels?.[c] === 'background' ? 1 : 0;
       }
     }
   }

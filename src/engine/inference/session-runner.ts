@@ -67,7 +67,10 @@ export class SessionRunner {
     }
     const runMs = performance.now() - t0;
     const tensor = out[manifest.output.name];
-    const planes = postprocess(manifest, { data: tensor.data as Float32Array, dims: tensor.dims }, input.placement, image.width, image.height);
+    // Probabilities and alphas come back in 0..1; trimap class planes as the activation left them.
+    const planes = postprocess(manifest, { data: tensor.data as Float32Array, dims: tensor.dims }, input.placement, image.width, image.height, {
+      clampUnit: manifest.role !== 'trimap',
+    });
     return { planes, runMs };
   }
 

@@ -3,22 +3,30 @@ import type { MatteRequest, MatteResult, PipelineEngine, StageTimings } from './
 
 export const CLASSICAL_METHODS = ['closed-form', 'knn', 'guided', 'none'] as const;
 
-export function alphaToBytes(alpha: Float32Array): Uint8Array {
+/**
+ * Known trimap pixels are exact: foreground 1, background 0, whatever the refiner returned there;
+ * unknown ones are clamped to 0..1 (NaN to 0). Pins `alpha` in place and returns its 8-bit form,
+ * in one pass over the image on the caller's thread.
+ */
+function pinKnownToBytes(alpha: Float32Array, trimap: Uint8Array): Uint8Array {
   const out = new Uint8Array(alpha.length);
   for (let i = 0; i < alpha.length; i++) {
-    const a = alpha[i];
-    out[i] = a >= 1 ? 255 : a > 0 ? Math.round(a * 255) : 0;
+    const t = trimap[i];
+    if (t === TRIMAP_FG) {
+      alpha[i] = 1;
+      out[i] = 255;
+    } else if (t === TRIMAP_BG) {
+      alpha[i] = 0;
+    } else {
+      const a = alpha[i];
+      if (a >= 1) {
+        alpha[i] = 1;
+        out[i] = 255;
+      } else if (a > 0) out[i] = Math.round(a * 255);
+      else alpha[i] = 0; // negative or NaN
+    }
   }
   return out;
-}
-
-/** Known trimap pixels are exact: foreground 1, background 0, whatever the refiner returned there. */
-function pinKnown(alpha: Float32Array, trimap: Uint8Array): void {
-  for (let i = 0; i < alpha.length; i++) {
-    if (trimap[i] === TRIMAP_FG) alpha[i] = 1;
-    else if (trimap[i] === TRIMAP_BG) alpha[i] = 0;
-    else if (!(alpha[i] >= 0)) alpha[i] = 0; // NaN-safe
-  }
 }
 
 async function timed<T>(timings: StageTimings, stage: keyof StageTimings, fn: () => Promise<T> | T): Promise<T> {
@@ -62,13 +70,13 @@ export async function matteImage(req: MatteRequest, engine: PipelineEngine): Pro
   const refined = await timed(timings, 'refine', () => engine.refine(req.refine, image, trimap, prob ? { signal, prob } : { signal }));
   provider ??= refined.provider;
   const alphaF = refined.alpha;
-  pinKnown(alphaF, trimap);
+  const alpha = pinKnownToBytes(alphaF, trimap);
   signal?.throwIfAborted();
 
   let foreground: Uint8Array | undefined;
   if (req.decontaminate !== false) foreground = await timed(timings, 'foreground', () => engine.estimateForeground(image, alphaF, signal));
 
-  const result: MatteResult = { width, height, rgb: image.data, alpha: alphaToBytes(alphaF), trimap, timings };
+  const result: MatteResult = { width, height, rgb: image.data, alpha, trimap, timings };
   if (autoTrimap) result.autoTrimap = autoTrimap;
   if (foreground) result.foreground = foreground;
   if (provider) result.provider = provider;

@@ -64,6 +64,18 @@ describe('postprocess', () => {
     expect(Array.from(plane)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('clampUnit clamps at the network resolution; the planes at image size stay in 0..1', () => {
+    const m = manifest({}, 2, 2);
+    const out = Float32Array.of(-0.5, 1.5, 0.25, 2);
+    const [plane] = postprocess(m, { data: out, dims: [1, 2, 2, 1] }, placeImage(4, 4, 2, 2, 'stretch'), 4, 4, { clampUnit: true });
+    expect(Math.min(...plane)).toBe(0);
+    expect(Math.max(...plane)).toBe(1);
+    // Output (1, 1) sits a quarter of the way from (0, 0) to (1, 1) in both axes, over the clamped
+    // values 0, 1 / 0.25, 1: top 0.25, bottom 0.4375, so 0.296875 (unclamped it would be 0.171875).
+    expect(plane[5]).toBe(0.296875);
+    expect(Array.from(out)).toEqual([-0.5, 1.5, 0.25, 2]); // the tensor itself is left alone
+  });
+
   it('applies softmax across channels of NCHW logits', () => {
     const m = ModelManifest.parse({
       ...manifest({}, 1, 1),

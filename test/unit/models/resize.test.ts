@@ -48,6 +48,13 @@ describe('resizeBilinear (separable, cached rows)', () => {
     });
   }
 
+  it('never leaves the range of its inputs (so a map clamped to 0..1 before resizing stays in 0..1)', () => {
+    const src = random(33 * 17, 5).map((v) => (v < 0.3 ? 0 : v > 0.7 ? 1 : v));
+    const out = resizeBilinear(src, 33, 17, 1, 301, 97);
+    expect(Math.min(...out)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...out)).toBeLessThanOrEqual(1);
+  });
+
   it('reads only rows inside a fractional region, so no value comes from the next row over', () => {
     // Rows 0..3 hold 0, row 4 holds 1000: a region ending at y 3.5 must never see 1000.
     const src = new Float32Array(4 * 5);
