@@ -69,6 +69,17 @@ describe('estimateForeground against the pre-optimisation reference (bench/refer
     expect(d.mean).toBeLessThan(1e-3);
   });
 
+  it('gives the same result whatever an earlier call of the same size left in the kept buffers', () => {
+    const first = randomCase(90, 70, 11);
+    const second = randomCase(90, 70, 12);
+    estimateForeground(first.image, first.alpha);
+    const afterFirst = estimateForeground(second.image, second.alpha);
+    const other = randomCase(31, 29, 13);
+    estimateForeground(other.image, other.alpha); // another size: fresh buffers next time
+    const fresh = estimateForeground(second.image, second.alpha);
+    expect(Buffer.from(afterFirst).equals(Buffer.from(fresh))).toBe(true);
+  });
+
   // Measured: max 1 level, mean 3e-5 to 7e-5, with 62 % of the pixels on a plateau of 0 or 1.
   it('on random images with 8-bit alpha plateaus differs by at most 1 level where alpha > 0', () => {
     for (const seed of [1, 2, 3]) {
