@@ -197,14 +197,7 @@ function prepareLevel(prevF: Float32Array, prevB: Float32Array, pw: number, ph: 
     rowRuns[y] = r;
     const src = ys[y] * pw;
     for (let x = 0; x < w; x++) {
-      const p = 3 * (y * w + x);
-      const s = 3 * (src + xs[x]);
-      F[p] = prevF[s];
-      F[p + 1] = prevF[s + 1];
-      F[p + 2] = prevF[s + 2];
-      B[p] = prevB[s];
-      B[p + 1] = prevB[s + 1];
-      B[p + 2] = prevB[s + 2];
+      carry(prevF, prevB, F, B, 3 * (y * w + x), 3 * (src + xs[x]));
     }
     if (y > 0 && y < h - 1 && w >= 3) {
       runs[r++] = y * w + 1;
@@ -212,6 +205,16 @@ function prepareLevel(prevF: Float32Array, prevB: Float32Array, pw: number, ph: 
     }
   }
   rowRuns[h] = r;
+}
+
+/** F and B of a pixel (at p) from the coarser level's pixel (at s). */
+function carry(prevF: Float32Array, prevB: Float32Array, F: Float32Array, B: Float32Array, p: number, s: number): void {
+  F[p] = prevF[s];
+  F[p + 1] = prevF[s + 1];
+  F[p + 2] = prevF[s + 2];
+  B[p] = prevB[s];
+  B[p + 1] = prevB[s + 1];
+  B[p + 2] = prevB[s + 2];
 }
 
 /** Interior pixel i is settled: alpha exactly 0 or 1, like its four neighbours. */
@@ -300,13 +303,7 @@ function finestLevel(
     for (let x = 0, i = y * w; x < w; x++, i++) {
       if (!need[i]) continue;
       const p = 3 * i;
-      const s = 3 * (src + xs[x]);
-      F[p] = prevF[s];
-      F[p + 1] = prevF[s + 1];
-      F[p + 2] = prevF[s + 2];
-      B[p] = prevB[s];
-      B[p + 1] = prevB[s + 1];
-      B[p + 2] = prevB[s + 2];
+      carry(prevF, prevB, F, B, p, 3 * (src + xs[x]));
       if (interiorRow && x > 0 && x < w - 1 && settled(a, i, w)) {
         const known = a[i] === 1 ? F : B;
         known[p] = UNIT[img[p]];
