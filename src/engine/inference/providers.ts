@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -72,6 +72,34 @@ function cudaLibraryMissing(): boolean {
   return !existsSync(path.join(ortDir, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
 }
 
+/** Folders the Linux dynamic loader searches: LD_LIBRARY_PATH, /etc/ld.so.conf.d, the defaults. */
+function librarySearchPath(): string[] {
+  const multiarch = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+  const dirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  try {
+    for (const f of readdirSync('/etc/ld.so.conf.d')) {
+      if (!f.endsWith('.conf')) continue;
+      for (const line of readFileSync(path.join('/etc/ld.so.conf.d', f), 'utf8').split('\n')) {
+        const dir = line.trim();
+        if (dir.startsWith('/')) dirs.push(dir);
+      }
+    }
+  } catch {
+    // no ld.so.conf.d: the defaults below
+  }
+  return [...dirs, `/lib/${multiarch}`, `/usr/lib/${multiarch}`, '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
+}
+
+/**
+ * On Linux, onnxruntime's WebGPU (Dawn) runs on Vulkan. Without the Vulkan loader a probe fails
+ * anyway and Dawn prints a warning on stderr on every run, so 'auto' skips it (an explicit
+ * --ep webgpu still tries, and shows onnxruntime's own error).
+ */
+export function vulkanLoaderMissing(searchPath: string[] = librarySearchPath()): boolean {
+  if (process.platform !== 'linux') return false;
+  return !searchPath.some((dir) => existsSync(path.join(dir, 'libvulkan.so.1')));
+}
+
 export async function probeProvider(provider: Provider): Promise<ProviderAttempt> {
   if (!known(provider)) return { provider, ok: false, reason: 'not in this onnxruntime-node build' };
   if (provider === 'cuda' && cudaLibraryMissing()) {
@@ -101,7 +129,10 @@ export async function selectProvider(requested: ProviderSetting): Promise<Provid
   const order: Provider[] = requested === 'auto' ? [...PROVIDERS] : [requested];
   const tried: ProviderAttempt[] = [];
   for (const p of order) {
-    const attempt = await probeProvider(p);
+    const attempt =
+      requested === 'auto' && p === 'webgpu' && vulkanLoaderMissing()
+        ? { provider: p, ok: false, reason: 'the Vulkan loader (libvulkan.so.1) is not installed; WebGPU on Linux runs on Vulkan' }
+        : await probeProvider(p);
     tried.push(attempt);
     if (attempt.ok) return { requested, active: p, tried };
   }
