@@ -89,3 +89,40 @@ for (const [m, runs] of Object.entries(results)) {
   );
 }
 fs.rmSync(root, { recursive: true, force: true });
+
+/** Grouped bars per method: steady rate and the two whole-batch rates, against the method's target. */
+function chartSvg(): string {
+  const targets: Record<string, number> = { 'closed-form': 1, guided: 5 };
+  const rows = Object.entries(results).map(([m, runs]) => ({
+    m,
+    target: targets[m],
+    bars: [
+      ['steady', median(runs.map((r) => count / (r.large.seconds - r.small.seconds)))],
+      [`${count} photos`, median(runs.map((r) => r.small.imagesPerSec))],
+      [`${2 * count} photos`, median(runs.map((r) => r.large.imagesPerSec))],
+    ] as [string, number][],
+  }));
+  const max = Math.max(...rows.flatMap((r) => [...r.bars.map((b) => b[1]), r.target ?? 0])) * 1.1;
+  const x = (v: number) => 170 + (v / max) * 600;
+  const parts: string[] = [];
+  let y = 50;
+  for (const r of rows) {
+    parts.push(`<text x="10" y="${y + 14}" font-size="15" font-weight="bold">${r.m}</text>`);
+    y += 22;
+    const top = y;
+    for (const [label, v] of r.bars) {
+      parts.push(`<text x="165" y="${y + 15}" font-size="12" text-anchor="end">${label}</text>`);
+      parts.push(`<rect x="170" y="${y + 3}" width="${x(v) - 170}" height="16" fill="${label === 'steady' ? '#3a7bd5' : '#9bb8e8'}"/>`);
+      parts.push(`<text x="${x(v) + 5}" y="${y + 15}" font-size="12">${v.toFixed(2)}/s</text>`);
+      y += 22;
+    }
+    if (r.target) parts.push(`<line x1="${x(r.target)}" x2="${x(r.target)}" y1="${top}" y2="${y}" stroke="#d33" stroke-width="2"/><text x="${x(r.target) + 3}" y="${top - 2}" font-size="11" fill="#d33">target ${r.target}/s</text>`);
+    y += 30;
+  }
+  const title = `shm-studio matte, 1 MP photos, ${os.availableParallelism()} cores (images/s, median of ${reps})`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="${y + 10}"><rect width="100%" height="100%" fill="white"/><text x="10" y="24" font-size="15" font-family="sans-serif">${title}</text><g font-family="sans-serif">${parts.join('')}</g></svg>`;
+}
+const chart = path.resolve('bench/reports/matte-cli.png');
+fs.mkdirSync(path.dirname(chart), { recursive: true });
+await sharp(Buffer.from(chartSvg())).png().toFile(chart);
+console.log(`chart: ${chart}`);
