@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeGrey, decodeRgb } from '../engine/imaging/decode';
+import { decodeGrey, decodeRgb, probeImage } from '../engine/imaging/decode';
 import { ImageError } from '../engine/imaging/errors';
 import { checkOutputDir, mirroredName } from '../engine/export/paths';
 import { exportImage } from '../engine/export/export';
@@ -14,6 +14,7 @@ import { UsageError } from './errors';
 import { ProgressBar } from './progress-bar';
 import type { CliIo } from './io';
 import { defaultConcurrency } from '../engine/jobs/runner';
+import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../engine/jobs/memory-budget';
 
 const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
 
@@ -94,9 +95,14 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   let done = 0;
   const total = scan.files.length;
 
+  // Large photos run fewer at a time: images in flight share a slice of the machine's memory.
+  const memory = new MemoryBudget();
   const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
     const start = performance.now();
+    let release: (() => void) | undefined;
     try {
+      const { width, height } = await probeImage(file.path, { maxPixels: maxMp * 1e6 });
+      release = await memory.acquire(width * height * BYTES_PER_PIXEL_IN_FLIGHT);
       let t = performance.now();
       const image = await decodeRgb(file.path, { maxPixels: maxMp * 1e6 });
       const decodeMs = performance.now() - t;
@@ -123,6 +129,8 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
         return { input: file.path, status: 'skipped', ms: performance.now() - start, error: message };
       }
       return { input: file.path, status: 'failed', ms: performance.now() - start, error: message };
+    } finally {
+      release?.();
     }
   };
 

@@ -3,6 +3,7 @@ import { WriteError } from '../imaging/atomic-write';
 import { exportImage, writeTrainList } from '../export/export';
 import { checkOutputDir, ExportError } from '../export/paths';
 import { FatalJobError, type ItemProcessor } from '../jobs/types';
+import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../jobs/memory-budget';
 import type { JobHandler } from '../jobs/manager';
 import type { Project } from '../project/project';
 import { matteProjectImage, readCutout } from './project-matte';
@@ -34,14 +35,26 @@ function warmUp(engine: PipelineEngine, images: number, params: MatteJobParams):
   engine.warmUp?.({ images, modelId: params.modelId, refine: params.refine, decontaminate: params.decontaminate });
 }
 
+/** Runs `fn` once the image's share of the batch's memory budget is free (large photos run fewer at a time). */
+async function withinBudget<T>(budget: MemoryBudget, project: Project, imageId: number, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  const record = project.requireImage(imageId);
+  const release = await budget.acquire(record.width * record.height * BYTES_PER_PIXEL_IN_FLIGHT, signal);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
 /** 'matte' jobs: refine each image (through the alpha cache) and mark it refined or failed. */
 export function matteJobHandler(project: Project, engine: PipelineEngine): JobHandler {
   return (raw): ItemProcessor => {
     const params = MatteJobParams.parse(raw);
     warmUp(engine, project.listImages().length, params);
+    const budget = new MemoryBudget();
     return async (imageId, signal) => {
       try {
-        const r = await matteProjectImage(project, imageId, { ...params, signal }, engine);
+        const r = await withinBudget(budget, project, imageId, signal, () => matteProjectImage(project, imageId, { ...params, signal }, engine));
         return { output: r.cutoutFile, ...(r.provider ? { provider: r.provider } : {}) };
       } catch (err) {
         if (!signal.aborted) failImage(project, imageId, err);
@@ -65,18 +78,21 @@ export function exportJobHandler(project: Project, engine: PipelineEngine, write
     const images = project.listImages();
     const outDir = checkOutputDir(params.outDir, images);
     warmUp(engine, images.length, params);
+    const budget = new MemoryBudget();
     const taken = new Set<string>();
     return async (imageId, signal) => {
       try {
         const record = project.requireImage(imageId);
-        const m = await matteProjectImage(project, imageId, { ...params, signal }, engine);
-        const cut = await readCutout(m.cutoutFile);
-        const files = await exportImage(
-          record,
-          { width: cut.width, height: cut.height, rgb: m.image.data, alpha: cut.alpha, foreground: cut.rgb, trimap: m.trimap },
-          { outDir, layout: params.layout, collision: params.collision, alphaDir: params.alphaDir, trimapDir: params.trimapDir, writeFs },
-          taken,
-        );
+        const files = await withinBudget(budget, project, imageId, signal, async () => {
+          const m = await matteProjectImage(project, imageId, { ...params, signal }, engine);
+          const cut = await readCutout(m.cutoutFile);
+          return exportImage(
+            record,
+            { width: cut.width, height: cut.height, rgb: m.image.data, alpha: cut.alpha, foreground: cut.rgb, trimap: m.trimap },
+            { outDir, layout: params.layout, collision: params.collision, alphaDir: params.alphaDir, trimapDir: params.trimapDir, writeFs },
+            taken,
+          );
+        });
         if (params.layout === 'dataset' && !files.skipped) await writeTrainList(outDir, writeFs);
         project.setStatus(imageId, 'exported');
         return files.main ? { output: files.main } : {};
