@@ -39,6 +39,7 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   const matting = () => (pool ??= import('../matting').then((m) => new m.MattingPool({ size: options.mattingThreads })));
   let stages: PipelinePool | undefined;
   const pipeline = () => (stages ??= new PipelinePool(options.pipelineThreads));
+  let closed = false;
 
   return {
     settingsKey: {
@@ -83,7 +84,7 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       }
     },
     warmUp(plan: WarmUpPlan) {
-      if (plan.images <= 0) return;
+      if (plan.images <= 0 || closed) return;
       const ignore = () => undefined;
       const classical = isClassicalMethod(plan.refine);
       const models = [plan.modelId, classical ? undefined : plan.refine].filter((id): id is string => !!id);
@@ -92,6 +93,8 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       // session by half a second on two cores).
       const sessions = models.length ? inference().then((s) => Promise.all(models.map((id) => s.preload(id)))).catch(ignore) : Promise.resolve();
       void sessions.then(() => {
+        // A closed engine must not start threads that nothing would close.
+        if (closed) return;
         if (plan.modelId || plan.decontaminate) pipeline().prestart(plan.images);
         if (classical && plan.refine !== 'none') matting().then((p) => p.prestart(plan.images)).catch(ignore);
       });
@@ -100,6 +103,7 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       return pipeline().estimateForeground(image, alpha, signal);
     },
     async close() {
+      closed = true;
       await Promise.all([service?.then((x) => x.close()), pool?.then((x) => x.close()), stages?.close()]);
     },
   };
