@@ -30,7 +30,7 @@ function alphaWithoutRefinement(trimap: Uint8Array, prob?: Float32Array): Float3
  * worker thread), matting from src/engine/matting. The inference service starts on first use, so
  * a run with trimaps supplied never loads onnxruntime.
  */
-export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngine & { providerReport(): Promise<unknown> } {
+export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngine & { providerReport(): Promise<unknown>; warmUp(plan: WarmUpPlan): void; close(): Promise<void> } {
   let service: Promise<InferenceService> | undefined;
   const inference = () =>
     (service ??= import('../inference/service').then((m) => new m.InferenceService({ provider: options.provider, modelsDir: options.modelsDir })));
