@@ -13,6 +13,9 @@ export { InferenceError, type InferenceErrorCode, type Provider, type ProviderRe
 export type { TrimapProbabilities } from './preprocess.js';
 export { fuseShm } from '../matting/fusion.js';
 
+/** How long close() waits for requests under way before it ends the thread regardless. */
+const CLOSE_PATIENCE_MS = 30_000;
+
 export interface InferenceServiceOptions {
   modelsDir?: string;
   provider: ProviderSetting;
@@ -44,6 +47,9 @@ export class InferenceService {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  private closing: Promise<void> | null = null;
+  /** Requests accepted and not yet settled: close() lets them finish. */
+  private readonly operations = new Set<Promise<unknown>>();
   private readonly ready: Promise<ProviderReport>;
 
   constructor(options: InferenceServiceOptions) {
@@ -79,25 +85,39 @@ export class InferenceService {
     });
   }
 
+  /** Accepts a request unless close() has begun; close() waits for the accepted ones. */
+  private accept<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new InferenceError('SERVICE_CLOSED', 'inference service is closed'));
+    const p = operation();
+    this.operations.add(p);
+    const forget = () => this.operations.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
   /** Which provider is active and why the ones before it were skipped. Rejects when an explicit provider is unavailable. */
   providerReport(): Promise<ProviderReport> {
     return this.ready;
   }
 
-  private async run(modelId: string, roles: ModelRole[], image: RgbImage, trimap?: TrimapProbabilities): Promise<RunOk & { provider: Provider }> {
-    const { active } = await this.ready;
-    const res = await this.call({ type: 'run', modelId, roles, image, trimap });
-    if (res.type !== 'run') throw new Error('unexpected worker reply');
-    return { ...res, provider: active };
+  private run(modelId: string, roles: ModelRole[], image: RgbImage, trimap?: TrimapProbabilities): Promise<RunOk & { provider: Provider }> {
+    return this.accept(async () => {
+      const { active } = await this.ready;
+      const res = await this.call({ type: 'run', modelId, roles, image, trimap });
+      if (res.type !== 'run') throw new Error('unexpected worker reply');
+      return { ...res, provider: active };
+    });
   }
 
   /**
    * Creates the model's session now (validating its manifest and file), so the first image of a
    * batch does not wait for it. Rejects as the first run would, with the same typed errors.
    */
-  async preload(modelId: string): Promise<void> {
-    await this.ready;
-    await this.call({ type: 'open', modelId });
+  preload(modelId: string): Promise<void> {
+    return this.accept(async () => {
+      await this.ready;
+      await this.call({ type: 'open', modelId });
+    });
   }
 
   /** Segmenter: foreground probability per pixel of `image` (width*height, 0..1). */
@@ -131,8 +151,20 @@ export class InferenceService {
     return { alpha: fuseShm(trimap.foreground, trimap.unknown, m.alpha), alphaR: m.alpha, trimap, provider: m.provider, ms: (t?.ms ?? 0) + m.ms };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Refuses new requests, lets the accepted ones finish (provider probes, session creation, runs:
+   * ending the thread while onnxruntime's native code calls back into it aborts the whole
+   * process), then releases the sessions and ends the thread.
+   */
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_PATIENCE_MS)));
+    await Promise.race([Promise.allSettled([this.ready, ...this.operations]), patience]);
+    clearTimeout(timer);
     try {
       await this.call({ type: 'close' });
     } catch {

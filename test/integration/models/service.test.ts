@@ -106,6 +106,26 @@ describe('InferenceService with the default models', () => {
   });
 });
 
+describe('InferenceService.close()', () => {
+  // Ending the thread while onnxruntime creates a session or runs aborted the whole process
+  // ("terminate called after throwing an instance of 'Napi::Error'"); close() now lets requests
+  // under way finish first. A crash here kills the test process, so the test fails loudly.
+  it('while providers are probed, the model loads and a run is under way: no crash, the run finishes, later calls are refused', async () => {
+    const tiny = { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3).fill(128) };
+    for (const delay of [0, 5, 20, 60, 120]) {
+      const service = new InferenceService({ provider: 'auto' });
+      const preload = service.preload('selfie-general');
+      const run = service.segment('selfie-general', tiny);
+      await new Promise((r) => setTimeout(r, delay));
+      const closing = service.close();
+      await expect(service.segment('selfie-general', tiny)).rejects.toMatchObject({ code: 'SERVICE_CLOSED' });
+      await closing;
+      await expect(preload).resolves.toBeUndefined();
+      expect((await run).prob).toHaveLength(32 * 32);
+    }
+  });
+});
+
 describe('SHM user models (tiny T-Net and M-Net with known weights)', () => {
   const size = 4;
   let service: InferenceService;
