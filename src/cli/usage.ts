@@ -10,7 +10,8 @@ Commands:
       --alpha-dir <dir>        also write the grey alpha as <dir>/<relative path>/<stem>.png
       --max-megapixels <n>     skip inputs larger than n megapixels (default 100)
       --no-decontaminate       keep the original colours at the edges
-      --concurrency <n>        images in flight (default: cores + 1)
+      --concurrency <n>        images in flight (default: cores + 1; large photos run fewer
+                               at a time, within 30 % of the memory)
       --json                   print a machine-readable summary on stdout
   eval --pred <dir> --gt <dir> [--trimaps <dir>] [--json]
                                SAD, MSE, gradient and connectivity per image and the mean
