@@ -29,7 +29,15 @@ export default defineConfig({
         input: nodeEntries,
         // Shared chunks may land inside a worker's entry file; workers attach their handlers only
         // in the thread spawned under their name (workerPort in src/engine/workers/spawn.ts).
-        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+        output: {
+          format: 'es',
+          entryFileNames: '[name].js',
+          chunkFileNames: '[name]-[hash].js',
+          // The inference worker's start is on every batch's critical path: keep the model
+          // errors and channel counts it needs out of the chunk with the zod manifest schema
+          // (zod took ~60 ms to load in a fresh thread). test/e2e/build-output.test.ts checks.
+          manualChunks: (id) => (/src[\\/]engine[\\/]models[\\/](errors|channels)\.ts$/.test(id) ? 'model-basics' : undefined),
+        },
       },
     },
   },

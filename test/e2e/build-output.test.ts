@@ -30,6 +30,20 @@ describe('main build', () => {
     for (const worker of spawned) expect(fs.existsSync(path.join(dir, `${worker}.js`)), `${worker}.js`).toBe(true);
   });
 
+  it('the inference worker loads neither zod nor protobufjs (its start is on every batch\'s critical path)', () => {
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/(?:from|import\()\s*["']\.\/([^"']+)["']/g)) walk(m[1]);
+    };
+    walk('inference-worker.js');
+    const code = [...seen].map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    expect(code).toMatch(/from ["']onnxruntime-node["']/);
+    expect(code).not.toMatch(/from ["']zod["']/);
+    expect(code).not.toMatch(/from ["']protobufjs["']/);
+  });
+
   it('the bundled command line (out/main/cli.js) mattes a photo through the built workers', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shm-cli-bundle-'));
     const input = path.join(root, 'in');

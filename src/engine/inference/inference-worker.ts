@@ -1,5 +1,5 @@
 import { workerPort } from '../workers/spawn.js';
-import { ModelError } from '../models/validate.js';
+import { ModelError } from '../models/errors.js';
 import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
 import { InferenceError, selectProvider } from './providers.js';
 import { SessionRunner } from './session-runner.js';
@@ -21,23 +21,23 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
   switch (req.type) {
     case 'init': {
       const report = await selectProvider(req.provider);
-      runner = new SessionRunner(req.modelsDir, report.active, req.tuning);
+      runner = new SessionRunner(report.active, req.tuning);
       return { res: { id: req.id, ok: true, type: 'init', report }, transfer: [] };
     }
     case 'run': {
       if (!runner) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');
       const t0 = performance.now();
-      const manifest = await runner.manifest(req.modelId);
+      const { manifest } = req.model;
       if (!req.roles.includes(manifest.role)) {
-        throw new ModelError('MODEL_MISMATCH', `model ${req.modelId} has role ${manifest.role}; this call needs ${req.roles.join(' or ')}`);
+        throw new ModelError('MODEL_MISMATCH', `model ${manifest.id} has role ${manifest.role}; this call needs ${req.roles.join(' or ')}`);
       }
-      const { planes, runMs } = await runner.run(req.modelId, req.image, req.trimap);
+      const { planes, runMs } = await runner.run(req.model, req.image, req.trimap);
       const res: WorkerResponse = { id: req.id, ok: true, type: 'run', planes, role: manifest.role, classes: manifest.output.classes, runMs, ms: performance.now() - t0 };
       return { res, transfer: planes.map((p) => p.buffer as ArrayBuffer) };
     }
     case 'open': {
       if (!runner) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');
-      await runner.manifest(req.modelId);
+      await runner.load(req.model);
       return { res: { id: req.id, ok: true, type: 'open' }, transfer: [] };
     }
     case 'close': {

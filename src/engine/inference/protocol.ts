@@ -1,13 +1,19 @@
-import type { ModelRole } from '../models/manifest.js';
+import type { ModelManifest, ModelRole } from '../models/manifest.js';
 import type { RgbImage } from '../imaging/raster.js';
 import type { TrimapProbabilities } from './preprocess.js';
 import type { ProviderReport, ProviderSetting } from './providers.js';
 import type { SessionTuning } from './session-runner.js';
 
+/** A model the caller has found and validated: the worker loads no registry code (zod, protobufjs). */
+export interface ResolvedModel {
+  manifest: ModelManifest;
+  onnxPath: string;
+}
+
 export type WorkerRequest =
-  | { id: number; type: 'init'; modelsDir?: string; provider: ProviderSetting; tuning?: SessionTuning }
-  | { id: number; type: 'run'; modelId: string; roles: ModelRole[]; image: RgbImage; trimap?: TrimapProbabilities }
-  | { id: number; type: 'open'; modelId: string }
+  | { id: number; type: 'init'; provider: ProviderSetting; tuning?: SessionTuning }
+  | { id: number; type: 'run'; model: ResolvedModel; roles: ModelRole[]; image: RgbImage; trimap?: TrimapProbabilities }
+  | { id: number; type: 'open'; model: ResolvedModel }
   | { id: number; type: 'close' };
 
 export interface SerializedError {

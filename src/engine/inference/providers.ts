@@ -2,8 +2,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { OnnxGraphBuilder } from '../models/onnx/graph-builder.js';
-import { OnnxType } from '../models/onnx/proto.js';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -35,18 +33,18 @@ export class InferenceError extends Error {
   }
 }
 
+/**
+ * A one-node model (y = Relu(x), x and y float [1, 4]): enough to make a provider initialise its
+ * device and run a kernel. Stored as its ONNX bytes, so the worker does not load protobufjs to
+ * build it; test/unit/models/providers.test.ts checks they equal what OnnxGraphBuilder writes.
+ */
+export const PROBE_MODEL_BASE64 =
+  'CAgSCnNobS1zdHVkaW86UgoWCgF4EgF5GghuX1JlbHVfMCIEUmVsdRIOcHJvdmlkZXJfcHJvYmVaEwoBeBIOCgwIARIICgIIAQoCCARiEwoBeRIOCgwIARIICgIIAQoCCARCAhAR';
+
 let probeModel: Uint8Array | null = null;
 
-/** A one-node model: enough to make a provider initialise its device and run a kernel. */
 function tinyModel(): Uint8Array {
-  if (!probeModel) {
-    const g = new OnnxGraphBuilder();
-    g.input('x', OnnxType.FLOAT, [1, 4]);
-    g.node('Relu', ['x'], {}, 'y');
-    g.output('y', OnnxType.FLOAT, [1, 4]);
-    probeModel = g.encode('provider_probe');
-  }
-  return probeModel;
+  return (probeModel ??= new Uint8Array(Buffer.from(PROBE_MODEL_BASE64, 'base64')));
 }
 
 function shortReason(e: unknown): string {

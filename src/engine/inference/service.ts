@@ -5,7 +5,8 @@ import type { RgbImage } from '../imaging/raster.js';
 import { spawnWorker } from '../workers/spawn.js';
 import { fuseShm } from '../matting/fusion.js';
 import type { TrimapProbabilities } from './preprocess.js';
-import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { ResolvedModel, SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
+import { getModel } from '../models/registry.js';
 import { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
 import type { SessionTuning } from './session-runner.js';
 
@@ -51,6 +52,8 @@ export class InferenceService {
   /** Requests accepted and not yet settled: close() lets them finish. */
   private readonly operations = new Set<Promise<unknown>>();
   private readonly ready: Promise<ProviderReport>;
+  private readonly modelsDir: string | undefined;
+  private readonly models = new Map<string, ResolvedModel>();
 
   constructor(options: InferenceServiceOptions) {
     this.worker = spawnWorker(import.meta.url, 'inference-worker');
@@ -61,7 +64,8 @@ export class InferenceService {
     });
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', (code) => this.failAll(new InferenceError('SERVICE_CLOSED', `inference worker exited (${code})`)));
-    this.ready = this.call({ type: 'init', modelsDir: options.modelsDir, provider: options.provider, tuning: options.tuning }).then((r) => {
+    this.modelsDir = options.modelsDir;
+    this.ready = this.call({ type: 'init', provider: options.provider, tuning: options.tuning }).then((r) => {
       if (r.type !== 'init') throw new Error('unexpected worker reply');
       return r.report;
     });
@@ -85,6 +89,20 @@ export class InferenceService {
     });
   }
 
+  /**
+   * The model's manifest (validated) and file, found here rather than in the worker, whose start
+   * is on the critical path of a batch: the registry's zod and protobufjs took ~75 ms to load there.
+   */
+  private resolve(modelId: string): ResolvedModel {
+    let model = this.models.get(modelId);
+    if (!model) {
+      const info = getModel(modelId, this.modelsDir);
+      model = { manifest: info.manifest, onnxPath: info.onnxPath };
+      this.models.set(modelId, model);
+    }
+    return model;
+  }
+
   /** Accepts a request unless close() has begun; close() waits for the accepted ones. */
   private accept<T>(operation: () => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new InferenceError('SERVICE_CLOSED', 'inference service is closed'));
@@ -103,7 +121,7 @@ export class InferenceService {
   private run(modelId: string, roles: ModelRole[], image: RgbImage, trimap?: TrimapProbabilities): Promise<RunOk & { provider: Provider }> {
     return this.accept(async () => {
       const { active } = await this.ready;
-      const res = await this.call({ type: 'run', modelId, roles, image, trimap });
+      const res = await this.call({ type: 'run', model: this.resolve(modelId), roles, image, trimap });
       if (res.type !== 'run') throw new Error('unexpected worker reply');
       return { ...res, provider: active };
     });
@@ -116,7 +134,7 @@ export class InferenceService {
   preload(modelId: string): Promise<void> {
     return this.accept(async () => {
       await this.ready;
-      await this.call({ type: 'open', modelId });
+      await this.call({ type: 'open', model: this.resolve(modelId) });
     });
   }
 

@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../models/manifest.js';
-import { getModel } from '../models/registry.js';
 import type { RgbImage } from '../imaging/raster.js';
 import { postprocess } from './postprocess.js';
 import { preprocess, type TrimapProbabilities } from './preprocess.js';
 import { InferenceError, type Provider } from './providers.js';
+import type { ResolvedModel } from './protocol.js';
 
 export interface SessionTuning {
   /**
@@ -26,37 +26,38 @@ export class SessionRunner {
   private readonly sessions = new Map<string, Promise<{ session: ort.InferenceSession; manifest: ModelManifest }>>();
 
   constructor(
-    private readonly modelsDir: string | undefined,
     private readonly provider: Provider,
     private readonly tuning: SessionTuning = {},
   ) {}
 
-  private open(modelId: string) {
-    let entry = this.sessions.get(modelId);
+  private open(model: ResolvedModel) {
+    const id = model.manifest.id;
+    let entry = this.sessions.get(id);
     if (!entry) {
       entry = (async () => {
-        const info = getModel(modelId, this.modelsDir);
-        const session = await ort.InferenceSession.create(info.onnxPath, {
+        const session = await ort.InferenceSession.create(model.onnxPath, {
           executionProviders: [this.provider],
           graphOptimizationLevel: this.tuning.graphOptimization ?? 'all',
           intraOpNumThreads: this.tuning.intraOpThreads ?? 1,
           executionMode: 'sequential',
           logSeverityLevel: 3,
         });
-        return { session, manifest: info.manifest };
+        return { session, manifest: model.manifest };
       })();
-      this.sessions.set(modelId, entry);
-      entry.catch(() => this.sessions.delete(modelId)); // a failed load may be retried
+      this.sessions.set(id, entry);
+      entry.catch(() => this.sessions.delete(id)); // a failed load may be retried
     }
     return entry;
   }
 
-  async manifest(modelId: string): Promise<ModelManifest> {
-    return (await this.open(modelId)).manifest;
+  /** Creates the model's session (once; later calls reuse it). */
+  async load(model: ResolvedModel): Promise<void> {
+    await this.open(model);
   }
 
-  async run(modelId: string, image: RgbImage, trimap?: TrimapProbabilities): Promise<RunResult> {
-    const { session, manifest } = await this.open(modelId);
+  async run(model: ResolvedModel, image: RgbImage, trimap?: TrimapProbabilities): Promise<RunResult> {
+    const { session, manifest } = await this.open(model);
+    const modelId = manifest.id;
     const input = preprocess(manifest, image, trimap);
     const t0 = performance.now();
     let out: ort.InferenceSession.ReturnType;

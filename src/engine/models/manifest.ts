@@ -71,12 +71,4 @@ export type ModelManifestInput = z.input<typeof ModelManifest>;
 export type ModelRole = (typeof MODEL_ROLES)[number];
 export type TrimapClass = (typeof TRIMAP_CLASSES)[number];
 
-/** Channel count of the network input: 3, or 6 for an M-Net (image + trimap probabilities). */
-export function inputChannels(m: ModelManifest): number {
-  return m.input.trimapChannels ? 6 : 3;
-}
-
-/** Channel count of the network output. */
-export function outputChannels(m: ModelManifest): number {
-  return m.output.meaning === 'trimap-logits' ? 3 : 1;
-}
+export { inputChannels, outputChannels } from './channels.js';

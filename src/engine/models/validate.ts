@@ -1,19 +1,8 @@
 import { inputChannels, outputChannels, type ModelManifest } from './manifest.js';
 import { FLOAT_TYPE, type OnnxIo, type OnnxSignature } from './onnx/inspect.js';
 
-export type ModelErrorCode = 'MANIFEST_INVALID' | 'ONNX_UNREADABLE' | 'MODEL_MISMATCH' | 'MODEL_EXISTS' | 'MODEL_NOT_FOUND' | 'MODEL_NOT_PREPARED';
 
-export class ModelError extends Error {
-  constructor(
-    readonly code: ModelErrorCode,
-    message: string,
-    /** One line per problem found (all of them, not only the first). */
-    readonly problems: string[] = [],
-  ) {
-    super(problems.length ? `${message}:\n- ${problems.join('\n- ')}` : message);
-    this.name = 'ModelError';
-  }
-}
+export { ModelError, type ModelErrorCode } from './errors.js';
 
 /** An output's spatial size may differ from the input's: post-processing resizes it to the image. */
 const ANY = -1;
