@@ -233,7 +233,8 @@ const BYTE = Uint8Array.from(UNIT, (u) => (u * 255 + 0.5) | 0);
  * for B. The other layer (B under opaque, F under transparent pixels) keeps the coarser level's
  * value instead of being smoothed further, which moves F on the soft pixels next to it by at most
  * a level in 8 bits (measured in test/unit/matting/foreground-reference.test.ts). Under alpha 0,
- * where the colour is invisible, F is the coarser level's extrapolation.
+ * where the colour is invisible, F is the coarser level's extrapolation. Only the finest level
+ * skips settled pixels: skipping on the next coarser one too moved F by up to 6 levels.
  *
  * Only the pixels the sweeps update (the unsettled ones and the border) and their four neighbours
  * (`need`) get F and B carried up; every other pixel is settled, and its output comes straight from

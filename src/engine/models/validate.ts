@@ -1,7 +1,6 @@
 import { inputChannels, outputChannels, type ModelManifest } from './manifest.js';
 import { FLOAT_TYPE, type OnnxIo, type OnnxSignature } from './onnx/inspect.js';
 
-
 export { ModelError, type ModelErrorCode } from './errors.js';
 
 /** An output's spatial size may differ from the input's: post-processing resizes it to the image. */

@@ -36,9 +36,8 @@ function warmUp(engine: PipelineEngine, images: number, params: MatteJobParams):
 }
 
 /** Runs `fn` once the image's share of the batch's memory budget is free (large photos run fewer at a time). */
-async function withinBudget<T>(budget: MemoryBudget, project: Project, imageId: number, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-  const record = project.requireImage(imageId);
-  const release = await budget.acquire(record.width * record.height * BYTES_PER_PIXEL_IN_FLIGHT, signal);
+async function withinBudget<T>(budget: MemoryBudget, image: { width: number; height: number }, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  const release = await budget.acquire(image.width * image.height * BYTES_PER_PIXEL_IN_FLIGHT, signal);
   try {
     return await fn();
   } finally {
@@ -54,7 +53,7 @@ export function matteJobHandler(project: Project, engine: PipelineEngine): JobHa
     const budget = new MemoryBudget();
     return async (imageId, signal) => {
       try {
-        const r = await withinBudget(budget, project, imageId, signal, () => matteProjectImage(project, imageId, { ...params, signal }, engine));
+        const r = await withinBudget(budget, project.requireImage(imageId), signal, () => matteProjectImage(project, imageId, { ...params, signal }, engine));
         return { output: r.cutoutFile, ...(r.provider ? { provider: r.provider } : {}) };
       } catch (err) {
         if (!signal.aborted) failImage(project, imageId, err);
@@ -83,7 +82,7 @@ export function exportJobHandler(project: Project, engine: PipelineEngine, write
     return async (imageId, signal) => {
       try {
         const record = project.requireImage(imageId);
-        const files = await withinBudget(budget, project, imageId, signal, async () => {
+        const files = await withinBudget(budget, record, signal, async () => {
           const m = await matteProjectImage(project, imageId, { ...params, signal }, engine);
           const cut = await readCutout(m.cutoutFile);
           return exportImage(
