@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites: unit (pure, fast), integration (real files, SQLite, onnxruntime, child processes)
-// and e2e (built app in Debian's Chromium). `npm test` runs them all; see scripts/test.mjs.
+// Four suites: unit (pure, fast), integration (real files, SQLite, onnxruntime, child processes),
+// adversarial (hostile peers and careless users against the real server, CLI and database) and
+// e2e (built app in Debian's Chromium). `npm test` runs them all; see scripts/test.mjs.
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +19,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'adversarial',
+          include: ['test/adversarial/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
           testTimeout: 180_000,
