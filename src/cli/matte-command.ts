@@ -10,13 +10,14 @@ import { scanPaths, type ScannedFile } from '../engine/project/scan';
 import { matteImage } from '../engine/pipeline/matte';
 import { createDefaultEngine } from '../engine/pipeline/engine';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
+import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
+import { defaultRefinementMethod } from '../engine/matting/methods';
+import { DEFAULT_SEMANTIC_MODEL } from '../engine/models/defaults';
 import { UsageError } from './errors';
 import { ProgressBar } from './progress-bar';
 import type { CliIo } from './io';
 import { defaultConcurrency } from '../engine/jobs/runner';
 import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../engine/jobs/memory-budget';
-
-const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
 
 export interface MatteItemSummary {
   input: string;
@@ -55,8 +56,8 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       out: { type: 'string' },
       trimaps: { type: 'string' },
-      refine: { type: 'string', default: 'closed-form' },
-      model: { type: 'string', default: 'selfie-general' },
+      refine: { type: 'string', default: defaultRefinementMethod },
+      model: { type: 'string', default: DEFAULT_SEMANTIC_MODEL },
       ep: { type: 'string', default: 'auto' },
       'alpha-dir': { type: 'string' },
       'max-megapixels': { type: 'string', default: '100' },
@@ -67,7 +68,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length === 0) throw new UsageError('matte needs at least one file or folder');
   if (!values.out) throw new UsageError('matte needs --out <dir>');
-  if (!(PROVIDERS as readonly string[]).includes(values.ep)) throw new UsageError(`--ep must be one of ${PROVIDERS.join(', ')}`);
+  if (!isExecutionProvider(values.ep)) throw new UsageError(`--ep must be one of ${executionProviders.join(', ')}`);
   const maxMp = Number(values['max-megapixels']);
   if (!(maxMp > 0)) throw new UsageError('--max-megapixels must be a positive number');
   const concurrency = Number.parseInt(values.concurrency, 10);
@@ -82,7 +83,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const alphaDir = values['alpha-dir'];
   if (alphaDir) fs.mkdirSync(alphaDir, { recursive: true });
 
-  const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep as (typeof PROVIDERS)[number] });
+  const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep });
   // Sessions and worker threads start now rather than one by one behind the first image.
   engine.warmUp?.({ images: scan.files.length, modelId: values.trimaps ? undefined : values.model, refine: values.refine, decontaminate: !values['no-decontaminate'] });
   const explicit = new Set(positionals.map((p) => path.resolve(p)));

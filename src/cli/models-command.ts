@@ -1,16 +1,17 @@
 import { parseArgs } from 'node:util';
+import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
 
 export async function modelsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, options: { ep: { type: 'string', default: 'auto' }, json: { type: 'boolean', default: false } } });
-  if (!['auto', 'cpu', 'webgpu', 'cuda'].includes(values.ep)) throw new UsageError('--ep must be one of auto, cpu, webgpu, cuda');
+  if (!isExecutionProvider(values.ep)) throw new UsageError(`--ep must be one of ${executionProviders.join(', ')}`);
   const { listModels } = await import('../engine/models/registry');
   const models = listModels().map((m) => ({ id: m.manifest.id, role: m.manifest.role, license: m.manifest.license.name, present: m.present }));
   let provider: unknown;
   let providerError: string | undefined;
   const { InferenceService } = await import('../engine/inference/service');
-  const service = new InferenceService({ provider: values.ep as 'auto' });
+  const service = new InferenceService({ provider: values.ep });
   try {
     provider = await service.providerReport();
   } catch (err) {

@@ -1,3 +1,5 @@
+import { formatDuration } from '../shared/vocabulary';
+
 /** A one-line terminal progress bar, redrawn in place; silent when the stream is not a terminal. */
 export class ProgressBar {
   private readonly stream: NodeJS.WriteStream;
@@ -30,11 +32,4 @@ export class ProgressBar {
   finish(): void {
     if (this.enabled) this.stream.write('\r\x1b[2K');
   }
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

@@ -1,12 +1,19 @@
+import { executionProviders } from '../shared/vocabulary';
+import { defaultRefinementMethod, refinementMethodIds } from '../engine/matting/methods';
+import { DEFAULT_SEMANTIC_MODEL } from '../engine/models/defaults';
+
+/** "a (default) | b | c": the list, with the default marked. */
+const choices = (list: readonly string[], fallback: string) => list.map((v) => (v === fallback ? `${v} (default)` : v)).join(' | ');
+
 export const USAGE = `Usage: shm-studio <command> [options]
 
 Commands:
   matte <files or folders...> --out <dir>   Cut out the people in images: writes <out>/<relative path>/<stem>.png (RGBA)
       --trimaps <dir>          use <dir>/<stem>.png as the trimap (0 background, 255 foreground, else unknown)
                                instead of the automatic one
-      --refine <method>        closed-form (default) | knn | guided | none | <matting model id>
-      --model <id>             semantic model for the automatic trimap (default selfie-general)
-      --ep <provider>          auto (default) | cpu | webgpu | cuda
+      --refine <method>        ${choices(refinementMethodIds, defaultRefinementMethod)} | <matting model id>
+      --model <id>             semantic model for the automatic trimap (default ${DEFAULT_SEMANTIC_MODEL})
+      --ep <provider>          ${choices(executionProviders, 'auto')}
       --alpha-dir <dir>        also write the grey alpha as <dir>/<relative path>/<stem>.png
       --max-megapixels <n>     skip inputs larger than n megapixels (default 100)
       --no-decontaminate       keep the original colours at the edges

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ApiError } from './errors';
 import type { EventName, MethodName } from './names';
 import { BRUSH_TOOLS, MAX_STROKE_POINTS } from './strokes';
+import { collisionPolicies, executionProviders, exportLayouts, imageStatuses, type ExecutionProviderSetting, type ImageStatus } from './vocabulary';
 
 export { eventNames, isEventName, isMethodName, methodNames, type EventName, type MethodName } from './names';
 
@@ -16,11 +17,16 @@ const id = z.number().int().positive();
 const imageRef = z.strictObject({ imageId: id });
 const modelId = z.string().min(1).max(200);
 
-export const imageStatuses = ['new', 'auto', 'edited', 'refined', 'exported', 'failed'] as const;
-export type ImageStatus = (typeof imageStatuses)[number];
-
-export const executionProviders = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
-export type ExecutionProviderSetting = (typeof executionProviders)[number];
+export {
+  collisionPolicies,
+  executionProviders,
+  exportLayouts,
+  imageStatuses,
+  type CollisionPolicy,
+  type ExecutionProviderSetting,
+  type ExportLayout,
+  type ImageStatus,
+} from './vocabulary';
 
 /** A brush stroke in full-resolution image pixels (see src/shared/strokes.ts). */
 export const brushStroke = z.strictObject({
@@ -30,8 +36,6 @@ export const brushStroke = z.strictObject({
   points: z.array(z.tuple([z.number().finite(), z.number().finite()])).min(1).max(MAX_STROKE_POINTS),
 });
 
-export const exportLayouts = ['mirror', 'dataset'] as const;
-export const collisionPolicies = ['skip', 'overwrite', 'suffix'] as const;
 
 export const settingsPatch = z.strictObject({
   executionProvider: z.enum(executionProviders).optional(),

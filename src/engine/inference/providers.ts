@@ -5,9 +5,11 @@ import * as ort from 'onnxruntime-node';
 
 const requireHere = createRequire(import.meta.url);
 
-export const PROVIDERS = ['cuda', 'webgpu', 'cpu'] as const;
-export type Provider = (typeof PROVIDERS)[number];
-export type ProviderSetting = 'auto' | Provider;
+import { concreteProviders, type ConcreteProvider, type ExecutionProviderSetting } from '../../shared/vocabulary';
+
+export const PROVIDERS = concreteProviders;
+export type Provider = ConcreteProvider;
+export type ProviderSetting = ExecutionProviderSetting;
 
 export interface ProviderAttempt {
   provider: Provider;

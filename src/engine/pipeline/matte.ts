@@ -1,7 +1,7 @@
 import { normaliseTrimap, TRIMAP_BG, TRIMAP_FG } from '../../shared/strokes';
 import type { MatteRequest, MatteResult, PipelineEngine, StageTimings } from './types';
 
-export const CLASSICAL_METHODS = ['closed-form', 'knn', 'guided', 'none'] as const;
+export { refinementMethodIds as CLASSICAL_METHODS } from '../matting/methods';
 
 /**
  * Known trimap pixels are exact: foreground 1, background 0, whatever the refiner returned there;

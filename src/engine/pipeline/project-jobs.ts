@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { collisionPolicies, exportLayouts } from '../../shared/vocabulary';
+import { defaultRefinementMethod } from '../matting/methods';
+import { DEFAULT_SEMANTIC_MODEL } from '../models/defaults';
 import { WriteError } from '../imaging/atomic-write';
 import { exportImage, writeTrainList } from '../export/export';
 import { checkOutputDir, ExportError } from '../export/paths';
@@ -11,16 +14,16 @@ import type { PipelineEngine } from './types';
 import type { WriteFs } from '../imaging/atomic-write';
 
 export const MatteJobParams = z.strictObject({
-  refine: z.string().min(1).default('closed-form'),
-  modelId: z.string().min(1).default('selfie-general'),
+  refine: z.string().min(1).default(defaultRefinementMethod),
+  modelId: z.string().min(1).default(DEFAULT_SEMANTIC_MODEL),
   decontaminate: z.boolean().default(true),
 });
 export type MatteJobParams = z.infer<typeof MatteJobParams>;
 
 export const ExportJobParams = MatteJobParams.extend({
   outDir: z.string().min(1),
-  layout: z.enum(['mirror', 'dataset']).default('mirror'),
-  collision: z.enum(['skip', 'overwrite', 'suffix']).default('suffix'),
+  layout: z.enum(exportLayouts).default('mirror'),
+  collision: z.enum(collisionPolicies).default('suffix'),
   alphaDir: z.string().optional(),
   trimapDir: z.string().optional(),
 });

@@ -5,5 +5,5 @@ export { TrimapHistory, applyEdits, type TrimapEdit, type TrimapEditInfo, type T
 export { AlphaCache, settingsHash, type AlphaKey } from './alpha-cache';
 export { RecentProjects, MAX_RECENT, RECENT_FILE, type RecentProject } from './recent';
 export { AppSettingsStore, AppSettingsSchema, SETTINGS_FILE, type AppSettings } from './settings';
-export { IMAGE_STATUSES, type ImageRecord, type ImageStatus, type ImportProgress, type ImportReport, type ImportContext, type SkipReason } from './types';
+export { type ImageRecord, type ImageStatus, type ImportProgress, type ImportReport, type ImportContext, type SkipReason } from './types';
 export { THUMBNAIL_SIZE } from './thumbnails';

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { executionProviders } from '../../shared/vocabulary';
+import { defaultRefinementMethod } from '../matting/methods';
+import { DEFAULT_SEMANTIC_MODEL } from '../models/defaults';
 import { readJsonFile, writeJsonFileSync } from './json-file';
 
 export const AppSettingsSchema = z.object({
-  executionProvider: z.enum(['auto', 'cuda', 'webgpu', 'cpu']).catch('auto').default('auto'),
-  semanticModel: z.string().catch('selfie-general').default('selfie-general'),
-  refineMethod: z.string().catch('closed-form').default('closed-form'),
+  executionProvider: z.enum(executionProviders).catch('auto').default('auto'),
+  semanticModel: z.string().catch(DEFAULT_SEMANTIC_MODEL).default(DEFAULT_SEMANTIC_MODEL),
+  refineMethod: z.string().catch(defaultRefinementMethod).default(defaultRefinementMethod),
   maxMegapixels: z.number().positive().catch(100).default(100),
   decontaminate: z.boolean().catch(true).default(true),
   /** Erode/dilate radius of automatic trimaps, in % of the longer side (the unknown band is about twice as wide). */

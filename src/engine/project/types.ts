@@ -1,5 +1,6 @@
-export const IMAGE_STATUSES = ['new', 'auto', 'edited', 'refined', 'exported', 'failed'] as const;
-export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+import type { ImageStatus } from '../../shared/vocabulary';
+
+export type { ImageStatus };
 
 export interface ImageRecord {
   id: number;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isExecutionProvider } from '../../shared/vocabulary';
 import type { ProviderSetting } from '../inference/service';
 import type { Studio } from '../studio';
 import type { SnapshotSink } from './session';
@@ -10,7 +11,7 @@ type Dispatcher = Pick<Studio, 'dispatch'>;
 export async function studioProvider(studio: Dispatcher): Promise<ProviderSetting> {
   const settings = await studio.dispatch('settings.get', {});
   const value = settings.ok ? (settings.value as { executionProvider?: unknown }).executionProvider : undefined;
-  return value === 'cpu' || value === 'webgpu' || value === 'cuda' ? value : 'auto';
+  return isExecutionProvider(value) ? value : 'auto';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateMeter } from '../../../src/engine/jobs/rate';
-import { ProgressBar, formatDuration } from '../../../src/cli/progress-bar';
+import { ProgressBar } from '../../../src/cli/progress-bar';
+import { formatDuration } from '../../../src/shared/vocabulary';
 
 describe('RateMeter', () => {
   it('measures items per second from the start, then over a sliding window', () => {
@@ -19,9 +20,9 @@ describe('RateMeter', () => {
 
 describe('ProgressBar', () => {
   it('formats count, rate, time left and the current item', () => {
-    expect(ProgressBar.format({ done: 5, total: 10, ratePerSec: 2.5, etaMs: 2000, current: 'a.jpg' }, 10)).toBe('[#####-----] 5/10 2.50 img/s ETA 2s a.jpg');
+    expect(ProgressBar.format({ done: 5, total: 10, ratePerSec: 2.5, etaMs: 2000, current: 'a.jpg' }, 10)).toBe('[#####-----] 5/10 2.50 img/s ETA 2 s a.jpg');
     expect(ProgressBar.format({ done: 0, total: 0 }, 4)).toBe('[----] 0/0');
-    expect(formatDuration(125_000)).toBe('2m05s');
-    expect(formatDuration(3_725_000)).toBe('1h02m');
+    expect(formatDuration(125_000)).toBe('2 min 05 s');
+    expect(formatDuration(3_725_000)).toBe('1 h 02 min');
   });
 });

@@ -205,14 +205,7 @@ export class ExportManager {
   }
 }
 
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-}
+export { formatDuration } from '../../../shared/vocabulary';
 
 export function formatRate(perSec: number | undefined): string {
   if (perSec === undefined || !Number.isFinite(perSec) || perSec <= 0) return '—';

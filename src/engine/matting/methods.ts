@@ -1,0 +1,51 @@
+/**
+ * The classical refinement methods: ids, labels and working-resolution caps, without the solvers
+ * (registry.ts attaches them), so the contract's menus, settings and the pipeline's dispatch read
+ * one list without loading any solver code.
+ */
+export const refinementMethodIds = ['closed-form', 'knn', 'guided', 'none'] as const;
+export type RefinementMethodId = (typeof refinementMethodIds)[number];
+
+export const defaultRefinementMethod: RefinementMethodId = 'closed-form';
+
+export interface RefinementMethodInfo {
+  id: RefinementMethodId;
+  label: string;
+  description: string;
+  /** Default working-resolution cap in megapixels (Infinity: always full resolution). */
+  maxMegapixels: number;
+}
+
+export const refinementMethodInfo: { readonly [Id in RefinementMethodId]: RefinementMethodInfo & { id: Id } } = {
+  'closed-form': {
+    id: 'closed-form',
+    label: 'Closed-form',
+    description: 'Levin et al. 2008 matting Laplacian, solved by conjugate gradient with incomplete Cholesky. Best for photos.',
+    // Measured (bench/matting.ts, 2 shared cores): 1 MP with a 10 % band in ~1.0-1.4 s (target 1.5 s),
+    // so 12 MP goes end to end in ~2 s; a larger cap breaks the 1.5 s budget.
+    maxMegapixels: 1,
+  },
+  knn: {
+    id: 'knn',
+    label: 'KNN',
+    description: 'Chen, Li, Tang 2012 non-local nearest-neighbour matting; the method SHM used to build its training alphas.',
+    // Measured with a 10 % band: 0.5 MP in ~2 s, 1 MP in ~3.7 s (the neighbour search dominates).
+    maxMegapixels: 0.5,
+  },
+  guided: {
+    id: 'guided',
+    label: 'Guided filter (fast)',
+    description: 'Local colour projection smoothed by a colour guided filter (He et al.), O(N): for video and previews.',
+    maxMegapixels: Infinity,
+  },
+  none: {
+    id: 'none',
+    label: 'None',
+    description: 'No refinement: the unknown band keeps a constant alpha (for fusing soft T-Net outputs).',
+    maxMegapixels: Infinity,
+  },
+};
+
+export function isRefinementMethodId(value: string): value is RefinementMethodId {
+  return (refinementMethodIds as readonly string[]).includes(value);
+}
