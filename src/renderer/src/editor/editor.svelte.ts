@@ -10,6 +10,8 @@ export type CompareBackground = 'checker' | 'colour' | 'image';
 const MIN_ZOOM = 0.02;
 const MAX_ZOOM = 32;
 const AUTO_REFINE_DELAY_MS = 1200;
+/** `+`/`-` stops, as screen pixels per image pixel. */
+const ZOOM_LADDER = [1 / 16, 1 / 12, 1 / 8, 1 / 6, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32];
 
 /**
  * The trimap editor's state and actions. Coordinates: the view shows the preview (at most
@@ -29,6 +31,8 @@ export class EditorManager {
   zoom = $state(1);
   panX = $state(0);
   panY = $state(0);
+  viewWidth = $state(0);
+  viewHeight = $state(0);
   mode = $state<EditorMode>('edit');
   compareLayout = $state<CompareLayout>('side');
   compareBackground = $state<CompareBackground>('checker');
@@ -213,23 +217,42 @@ export class EditorManager {
   }
 
   // --- view ---------------------------------------------------------------------------------
+  // The views call these from event handlers and from effects wrapped in untrack(): an effect that
+  // called fit() tracked `zoom` (fit reads it back after writing it), so every wheel step or `1`
+  // re-ran the effect and snapped the view back to fit.
 
-  fit(viewWidth: number, viewHeight: number): void {
-    if (!this.detail) return;
+  /** The size of the pane the photo is shown in (the editor's canvas, or one compare pane). */
+  setViewSize(width: number, height: number): void {
+    this.viewWidth = width;
+    this.viewHeight = height;
+  }
+
+  fit(): void {
+    if (!this.detail || !this.viewWidth || !this.viewHeight) return;
     const { width, height } = this.detail.preview;
-    this.zoom = Math.min(viewWidth / width, viewHeight / height) * 0.95;
-    this.panX = (viewWidth - width * this.zoom) / 2;
-    this.panY = (viewHeight - height * this.zoom) / 2;
+    const zoom = Math.min(this.viewWidth / width, this.viewHeight / height) * 0.95;
+    this.zoom = zoom;
+    this.panX = (this.viewWidth - width * zoom) / 2;
+    this.panY = (this.viewHeight - height * zoom) / 2;
   }
 
   /** 100 %: one screen pixel per full-resolution image pixel, centred on the view's middle. */
-  actualSize(viewWidth: number, viewHeight: number): void {
-    this.zoomAt(1 / this.previewScale / this.zoom, viewWidth / 2, viewHeight / 2);
+  actualSize(): void {
+    this.zoomAt(1 / this.previewScale / this.zoom, this.viewWidth / 2, this.viewHeight / 2);
+  }
+
+  /** `+` and `-`: the next step of Photoshop's ladder (…, 50 %, 66.7 %, 100 %, 200 %, 300 %, …) around the view's middle. */
+  zoomStep(direction: 1 | -1): void {
+    const now = this.actualZoom;
+    const target =
+      direction > 0 ? (ZOOM_LADDER.find((z) => z > now * 1.001) ?? ZOOM_LADDER[ZOOM_LADDER.length - 1]) : ([...ZOOM_LADDER].reverse().find((z) => z < now / 1.001) ?? ZOOM_LADDER[0]);
+    this.zoomAt(target / now, this.viewWidth / 2, this.viewHeight / 2);
   }
 
   zoomAt(factor: number, cx: number, cy: number): void {
-    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.zoom * factor));
-    const k = next / this.zoom;
+    const zoom = this.zoom;
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom * factor));
+    const k = next / zoom;
     this.panX = cx - (cx - this.panX) * k;
     this.panY = cy - (cy - this.panY) * k;
     this.zoom = next;

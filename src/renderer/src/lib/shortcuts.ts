@@ -48,13 +48,15 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: ['Wheel'], view: 'editor', description: 'Zoom at the pointer' },
   { keys: ['0'], view: 'editor', description: 'Fit the image to the window' },
   { keys: ['1'], view: 'editor', description: 'Zoom to 100 %' },
+  { keys: ['+', '-'], view: 'editor', description: 'Zoom in / out a step' },
   { keys: ['Ctrl+Z'], view: 'editor', description: 'Undo' },
   { keys: ['Ctrl+Shift+Z'], view: 'editor', description: 'Redo' },
   { keys: ['R'], view: 'editor', description: 'Refine now' },
-  { keys: ['Tab'], view: 'editor', description: 'Switch between edit and compare' },
+  { keys: ['C'], view: 'editor', description: 'Switch between edit and compare' },
   { keys: ['Esc'], view: 'editor', description: 'Back to the library' },
 
-  { keys: ['Tab'], view: 'compare', description: 'Back to editing' },
+  { keys: ['C'], view: 'compare', description: 'Back to editing' },
+  { keys: ['Wheel', '0', '1', '+', '-'], view: 'compare', description: 'Zoom, as in the editor (every pane follows)' },
   { keys: ['Esc'], view: 'compare', description: 'Back to the library' },
 
   { keys: ['Esc'], view: 'dialog', description: 'Close the dialog' },
