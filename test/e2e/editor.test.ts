@@ -130,7 +130,7 @@ describe('trimap editor', () => {
     await page.getByTestId('refine').click();
     await expect.poll(() => page.getByTestId('refine-state').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
     await expect.poll(() => page.getByTestId('image-status').textContent()).toBe('refined');
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('c');
     const alphaAt = (fx: number, fy: number) =>
       page.getByTestId('alpha-canvas').evaluate((c: HTMLCanvasElement, [x, y]) => {
         if (!c.width) return -1;
@@ -147,7 +147,7 @@ describe('trimap editor', () => {
     await page.getByLabel('Layout').selectOption('split');
     await page.getByLabel('Background').selectOption('colour');
     await shot('05-split');
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('c');
   });
 
   it('exports the folder, and the PNG on disk carries the alpha the studio showed', async () => {

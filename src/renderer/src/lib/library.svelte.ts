@@ -128,11 +128,21 @@ export class LibraryManager {
 
 const libraries = new WeakMap<ImageSource, LibraryManager>();
 
-/** One library state per studio, shared by the grid, the toolbar and the export dialog. */
+/**
+ * One library state per studio, shared by the grid, the toolbar and the export dialog. It is made
+ * under its own effect root: a derived belongs to the effect running when it is created, so a
+ * manager first made while the grid rendered had its counts and visible list die with the grid
+ * when the editor replaced it (Svelte's `derived_inert`: stale badges, counts and tiles after any
+ * visit to the editor).
+ */
 export function libraryFor(source: ImageSource): LibraryManager {
   let library = libraries.get(source);
   if (!library) {
-    library = new LibraryManager(source);
+    let made: LibraryManager | undefined;
+    $effect.root(() => {
+      made = new LibraryManager(source);
+    });
+    library = made!;
     libraries.set(source, library);
   }
   return library;

@@ -37,7 +37,7 @@ export class StudioManager {
         this.project = project;
         void this.refreshImages();
       }),
-      this.api.on('images.changed', () => void this.refreshImages()),
+      this.api.on('images.changed', (change) => this.applyImageChange(change)),
     ];
     await this.run(async () => {
       this.info = await this.api.call('app.info', {});
@@ -95,6 +95,20 @@ export class StudioManager {
 
   cancelJob(jobId: number) {
     return this.run(() => this.api.call('jobs.cancel', { jobId }));
+  }
+
+  /** Updates the changed tiles in place when the event carries their views; anything else (a new import, a removal) re-lists. */
+  applyImageChange(change: { ids: number[]; images?: ImageView[] }): void {
+    const views = change.images;
+    const at: Record<number, number> = {};
+    this.images.forEach((image, index) => (at[image.id] = index));
+    if (!views || views.length !== change.ids.length || views.some((v) => at[v.id] === undefined) || this.statusFilter.length) {
+      void this.refreshImages();
+      return;
+    }
+    const next = [...this.images];
+    for (const view of views) next[at[view.id]] = view;
+    this.images = next;
   }
 
   async refreshImages(): Promise<void> {
