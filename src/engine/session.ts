@@ -5,6 +5,7 @@ import { ProjectMedia } from './media/project-media';
 import { alphaCacheSettings, autoTrimapKey, ensureAutoTrimap, exportJobHandler, matteJobHandler } from './pipeline';
 import type { PipelineEngine } from './pipeline';
 import type { AppSettings, Project } from './project';
+import { toImageView } from './features/image-view';
 
 type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -32,15 +33,13 @@ export class ProjectSession {
       store: this.store,
       handlers: { matte: matteJobHandler(project, engine), export: exportJobHandler(project, engine) },
       label: (imageId) => project.getImage(imageId)?.relPath ?? `#${imageId}`,
-      onProgress: (p) => {
-        if (!FINISHED.has(p.state)) {
-          emit('job.progress', p);
-          return;
-        }
-        emit('job.done', p);
-        const ids = this.store.items(p.jobId).map((item) => item.imageId);
-        if (ids.length) emit('images.changed', { ids });
-      },
+      // Images report their own changes (below); a job reports only its progress.
+      onProgress: (p) => emit(FINISHED.has(p.state) ? 'job.done' : 'job.progress', p),
+    });
+    // Every status change of an image, whoever caused it, reaches the windows as the image's new view.
+    project.states.onChange((imageId) => {
+      const image = project.isOpen ? project.getImage(imageId) : undefined;
+      if (image) emit('images.changed', { ids: [imageId], images: [toImageView(image)] });
     });
   }
 
@@ -96,6 +95,12 @@ export class ProjectSession {
     };
   }
 
+  /** Media reference of the cut-out for the current trimap and `method`, or null before it is computed. */
+  cutoutRef(imageId: number, method: string): string | null {
+    if (!this.cutoutFor(imageId, method)) return null;
+    return `cutout/${imageId}/${method}?v=${encodeURIComponent(this.project.trimaps.revision(imageId))}`;
+  }
+
   /** The cached full-resolution cut-out for the current trimap, method and settings, if any. */
   cutoutFor(imageId: number, method: string): string | undefined {
     return this.project.alphas.get({
@@ -107,6 +112,7 @@ export class ProjectSession {
   }
 
   async close(): Promise<void> {
+    this.project.states.onChange(undefined);
     await this.jobs.stopAll();
     this.project.close();
   }

@@ -60,7 +60,8 @@ export const methods = {
   'jobs.list': z.strictObject({}),
   'jobs.cancel': z.strictObject({ jobId: id }),
   'jobs.resume': z.strictObject({ jobId: id }),
-  'image.open': imageRef,
+  /** `method`: the refinement whose cut-out to show (default: the setting). */
+  'image.open': z.strictObject({ imageId: id, method: modelId.optional() }),
   'trimap.stroke': z.strictObject({ imageId: id, stroke: brushStroke }),
   'trimap.undo': imageRef,
   'trimap.redo': imageRef,
@@ -238,7 +239,8 @@ export interface Events extends Record<EventName, unknown> {
   'job.progress': JobProgress;
   'job.done': JobProgress & { skipped?: ImportSkip[] };
   'project.changed': { project: ProjectSummary | null };
-  'images.changed': { ids: number[] };
+  /** Images added or changed; `images` carries their new views (absent: re-list). */
+  'images.changed': { ids: number[]; images?: ImageView[] };
   'settings.changed': Settings;
 }
 
@@ -255,12 +257,12 @@ export interface StudioTransport {
 }
 
 /**
- * Media references are `<kind>/<id>`, optionally with `?v=<revision>` so a changed trimap or
+ * Media references are `<kind>/<id>` (a cut-out: `cutout/<id>/<method>`), optionally with `?v=<revision>` so a changed trimap or
  * cut-out gets a new URL (the query is a cache buster; servers resolve the path alone).
  */
 export const mediaKinds = ['thumb', 'original', 'preview', 'trimap', 'auto', 'cutout'] as const;
 export type MediaKind = (typeof mediaKinds)[number];
-const mediaRefPattern = /^(thumb|original|preview|trimap|auto|cutout)\/([1-9][0-9]{0,12})$/;
+const mediaRefPattern = new RegExp(`^(${mediaKinds.join('|')})/([1-9][0-9]{0,12})(?:/([a-z0-9][a-z0-9-]{0,63}))?$`);
 
 /** Longest side of the display copy of an image; the trimap editor works at this resolution. */
 export const PREVIEW_MAX_SIDE = 4096;
@@ -270,8 +272,11 @@ export function previewSize(width: number, height: number, maxSide = PREVIEW_MAX
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
 }
 
-export function parseMediaRef(ref: string): { kind: MediaKind; id: number } | null {
+/** `cutout/12/guided`: a cut-out names its refinement method; no other kind takes a third part. */
+export function parseMediaRef(ref: string): { kind: MediaKind; id: number; method?: string } | null {
   const match = mediaRefPattern.exec(ref.split('?', 1)[0]);
   if (!match) return null;
-  return { kind: match[1] as MediaKind, id: Number(match[2]) };
+  const kind = match[1] as MediaKind;
+  if (match[3] !== undefined && kind !== 'cutout') return null;
+  return match[3] === undefined ? { kind, id: Number(match[2]) } : { kind, id: Number(match[2]), method: match[3] };
 }

@@ -2,8 +2,11 @@ import type { JobStore } from './store';
 import { runJob, type RunJobOptions } from './runner';
 import type { ItemProcessor, JobProgress, JobRecord } from './types';
 
-/** Turns a job's stored params into the function that processes one image (so a job can resume after a restart). */
-export type JobHandler = (params: unknown) => ItemProcessor | Promise<ItemProcessor>;
+/**
+ * Turns a job's stored params into the function that processes one image (so a job can resume
+ * after a restart); `items` is how many images the run has left (what a warm-up should prepare for).
+ */
+export type JobHandler = (params: unknown, run: { items: number }) => ItemProcessor | Promise<ItemProcessor>;
 
 export interface JobManagerOptions {
   store: JobStore;
@@ -80,7 +83,7 @@ export class JobManager {
       // Yield first so the entry below is registered before any outcome removes it.
       await Promise.resolve();
       try {
-        const process = await this.options.handlers[job.kind](job.params);
+        const process = await this.options.handlers[job.kind](job.params, { items: Math.max(0, job.total - job.done - job.failed - job.cancelled) });
         return await runJob(this.options.store, jobId, process, runOptions);
       } catch (err) {
         // The handler could not even start (bad params, model missing): the whole job fails.

@@ -30,7 +30,7 @@ export const ExportJobParams = MatteJobParams.extend({
 export type ExportJobParams = z.infer<typeof ExportJobParams>;
 
 function failImage(project: Project, imageId: number, err: unknown): void {
-  if (project.isOpen && !(err instanceof FatalJobError)) project.setStatus(imageId, 'failed', err instanceof Error ? err.message : String(err));
+  if (project.isOpen && !(err instanceof FatalJobError)) project.recordEvent(imageId, 'failed', err instanceof Error ? err.message : String(err));
 }
 
 /** Starts the model session and worker threads a batch with these params will use (see PipelineEngine.warmUp). */
@@ -50,9 +50,10 @@ async function withinBudget<T>(budget: MemoryBudget, image: { width: number; hei
 
 /** 'matte' jobs: refine each image (through the alpha cache) and mark it refined or failed. */
 export function matteJobHandler(project: Project, engine: PipelineEngine): JobHandler {
-  return (raw): ItemProcessor => {
+  return (raw, run): ItemProcessor => {
     const params = MatteJobParams.parse(raw);
-    warmUp(engine, project.listImages().length, params);
+    // Threads for the images this run will matte, not for the whole project (one refine in the editor is one image).
+    warmUp(engine, run.items, params);
     const budget = new MemoryBudget();
     return async (imageId, signal) => {
       try {
@@ -75,11 +76,10 @@ function fatalIfOutputProblem(err: unknown): unknown {
 
 /** 'export' jobs: matte if needed, then write the files; the output folder is checked before the first image. */
 export function exportJobHandler(project: Project, engine: PipelineEngine, writeFs?: WriteFs): JobHandler {
-  return (raw): ItemProcessor => {
+  return (raw, run): ItemProcessor => {
     const params = ExportJobParams.parse(raw);
-    const images = project.listImages();
-    const outDir = checkOutputDir(params.outDir, images);
-    warmUp(engine, images.length, params);
+    const outDir = checkOutputDir(params.outDir, project.listImages());
+    warmUp(engine, run.items, params);
     const budget = new MemoryBudget();
     const taken = new Set<string>();
     return async (imageId, signal) => {
@@ -96,7 +96,7 @@ export function exportJobHandler(project: Project, engine: PipelineEngine, write
           );
         });
         if (params.layout === 'dataset' && !files.skipped) await writeTrainList(outDir, writeFs);
-        project.setStatus(imageId, 'exported');
+        project.recordEvent(imageId, 'exported');
         return files.main ? { output: files.main } : {};
       } catch (err) {
         const mapped = fatalIfOutputProblem(err);

@@ -69,7 +69,11 @@ export async function matteProjectImage(project: Project, imageId: number, optio
     settings: alphaCacheSettings(engine, options.decontaminate !== false),
   };
   const hit = project.alphas.get(key);
-  if (hit) return { image, cutoutFile: hit, trimap, cached: true, timings };
+  if (hit) {
+    // A cut-out for this very trimap exists (after an undo, say): the image is refined again.
+    project.recordEvent(imageId, 'refined');
+    return { image, cutoutFile: hit, trimap, cached: true, timings };
+  }
 
   const result = await matteImage(
     { image, trimap, refine: options.refine, modelId: options.modelId, decontaminate: options.decontaminate, signal: options.signal },
@@ -79,7 +83,7 @@ export async function matteProjectImage(project: Project, imageId: number, optio
   const png = await encodeRgbaPng(result.foreground ?? image.data, result.alpha, image.width, image.height);
   const cutoutFile = await project.alphas.put(key, png);
   Object.assign(timings, result.timings, { encode: performance.now() - t });
-  project.db.prepare(`UPDATE images SET status = 'refined', error = NULL WHERE id = ? AND status IN ('new', 'auto', 'edited', 'refined', 'failed')`).run(imageId);
+  project.recordEvent(imageId, 'refined');
   const out: ProjectMatte = { image, cutoutFile, trimap, cached: false, timings };
   const provider = result.provider ?? segProvider;
   if (provider) out.provider = provider;

@@ -11,6 +11,7 @@ import { makeThumbnail } from './thumbnails';
 import { toImageRecord, type ImageRow } from './rows';
 import { TrimapHistory } from './trimap-history';
 import { AlphaCache } from './alpha-cache';
+import { type ImageEvent, ImageStates } from './image-state';
 import type { ImageRecord, ImageStatus, ImportContext, ImportReport } from './types';
 
 export const PROJECT_DB = 'project.db';
@@ -31,6 +32,8 @@ export class Project {
   /** The open database; jobs and other engine modules share this one connection. */
   readonly db: Database.Database;
   readonly trimaps: TrimapHistory;
+  /** The owner of image statuses; `states.onChange` hears every change. */
+  readonly states: ImageStates;
   readonly alphas: AlphaCache;
   maxPixels: number;
   private readonly releaseLock: () => void;
@@ -43,7 +46,8 @@ export class Project {
     this.db = db;
     this.releaseLock = releaseLock;
     this.maxPixels = maxPixels;
-    this.trimaps = new TrimapHistory(db, path.join(this.cacheDir, 'trimaps'));
+    this.states = new ImageStates(db);
+    this.trimaps = new TrimapHistory(db, path.join(this.cacheDir, 'trimaps'), this.states);
     this.alphas = new AlphaCache(db, path.join(this.cacheDir, 'alphas'));
   }
 
@@ -81,6 +85,11 @@ export class Project {
     return rows.map(toImageRecord);
   }
 
+  countImages(): number {
+    this.assertOpen();
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM images').get()?.n ?? 0;
+  }
+
   getImage(id: number): ImageRecord | undefined {
     this.assertOpen();
     const row = this.db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?').get(id);
@@ -94,9 +103,10 @@ export class Project {
     return image;
   }
 
-  setStatus(id: number, status: ImageStatus, error?: string): void {
+  /** Records what happened to an image; its status follows the table in image-state.ts. */
+  recordEvent(id: number, event: ImageEvent, error?: string): ImageStatus {
     this.assertOpen();
-    this.db.prepare('UPDATE images SET status = ?, error = ? WHERE id = ?').run(status, error ?? null, id);
+    return this.states.apply(id, event, error);
   }
 
   async importPaths(paths: string[], ctx: ImportContext = {}): Promise<ImportReport> {

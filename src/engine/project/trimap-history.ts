@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../imaging/atomic-write';
 import { decodeGrey } from '../imaging/decode';
 import { encodeGreyPng } from '../imaging/encode';
 import { ProjectError } from './errors';
+import type { ImageStates } from './image-state';
 
 /** One saved step of a trimap's history: a brush stroke, or a whole trimap that replaces it. */
 export type TrimapEdit = { kind: 'stroke'; stroke: BrushStroke } | { kind: 'raster'; raster: Uint8Array };
@@ -50,7 +51,11 @@ export class TrimapHistory {
   private readonly db: Database.Database;
   private readonly autoDir: string;
 
-  constructor(db: Database.Database, autoDir: string) {
+  constructor(
+    db: Database.Database,
+    autoDir: string,
+    private readonly states: ImageStates,
+  ) {
     this.db = db;
     this.autoDir = autoDir;
   }
@@ -70,8 +75,8 @@ export class TrimapHistory {
       .prepare('INSERT INTO trimap_cursor (image_id, version) VALUES (?, ?) ON CONFLICT(image_id) DO UPDATE SET version = excluded.version')
       .run(imageId, version);
     // Any change of the trimap means the alpha must be refined again.
-    const hasAuto = this.db.prepare('SELECT 1 FROM auto_trimaps WHERE image_id = ?').get(imageId) !== undefined;
-    this.db.prepare('UPDATE images SET status = ?, error = NULL WHERE id = ?').run(version > 0 ? 'edited' : hasAuto ? 'auto' : 'new', imageId);
+    const hasAuto = version === 0 && this.db.prepare('SELECT 1 FROM auto_trimaps WHERE image_id = ?').get(imageId) !== undefined;
+    this.states.apply(imageId, version > 0 ? 'edited' : hasAuto ? 'back-to-auto' : 'back-to-new');
   }
 
   state(imageId: number): TrimapState {
@@ -176,7 +181,7 @@ export class TrimapHistory {
            ON CONFLICT(image_id) DO UPDATE SET model_id = excluded.model_id, provider = excluded.provider, created_at = excluded.created_at`,
         )
         .run(imageId, info.modelId, info.provider ?? null, new Date().toISOString());
-      this.db.prepare(`UPDATE images SET status = 'auto' WHERE id = ? AND status = 'new'`).run(imageId);
+      this.states.apply(imageId, 'auto-made');
     })();
   }
 

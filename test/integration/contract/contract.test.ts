@@ -156,10 +156,13 @@ describe.each(harnesses)('contract over %s', (_name, start) => {
     const { jobId } = await client.call('image.refine', { imageId: a.id, method: 'guided' });
     const done = await waitForEvent(client, 'job.done', (p) => p.jobId === jobId);
     expect(done).toMatchObject({ state: 'done', done: 1, failed: 0, total: 1 });
-    await client.call('settings.set', { refineMethod: 'guided' });
-    const refined = await client.call('image.open', { imageId: a.id });
+    // The request names its method: no global setting has to change first.
+    const refined = await client.call('image.open', { imageId: a.id, method: 'guided' });
+    expect(refined.method).toBe('guided');
     expect(refined.image.status).toBe('refined');
-    expect(refined.cutout).toMatch(new RegExp(`^cutout/${a.id}\\?v=`));
+    expect(refined.cutout).toMatch(new RegExp(`^cutout/${a.id}/guided\\?v=`));
+    const byDefault = await client.call('image.open', { imageId: a.id });
+    expect(byDefault).toMatchObject({ method: 'closed-form', cutout: null });
     const cutout = await harness.readMedia(refined.cutout!);
     const rgba = await sharp(cutout.bytes).raw().toBuffer({ resolveWithObject: true });
     expect(rgba.info).toMatchObject({ width: 64, height: 48, channels: 4 });
@@ -184,7 +187,7 @@ describe.each(harnesses)('contract over %s', (_name, start) => {
 
   it('keeps settings and lists models with the execution provider report', async () => {
     const updated = await client.call('settings.set', { executionProvider: 'cpu', decontaminate: false });
-    expect(updated).toMatchObject({ executionProvider: 'cpu', decontaminate: false, refineMethod: 'guided' });
+    expect(updated).toMatchObject({ executionProvider: 'cpu', decontaminate: false, refineMethod: 'closed-form' });
     expect(await client.call('settings.get', {})).toEqual(updated);
     await expectError(client.call('settings.set', { executionProvider: 'tpu' } as never), 'BAD_REQUEST');
     const { models, methods, provider } = await client.call('models.list', {});

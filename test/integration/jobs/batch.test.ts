@@ -114,8 +114,8 @@ describe('batch jobs', () => {
 
     const seen: number[] = [];
     const base = matteJobHandler(again, cornerDistanceEngine());
-    const counting = async (params: unknown) => {
-      const process = await base(params);
+    const counting = async (params: unknown, run: { items: number }) => {
+      const process = await base(params, run);
       return (imageId: number, signal: AbortSignal) => {
         seen.push(imageId);
         return process(imageId, signal);
