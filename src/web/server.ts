@@ -8,9 +8,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../shared/contract';
 import type { Studio } from '../engine/studio';
 import { contentSecurityPolicy } from '../shared/csp';
-import { parseClientMessage, type ServerMessage } from './ws-protocol';
+import { MAX_API_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from './ws-protocol';
 import { WEBCAM_FRAMES_PATH } from '../shared/webcam';
 import { MAX_WEBCAM_MESSAGE_BYTES, createStudioWebcamEndpoint } from './webcam-socket';
+import { answerClientError, answerRaw, decodePathPart, parseRequestTarget } from './http-edges';
 
 export interface WebServerOptions {
   /** Creates the engine with the server's event sink. */
@@ -41,7 +42,6 @@ const staticTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.json': 'application/json',
 };
-const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 function sameToken(a: string | undefined | null, b: string): boolean {
   if (!a) return false;
@@ -89,9 +89,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const status = refusal(req, url);
     const common = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      res.writeHead(400, { ...common, 'Content-Type': 'text/plain; charset=utf-8' }).end('Malformed request target\n');
+      return;
+    }
+    const status = refusal(req, url);
     if (status) {
       res.writeHead(status, { ...common, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(status === 401 ? 'Missing or wrong token: open the URL that `npm run web` printed.\n' : 'Forbidden\n');
@@ -103,7 +107,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const cookie = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     if (url.pathname.startsWith('/media/')) {
-      void serveMedia(decodeURIComponent(url.pathname.slice('/media/'.length)), res, common);
+      const ref = decodePathPart(url.pathname.slice('/media/'.length));
+      if (ref === null) res.writeHead(400, { ...common, 'Content-Type': 'text/plain; charset=utf-8' }).end('Malformed percent-encoding\n');
+      else void serveMedia(ref, res, common);
       return;
     }
     const rel = url.pathname === '/' || url.pathname === '/webcam' ? 'index.html' : url.pathname.slice(1);
@@ -140,6 +146,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         if (!res.headersSent) res.writeHead(404, common);
         res.end();
       });
+      // A peer that goes away mid-file also closes the file.
+      res.once('close', () => stream.destroy());
       stream.pipe(res);
     } catch (err) {
       if (!res.headersSent) res.writeHead(500, { ...common, 'Content-Type': 'text/plain' });
@@ -147,16 +155,25 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_API_MESSAGE_BYTES });
   // Webcam frames: binary messages on their own socket, with the same checks as /api.
   const webcamWss = new WebSocketServer({ noServer: true, maxPayload: MAX_WEBCAM_MESSAGE_BYTES });
   const webcam = createStudioWebcamEndpoint(studio);
+  // A request Node's parser refuses is answered 400 (431, 408) here rather than by default, so a
+  // reset during that answer is absorbed too.
+  server.on('clientError', answerClientError);
   server.on('upgrade', (req, socket: Duplex, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Until ws takes the socket over, its errors (a peer resetting a refused upgrade) are ours.
+    socket.on('error', () => socket.destroy());
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      answerRaw(socket, 400);
+      return;
+    }
     const status = url.pathname === '/api' || url.pathname === WEBCAM_FRAMES_PATH ? refusal(req, url) : 404;
     // Browsers always send Origin on a WebSocket handshake; one without it is not our page.
     if (status || req.headers.origin !== origin) {
-      socket.end(`HTTP/1.1 ${status || 403} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
+      answerRaw(socket, status || 403);
       return;
     }
     if (url.pathname === WEBCAM_FRAMES_PATH) {
@@ -165,6 +182,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      // A protocol error (bad UTF-8, a reserved opcode, a message over the cap...) closes this
+      // socket with its RFC 6455 code (1002, 1007, 1009); without a listener it would end the process.
+      ws.on('error', () => undefined);
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', async (data, isBinary) => {
         const parsed = parseClientMessage(isBinary ? null : data.toString());
@@ -182,6 +202,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  server.on('error', (err) => console.error('[web] server error:', err.message));
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];

@@ -32,6 +32,8 @@ export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): Webca
         options.snapshot,
       );
       sessions.set(session, socket);
+      // A protocol error closes this socket with its RFC 6455 code; unheard, it would end the process.
+      socket.on('error', () => undefined);
       socket.on('message', (data, isBinary) => {
         if (isBinary && data instanceof ArrayBuffer) session.receive(data);
         else session.receive(new Uint8Array(0)); // answered with a BAD_FRAME notice

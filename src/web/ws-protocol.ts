@@ -1,6 +1,9 @@
 import type { CallOutcome, EventName } from '../shared/contract';
 import type { ApiError } from '../shared/errors';
 
+/** Largest call message the API socket takes; a bigger one closes the socket with 1009. */
+export const MAX_API_MESSAGE_BYTES = 8 * 1024 * 1024;
+
 /** Browser-mode WebSocket frames. Calls carry an id that the result echoes. */
 export interface ClientCall {
   id: number;
