@@ -1,6 +1,7 @@
 import type { CallOutcome, EventName } from '../shared/contract';
 import type { FromEngine, ToEngine } from '../engine/host/protocol';
 import type { MediaFile } from '../engine/studio';
+import { PendingReplies } from '../shared/pending-replies';
 
 /** What the relay needs of the engine's process: Electron's UtilityProcess or a forked Node child. */
 export interface EngineProcess {
@@ -15,8 +16,7 @@ export interface EngineProcess {
  * If the process dies, pending calls end with ENGINE_UNAVAILABLE instead of hanging.
  */
 export class EngineClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, (message: FromEngine) => void>();
+  private readonly pending = new PendingReplies<FromEngine>();
   private readonly listeners = new Set<(event: EventName, payload: unknown) => void>();
   private alive = true;
   readonly ready: Promise<void>;
@@ -27,11 +27,7 @@ export class EngineClient {
     child.onMessage((message) => {
       if (message.type === 'ready') markReady();
       else if (message.type === 'event') for (const listener of this.listeners) listener(message.event, message.payload);
-      else {
-        const resolve = this.pending.get(message.id);
-        this.pending.delete(message.id);
-        resolve?.(message);
-      }
+      else this.pending.take(message.id)?.resolve(message);
     });
     child.onExit((code) => {
       this.alive = false;
@@ -41,8 +37,7 @@ export class EngineClient {
         id: 0,
         outcome: { ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: `The engine process stopped (exit code ${code})` } },
       };
-      for (const resolve of this.pending.values()) resolve(gone);
-      this.pending.clear();
+      this.pending.resolveAll(gone);
     });
   }
 
@@ -75,10 +70,8 @@ export class EngineClient {
     if (!this.alive) {
       return { type: 'result', id: 0, outcome: { ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'The engine process is not running' } } };
     }
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.child.post(make(id));
-    });
+    const { id, reply } = this.pending.open();
+    this.child.post(make(id));
+    return reply;
   }
 }

@@ -9,6 +9,7 @@ import type { ResolvedModel, SerializedError, WorkerRequest, WorkerResponse } fr
 import { getModel } from '../models/registry.js';
 import { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
 import type { SessionTuning } from './session-runner.js';
+import { PendingReplies } from '../../shared/pending-replies.js';
 
 export { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
 export type { TrimapProbabilities } from './preprocess.js';
@@ -30,7 +31,6 @@ export interface Timed {
 }
 
 type RunOk = Extract<WorkerResponse, { ok: true; type: 'run' }>;
-type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 function revive(e: SerializedError): Error {
@@ -45,8 +45,7 @@ function revive(e: SerializedError): Error {
  */
 export class InferenceService {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private readonly pending = new PendingReplies<WorkerResponse>();
   private closed = false;
   private closing: Promise<void> | null = null;
   /** Requests accepted and not yet settled: close() lets them finish. */
@@ -57,13 +56,9 @@ export class InferenceService {
 
   constructor(options: InferenceServiceOptions) {
     this.worker = spawnWorker(import.meta.url, 'inference-worker');
-    this.worker.on('message', (res: WorkerResponse) => {
-      const p = this.pending.get(res.id);
-      this.pending.delete(res.id);
-      p?.resolve(res);
-    });
-    this.worker.on('error', (e) => this.failAll(e));
-    this.worker.on('exit', (code) => this.failAll(new InferenceError('SERVICE_CLOSED', `inference worker exited (${code})`)));
+    this.worker.on('message', (res: WorkerResponse) => this.pending.take(res.id)?.resolve(res));
+    this.worker.on('error', (e) => this.pending.rejectAll(e));
+    this.worker.on('exit', (code) => this.pending.rejectAll(new InferenceError('SERVICE_CLOSED', `inference worker exited (${code})`)));
     this.modelsDir = options.modelsDir;
     this.ready = this.call({ type: 'init', provider: options.provider, tuning: options.tuning }).then((r) => {
       if (r.type !== 'init') throw new Error('unexpected worker reply');
@@ -72,18 +67,11 @@ export class InferenceService {
     this.ready.catch(() => undefined); // surfaced by every later call instead
   }
 
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-
   private call(req: Request): Promise<Extract<WorkerResponse, { ok: true }>> {
     if (this.closed) return Promise.reject(new InferenceError('SERVICE_CLOSED', 'inference service is closed'));
-    const id = this.nextId++;
-    return new Promise<WorkerResponse>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id } as WorkerRequest);
-    }).then((res) => {
+    const { id, reply } = this.pending.open();
+    this.worker.postMessage({ ...req, id } as WorkerRequest);
+    return reply.then((res) => {
       if (!res.ok) throw revive(res.error);
       return res;
     });

@@ -3,6 +3,7 @@ import { spawnWorker } from '../workers/spawn';
 import type { ProviderSetting } from '../inference/service';
 import type { FrameTimings, WebcamProvider } from '../../shared/webcam';
 import type { WebcamProcessorOptions } from './processor';
+import { PendingReplies } from '../../shared/pending-replies';
 import type { FromWebcamWorker, ToWebcamWorker } from './worker-protocol';
 
 export interface EngineFrame {
@@ -28,8 +29,7 @@ export interface WebcamEngineOptions {
  */
 export class WorkerWebcamEngine {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (f: EngineFrame) => void; reject: (e: Error) => void; width: number; height: number }>();
-  private nextId = 1;
+  private readonly pending = new PendingReplies<EngineFrame, { width: number; height: number }>();
   private closed = false;
   private readonly initialised: Promise<void>;
 
@@ -37,14 +37,13 @@ export class WorkerWebcamEngine {
     this.worker = spawnWorker(import.meta.url, 'webcam-worker');
     this.worker.on('message', (m: FromWebcamWorker) => {
       if (m.type !== 'frame') return;
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
+      const p = this.pending.take(m.id);
       if (!p) return;
-      if (m.ok) p.resolve({ width: p.width, height: p.height, alpha: new Uint8Array(m.alpha), rgba: new Uint8Array(m.rgba), provider: m.provider, timings: m.timings });
+      if (m.ok) p.resolve({ width: p.extra.width, height: p.extra.height, alpha: new Uint8Array(m.alpha), rgba: new Uint8Array(m.rgba), provider: m.provider, timings: m.timings });
       else p.reject(new Error(m.message));
     });
-    this.worker.on('error', (e) => this.failAll(e));
-    this.worker.on('exit', () => this.failAll(new Error('the webcam worker stopped')));
+    this.worker.on('error', (e) => this.pending.rejectAll(e));
+    this.worker.on('exit', () => this.pending.rejectAll(new Error('the webcam worker stopped')));
     this.initialised = Promise.resolve(options.provider)
       .catch((): ProviderSetting => 'auto')
       .then((provider) => this.post({ type: 'init', provider, modelsDir: options.modelsDir, options: options.processor }));
@@ -55,12 +54,10 @@ export class WorkerWebcamEngine {
     await this.initialised;
     if (this.closed) throw new Error('the webcam engine is closed');
     const owned = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength && rgba.buffer instanceof ArrayBuffer ? rgba : rgba.slice();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, width, height });
-      const buffer = owned.buffer as ArrayBuffer;
-      this.post({ type: 'frame', id, width, height, rgba: buffer }, [buffer]);
-    });
+    const { id, reply } = this.pending.open({ width, height });
+    const buffer = owned.buffer as ArrayBuffer;
+    this.post({ type: 'frame', id, width, height, rgba: buffer }, [buffer]);
+    return reply;
   }
 
   reset(): void {
@@ -79,10 +76,5 @@ export class WorkerWebcamEngine {
 
   private post(message: ToWebcamWorker, transfer: ArrayBuffer[] = []): void {
     this.worker.postMessage(message, transfer);
-  }
-
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
   }
 }
