@@ -1,8 +1,10 @@
 import type { RgbImage } from '../imaging/raster';
 import type { InferenceService, ProviderSetting } from '../inference/service';
 import type { MattingPool, RefinementMethodId } from '../matting';
-import type { PipelineEngine, RefineHints, WarmUpPlan } from './types';
+import type { ModelRole } from '../models/manifest';
+import type { PipelineEngine, RefineHints, RefineResult, WarmUpPlan } from './types';
 import { CLASSICAL_METHODS } from './matte';
+import { foregroundFromProbabilities } from './shm-trimap';
 import { PipelinePool } from './pipeline-pool';
 
 export interface DefaultEngineOptions {
@@ -40,6 +42,16 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   let stages: PipelinePool | undefined;
   const pipeline = () => (stages ??= new PipelinePool(options.pipelineThreads));
   let closed = false;
+  const roles = new Map<string, ModelRole>();
+  const roleOf = async (modelId: string) => {
+    let role = roles.get(modelId);
+    if (!role) {
+      const { getModel } = await import('../models/registry');
+      role = getModel(modelId, options.modelsDir).manifest.role;
+      roles.set(modelId, role);
+    }
+    return role;
+  };
 
   return {
     settingsKey: {
@@ -50,13 +62,19 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       return (await inference()).providerReport();
     },
     async segment(modelId: string, image: RgbImage) {
-      const r = await (await inference()).segment(modelId, image);
+      const svc = await inference();
+      if ((await roleOf(modelId)) === 'trimap') {
+        // SHM T-Net: the paper's semantic stage.
+        const t = await svc.trimap(modelId, image);
+        return { prob: foregroundFromProbabilities(t.probabilities), provider: t.provider, trimap: t.probabilities };
+      }
+      const r = await svc.segment(modelId, image);
       return { prob: r.prob, provider: r.provider };
     },
     makeTrimap(prob, width, height) {
       return pipeline().makeTrimap(prob, width, height, options.band === undefined ? {} : { band: options.band });
     },
-    async refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints) {
+    async refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<RefineResult> {
       const ctx = { signal: hints.signal };
       switch (method) {
         case 'none':
@@ -74,7 +92,13 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
           };
         default: {
           // A matting-role model (SHM M-Net or end-to-end) by id.
-          const [{ shmProbabilitiesFromTrimap }, svc] = await Promise.all([import('../matting/fusion'), inference()]);
+          const [{ shmProbabilitiesFromTrimap, fuseShm }, svc] = await Promise.all([import('../matting/fusion'), inference()]);
+          const soft = hints.trimapProbabilities;
+          if (soft) {
+            // The paper's path: the T-Net's soft probabilities in, alpha = Fs + Us * alpha_r out.
+            const r = await svc.matte(method, image, soft);
+            return { alpha: fuseShm(soft.foreground, soft.unknown, r.alpha), provider: r.provider, fused: true };
+          }
           const { fs, us } = shmProbabilitiesFromTrimap(trimap);
           const bg = new Float32Array(fs.length);
           for (let i = 0; i < bg.length; i++) bg[i] = Math.max(0, 1 - fs[i] - us[i]);

@@ -1,17 +1,19 @@
 import { normaliseTrimap, TRIMAP_BG, TRIMAP_FG } from '../../shared/strokes';
-import type { MatteRequest, MatteResult, PipelineEngine, StageTimings } from './types';
+import type { TrimapProbabilities } from '../inference/preprocess';
+import { trimapFromProbabilities } from './shm-trimap';
+import type { MatteRequest, MatteResult, PipelineEngine, RefineHints, StageTimings } from './types';
 
 export { refinementMethodIds as CLASSICAL_METHODS } from '../matting/methods';
 
 /**
  * Known trimap pixels are exact: foreground 1, background 0, whatever the refiner returned there;
  * unknown ones are clamped to 0..1 (NaN to 0). Pins `alpha` in place and returns its 8-bit form,
- * in one pass over the image on the caller's thread.
+ * in one pass over the image on the caller's thread. `pin` false (the SHM fusion's alpha) only clamps.
  */
-function pinKnownToBytes(alpha: Float32Array, trimap: Uint8Array): Uint8Array {
+function pinKnownToBytes(alpha: Float32Array, trimap: Uint8Array, pin = true): Uint8Array {
   const out = new Uint8Array(alpha.length);
   for (let i = 0; i < alpha.length; i++) {
-    const t = trimap[i];
+    const t = pin ? trimap[i] : -1;
     if (t === TRIMAP_FG) {
       alpha[i] = 1;
       out[i] = 255;
@@ -50,6 +52,7 @@ export async function matteImage(req: MatteRequest, engine: PipelineEngine): Pro
   let autoTrimap: Uint8Array | undefined;
   let trimap: Uint8Array;
   let prob: Float32Array | undefined;
+  let soft: TrimapProbabilities | undefined;
 
   if (req.trimap) {
     if (req.trimap.length !== width * height) throw new RangeError(`Trimap is ${req.trimap.length} pixels; the image is ${width}×${height}`);
@@ -60,17 +63,23 @@ export async function matteImage(req: MatteRequest, engine: PipelineEngine): Pro
       const seg = await timed(timings, 'segment', () => engine.segment(req.modelId, image, signal));
       provider = seg.provider;
       prob = seg.prob;
-      auto = await timed(timings, 'trimap', () => engine.makeTrimap(seg.prob, width, height));
+      // An SHM T-Net's trimap is its argmax; its soft probabilities feed the M-Net unless edits follow.
+      const t = seg.trimap;
+      auto = await timed(timings, 'trimap', () => (t ? trimapFromProbabilities(t) : engine.makeTrimap(seg.prob, width, height)));
       autoTrimap = auto;
+      if (t && !req.applyEdits) soft = t;
     }
     trimap = req.applyEdits ? req.applyEdits(new Uint8Array(auto)) : new Uint8Array(auto);
   }
   signal?.throwIfAborted();
 
-  const refined = await timed(timings, 'refine', () => engine.refine(req.refine, image, trimap, prob ? { signal, prob } : { signal }));
+  const hints: RefineHints = { signal };
+  if (prob) hints.prob = prob;
+  if (soft) hints.trimapProbabilities = soft;
+  const refined = await timed(timings, 'refine', () => engine.refine(req.refine, image, trimap, hints));
   provider ??= refined.provider;
   const alphaF = refined.alpha;
-  const alpha = pinKnownToBytes(alphaF, trimap);
+  const alpha = pinKnownToBytes(alphaF, trimap, !refined.fused);
   signal?.throwIfAborted();
 
   let foreground: Uint8Array | undefined;

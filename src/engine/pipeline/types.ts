@@ -1,16 +1,20 @@
 import type { RgbImage } from '../imaging/raster';
+import type { TrimapProbabilities } from '../inference/preprocess';
 
 /**
  * The stages the pipeline needs from the models and matting engines. The default engine
  * (engine.ts) wires them to InferenceService and src/engine/matting; tests pass their own.
  */
 export interface PipelineEngine {
-  /** Foreground probability (width*height, 0..1) from a semantic model. */
-  segment(modelId: string, image: RgbImage, signal?: AbortSignal): Promise<{ prob: Float32Array; provider: string }>;
+  /**
+   * Foreground probability (width*height, 0..1) from a semantic model. A trimap-role model (an SHM
+   * T-Net) also gives its class probabilities: the pipeline then takes the paper's path.
+   */
+  segment(modelId: string, image: RgbImage, signal?: AbortSignal): Promise<{ prob: Float32Array; provider: string; trimap?: TrimapProbabilities }>;
   /** Trimap (0/128/255) from a probability map. */
   makeTrimap(prob: Float32Array, width: number, height: number): Uint8Array | Promise<Uint8Array>;
   /** Alpha (0..1) for the unknown region of `trimap`, by a refinement method or a matting model id. */
-  refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<{ alpha: Float32Array; provider?: string }>;
+  refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<RefineResult>;
   /** Decontaminated straight foreground colours (interleaved RGB). */
   estimateForeground(image: RgbImage, alpha: Float32Array, signal?: AbortSignal): Promise<Uint8Array>;
   /**
@@ -43,6 +47,18 @@ export interface RefineHints {
   signal?: AbortSignal;
   /** The semantic probability when this run computed it ('none' uses it inside the unknown band). */
   prob?: Float32Array;
+  /**
+   * The T-Net's soft probabilities when the trimap is its unedited argmax: a matting model then gets
+   * them as its trimap channels and the result is the paper's fusion alpha = Fs + Us * alpha_r.
+   */
+  trimapProbabilities?: TrimapProbabilities;
+}
+
+export interface RefineResult {
+  alpha: Float32Array;
+  provider?: string;
+  /** The alpha is the SHM fusion of soft probabilities: known pixels are not pinned to the hard trimap. */
+  fused?: boolean;
 }
 
 export interface StageTimings {
