@@ -4,7 +4,8 @@ import { JobManager, JobStore } from './jobs';
 import { ProjectMedia } from './media/project-media';
 import { alphaCacheSettings, autoTrimapKey, ensureAutoTrimap, exportJobHandler, matteJobHandler } from './pipeline';
 import type { PipelineEngine } from './pipeline';
-import type { AppSettings, Project } from './project';
+import type { Project } from './project';
+import type { AppSettings } from './user';
 import { toImageView } from './features/image-view';
 
 type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;

@@ -4,7 +4,8 @@ import { StudioError } from '../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import { LiveJobs } from '../api/live-jobs';
 import { createDefaultEngine } from '../pipeline';
-import { AppSettingsStore, type Project, RecentProjects, openProject } from '../project';
+import { type Project, openProject } from '../project';
+import { AppSettingsStore, RecentProjects } from '../user';
 import { ProjectSession } from '../session';
 
 export { toImageView } from './image-view';

@@ -3,7 +3,5 @@ export { ProjectError, type ProjectErrorCode } from './errors';
 export { migrate, migrations, SCHEMA_VERSION, schemaVersion } from './migrations';
 export { TrimapHistory, applyEdits, type TrimapEdit, type TrimapEditInfo, type TrimapState, type EditAuthor } from './trimap-history';
 export { AlphaCache, settingsHash, type AlphaKey } from './alpha-cache';
-export { RecentProjects, MAX_RECENT, RECENT_FILE, type RecentProject } from './recent';
-export { AppSettingsStore, AppSettingsSchema, SETTINGS_FILE, type AppSettings } from './settings';
 export { type ImageRecord, type ImageStatus, type ImportProgress, type ImportReport, type ImportContext, type SkipReason } from './types';
 export { THUMBNAIL_SIZE } from './thumbnails';

@@ -4,7 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openProject, migrate, ProjectError, SCHEMA_VERSION, RecentProjects, AppSettingsStore, type Project } from '../../../src/engine/project';
+import { openProject, migrate, ProjectError, SCHEMA_VERSION, type Project } from '../../../src/engine/project';
+import { AppSettingsStore, RecentProjects } from '../../../src/engine/user';
 import { makeImportFolder, snapshot, tempDir } from '../../fixtures/make-fixtures';
 
 const open: Project[] = [];
