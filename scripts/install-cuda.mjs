@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run gpu:cuda`: opt in to onnxruntime-node's CUDA execution provider. The default install
- * skips its CUDA download (.npmrc: onnxruntime-node-install=skip) so that `npm install` works
- * offline and on machines without NVIDIA GPUs. This runs onnxruntime-node's own installer with
+ * does not run onnxruntime-node's install script at all (package.json `allowScripts` denies it:
+ * the script only downloads the CUDA provider; the CPU and WebGPU binaries ship in the package),
+ * so `npm install` works offline and on machines without NVIDIA GPUs. This runs that installer with
  * the flag set to `cuda12`, which downloads the CUDA provider libraries next to the binding.
  * Needs: Linux x64, an NVIDIA driver, CUDA 12 and cuDNN 9 runtime libraries on the library path.
  */
