@@ -27,6 +27,7 @@ describe.skipIf(!binary)('Electron app', () => {
     const app = await electron.launch({ executablePath: binary!, args: [path.resolve('out/main/index.js'), '--no-sandbox'] });
     try {
       const window = await app.firstWindow();
+      await window.getByRole('button', { name: 'Settings…' }).click({ timeout: 30_000 });
       await expect.poll(() => window.getByTestId('engine-info').textContent(), { timeout: 30_000 }).toContain('electron');
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');

@@ -172,7 +172,9 @@ describe('settings dialog', () => {
     await dialog.getByRole('button', { name: 'Add model', exact: true }).click();
     const error = dialog.getByTestId('add-model-error');
     await expect.poll(() => error.isVisible(), { timeout: 30_000 }).toBe(true);
-    expect(await error.textContent()).toContain('MODEL_MISMATCH');
+    // The code is for code (an attribute); the person reads the message, not the code.
+    expect(await error.getAttribute('data-code')).toBe('MODEL_MISMATCH');
+    expect(await error.textContent()).not.toContain('MODEL_MISMATCH');
     const details = await dialog.getByTestId('add-model-details').locator('li').allTextContents();
     expect(details.length).toBeGreaterThanOrEqual(2);
     expect(details.join('\n')).toMatch(/input "input" not found; the model has "input_1"/);

@@ -1,6 +1,8 @@
 import type { ImageDetail, JobProgress, RefineMethodView, TrimapView } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import type { BrushStroke, BrushTool } from '../../../shared/strokes';
+import { ApiCallError } from '../../../shared/errors';
+import { plainError } from '../lib/messages';
 import { TrimapLayer } from './trimap-layer';
 
 export type EditorMode = 'edit' | 'compare';
@@ -40,10 +42,13 @@ export class EditorManager {
   compareImageUrl = $state<string | null>(null);
   split = $state(50);
   autoRefine = $state(true);
-  method = $state('closed-form');
+  /** The refinement method, as image.open names it (the setting's default until the user picks another). */
+  method = $state('');
   methods = $state<RefineMethodView[]>([]);
   refineJob = $state<JobProgress | null>(null);
   pendingSaves = $state(0);
+  /** Strokes the engine did not get (it was unreachable): sent again, in order, when it is back. */
+  unsaved = $state.raw<{ imageId: number; stroke: BrushStroke }[]>([]);
   /** Bumped when the trimap layer has new pixels, so views can re-render. */
   layerVersion = $state(0);
 
@@ -91,20 +96,17 @@ export class EditorManager {
     this.mode = 'edit';
     this.refineJob = null;
     try {
-      const [detail, models, settings] = await Promise.all([
-        this.api.call('image.open', { imageId }),
-        this.api.call('models.list', {}),
-        this.api.call('settings.get', {}),
-      ]);
+      const [detail, models] = await Promise.all([this.api.call('image.open', { imageId }), this.api.call('models.list', {})]);
       this.methods = models.methods;
-      this.method = settings.refineMethod;
+      // The engine answers with the default method; from here on every request names the editor's choice.
+      this.method = detail.method;
       await this.layer.load(this.api.mediaUrl(detail.trimap.ref), this.api.mediaUrl(detail.trimap.autoRef));
       this.detail = detail;
       this.layerVersion++;
       // A sensible default brush: 2 % of the long side.
       this.radius = Math.max(2, Math.round(Math.max(detail.image.width, detail.image.height) * 0.02));
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = plainError(err);
       this.onError(this.error);
     } finally {
       this.loading = false;
@@ -112,7 +114,7 @@ export class EditorManager {
   }
 
   private async reload(imageId: number): Promise<void> {
-    const detail = await this.api.call('image.open', { imageId });
+    const detail = await this.api.call('image.open', { imageId, method: this.method });
     if (this.detail?.image.id === imageId) this.detail = detail;
   }
 
@@ -120,7 +122,7 @@ export class EditorManager {
   private enqueue<T>(op: () => Promise<T>): Promise<T | undefined> {
     this.pendingSaves++;
     const next = this.queue.then(op).catch((err: unknown) => {
-      this.onError(`Could not save the trimap: ${(err as Error).message}`);
+      this.onError(`Could not save the trimap: ${plainError(err)}`);
       return undefined;
     });
     this.queue = next.finally(() => this.pendingSaves--);
@@ -154,10 +156,42 @@ export class EditorManager {
     this.stroke = null;
     if (!stroke || !this.detail) return;
     const imageId = this.detail.image.id;
-    void this.enqueue(() => this.api.call('trimap.stroke', { imageId, stroke })).then((view) => {
-      this.applyTrimapView(view);
-      this.scheduleAutoRefine();
+    // Behind unsaved strokes a new one waits its turn: the history keeps the order they were painted in.
+    if (this.unsaved.length) this.unsaved = [...this.unsaved, { imageId, stroke }];
+    else void this.sendStroke(imageId, stroke);
+  }
+
+  private sendStroke(imageId: number, stroke: BrushStroke): Promise<TrimapView | undefined> {
+    return this.enqueue(async () => {
+      try {
+        return await this.api.call('trimap.stroke', { imageId, stroke });
+      } catch (err) {
+        if (!(err instanceof ApiCallError && err.code === 'ENGINE_UNAVAILABLE')) throw err;
+        this.unsaved = [...this.unsaved, { imageId, stroke }];
+        return undefined;
+      }
+    }).then((view) => {
+      if (view && this.detail?.image.id === imageId) {
+        this.applyTrimapView(view);
+        this.scheduleAutoRefine();
+      }
+      return view;
     });
+  }
+
+  /** After the connection came back: sends the strokes it missed, then reads the image again. */
+  async resync(): Promise<void> {
+    const waiting = this.unsaved;
+    this.unsaved = [];
+    for (const [i, { imageId, stroke }] of waiting.entries()) {
+      await this.sendStroke(imageId, stroke);
+      // Unreachable again: keep the rest, in order, for the next return.
+      if (this.unsaved.length) {
+        this.unsaved = [...this.unsaved, ...waiting.slice(i + 1)];
+        return;
+      }
+    }
+    if (this.detail) await this.reload(this.detail.image.id).catch(() => undefined);
   }
 
   private paintSegment(points: [number, number][], eventTime: number): void {
@@ -206,13 +240,12 @@ export class EditorManager {
     if (this.refining && this.refineJob) await this.api.call('jobs.cancel', { jobId: this.refineJob.jobId }).catch(() => undefined);
     try {
       const imageId = this.detail.image.id;
-      if (this.method !== (await this.api.call('settings.get', {})).refineMethod) await this.api.call('settings.set', { refineMethod: this.method });
       const { jobId } = await this.api.call('image.refine', { imageId, method: this.method });
       const ended = this.endedJobs.get(jobId);
       this.refineJob = ended ?? { jobId, kind: 'matte', state: 'queued', done: 0, failed: 0, total: 1 };
       if (ended) void this.reload(imageId);
     } catch (err) {
-      this.onError((err as Error).message);
+      this.onError(plainError(err));
     }
   }
 

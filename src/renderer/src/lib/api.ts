@@ -1,6 +1,7 @@
 import type { CallOutcome, EventName, Events, StudioTransport } from '../../../shared/contract';
 import { createClient, type StudioClient } from '../../../shared/client';
 import { createWsTransport } from './ws-transport';
+import { connection } from './connection.svelte';
 
 interface ElectronBridge {
   call(method: string, params: unknown): Promise<CallOutcome>;
@@ -19,7 +20,7 @@ function electronTransport(bridge: ElectronBridge): StudioTransport {
 /** Picks the transport: the preload's bridge inside Electron, the WebSocket in a browser. */
 export function connectStudio(): StudioClient {
   const bridge = (globalThis as { shm?: ElectronBridge }).shm;
-  return createClient(bridge ? electronTransport(bridge) : createWsTransport(window.location));
+  return createClient(bridge ? electronTransport(bridge) : createWsTransport(window.location, (event) => connection.report(event)));
 }
 
 export const api = connectStudio();

@@ -2,6 +2,7 @@ import type { ImageStatus, JobProgress, ModelView, Params, RefineMethodView } fr
 import type { collisionPolicies, exportLayouts } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import { ApiCallError, type ErrorCode } from '../../../shared/errors';
+import { plainError } from './messages';
 
 export type ExportScope = 'all' | 'selected' | 'status';
 export type ExportLayout = (typeof exportLayouts)[number];
@@ -152,7 +153,7 @@ export class ExportManager {
       return true;
     } catch (err) {
       if (err instanceof ApiCallError && folderErrors.has(err.code)) this.folderError = { code: err.code, message: err.message };
-      else this.error = err instanceof ApiCallError ? `${err.code}: ${err.message}` : (err as Error).message;
+      else this.error = plainError(err);
       return false;
     } finally {
       this.starting = false;

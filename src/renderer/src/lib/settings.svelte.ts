@@ -1,6 +1,7 @@
 import type { ModelView, Params, ProviderReportView, RefineMethodView, Settings } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import { ApiCallError } from '../../../shared/errors';
+import { plainError } from './messages';
 
 export interface AddModelError {
   code: string;
@@ -122,7 +123,7 @@ export function refineChoices(methods: RefineMethodView[], models: ModelView[]):
 }
 
 function describe(err: unknown): string {
-  return err instanceof ApiCallError ? `${err.code}: ${err.message}` : (err as Error).message;
+  return plainError(err);
 }
 
 /** A manifest to start from in the "Add model" form: an SHM T-Net exported with the paper's recipe. */

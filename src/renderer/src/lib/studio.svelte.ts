@@ -1,6 +1,7 @@
 import type { AppInfo, ImageStatus, ImageView, JobProgress, ProjectSummary } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import { ApiCallError } from '../../../shared/errors';
+import { importSummary, jobLabel, plainError } from './messages';
 
 export interface Notice {
   id: number;
@@ -29,9 +30,13 @@ export class StudioManager {
       this.api.on('job.progress', (p) => (this.jobs[p.jobId] = p)),
       this.api.on('job.done', (p) => {
         this.jobs[p.jobId] = p;
-        if (p.state === 'failed') this.notify('error', `${p.kind} failed: ${p.message ?? 'unknown error'}`);
-        else if (p.message) this.notify('info', `${p.kind}: ${p.message}`);
-        for (const skip of p.skipped ?? []) this.notify('error', `Skipped ${skip.path}: ${skip.reason}`);
+        if (p.kind === 'import') {
+          const summary = importSummary(p);
+          this.notify(summary.kind, summary.text);
+        } else if (p.kind === 'matte') {
+          // Refinements start in the editor, whose status bar is their one progress indicator and which reports a failure itself.
+        } else if (p.state === 'failed') this.notify('error', `${jobLabel(p.kind)} failed: ${p.message ?? 'something went wrong'}`);
+        else if (p.message) this.notify('info', `${jobLabel(p.kind)}: ${p.message}`);
       }),
       this.api.on('project.changed', ({ project }) => {
         this.project = project;
@@ -46,6 +51,19 @@ export class StudioManager {
       await this.refreshImages();
     });
     return () => offs.forEach((off) => off());
+  }
+
+  /**
+   * After the connection came back: events sent meanwhile were lost, and a restarted engine has no
+   * project open, so read the state again and reopen the project that was open here.
+   */
+  resync(): Promise<void> {
+    const wanted = this.project?.path;
+    return this.run(async () => {
+      this.info = await this.api.call('app.info', {});
+      this.project = wanted && this.info.project?.path !== wanted ? await this.api.call('project.open', { path: wanted }) : this.info.project;
+      await this.refreshImages();
+    }).then(() => undefined);
   }
 
   notify(kind: Notice['kind'], text: string): void {
@@ -63,10 +81,8 @@ export class StudioManager {
     try {
       return await action();
     } catch (err) {
-      if (!(err instanceof Error && err.name === 'AbortError')) {
-        const code = err instanceof ApiCallError ? `${err.code}: ` : '';
-        this.notify('error', `${code}${(err as Error).message}`);
-      }
+      // A cancel is not a failure; an unreachable engine has its own banner.
+      if (!(err instanceof Error && err.name === 'AbortError') && !(err instanceof ApiCallError && err.code === 'ENGINE_UNAVAILABLE')) this.notify('error', plainError(err));
       return undefined;
     } finally {
       this.busy = false;
@@ -83,6 +99,7 @@ export class StudioManager {
 
   closeProject() {
     return this.run(async () => {
+      for (const job of this.runningJobs) await this.api.call('jobs.cancel', { jobId: job.jobId }).catch(() => undefined);
       await this.api.call('project.close', {});
       this.project = null;
       this.images = [];

@@ -2,16 +2,33 @@ import type { CallOutcome, EventName, Events, StudioTransport } from '../../../s
 
 type Pending = (outcome: CallOutcome) => void;
 
+/** Reconnection waits: doubling from the first to the last. */
+const RETRY_FIRST_MS = 250;
+const RETRY_LAST_MS = 4000;
+
 /**
  * Browser mode: calls and events over one WebSocket to the server that served this page. The
- * server's token arrives as an HttpOnly cookie with the page, so nothing here handles it.
+ * server's token arrives as an HttpOnly cookie with the page, so nothing here handles it. When
+ * the socket closes, it reconnects by itself (events need a socket even when no call is made)
+ * and reports each opening and closing to `onConnection`.
  */
-export function createWsTransport(location: Location): StudioTransport {
+export function createWsTransport(location: Location, onConnection?: (event: 'online' | 'offline') => void): StudioTransport {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let socket: WebSocket | null = null;
   let opening: Promise<WebSocket> | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let retryMs = RETRY_FIRST_MS;
+
+  const reconnectLater = () => {
+    if (retry !== undefined || listeners.size === 0) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch(reconnectLater);
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_LAST_MS);
+  };
 
   const fail = (message: string) => {
     for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message } });
@@ -26,6 +43,8 @@ export function createWsTransport(location: Location): StudioTransport {
       ws.onopen = () => {
         socket = ws;
         opening = null;
+        retryMs = RETRY_FIRST_MS;
+        onConnection?.('online');
         resolve(ws);
       };
       ws.onerror = () => {
@@ -33,8 +52,11 @@ export function createWsTransport(location: Location): StudioTransport {
         reject(new Error('Cannot reach the studio server'));
       };
       ws.onclose = () => {
-        socket = null;
+        if (socket === ws) socket = null;
+        opening = null;
         fail('The connection to the studio server closed');
+        onConnection?.('offline');
+        reconnectLater();
       };
       ws.onmessage = (message) => {
         const data = JSON.parse(String(message.data)) as
