@@ -9,6 +9,9 @@ import { encodeGreyPng } from '../imaging/encode';
 import { ProjectError } from './errors';
 import type { ImageStates } from './image-state';
 
+/** How many decoded automatic trimaps loadAuto keeps (a 24 MP one is 24 MB). */
+const DECODED_AUTO_KEPT = 4;
+
 /** One saved step of a trimap's history: a brush stroke, or a whole trimap that replaces it. */
 export type TrimapEdit = { kind: 'stroke'; stroke: BrushStroke } | { kind: 'raster'; raster: Uint8Array };
 export type EditAuthor = 'user' | 'auto' | 'import';
@@ -50,6 +53,8 @@ interface EditRow {
 export class TrimapHistory {
   private readonly db: Database.Database;
   private readonly autoDir: string;
+  /** Recently decoded automatic trimaps (shared, read-only: callers compose copies). */
+  private readonly decodedAuto = new Map<number, { stamp: string; data: Uint8Array }>();
 
   constructor(
     db: Database.Database,
@@ -173,30 +178,47 @@ export class TrimapHistory {
     const { width, height } = this.size(imageId);
     if (trimap.length !== width * height) throw new ProjectError('BAD_TRIMAP', `Automatic trimap does not match the image size ${width}×${height}`);
     fs.mkdirSync(this.autoDir, { recursive: true });
-    await writeFileAtomic(this.autoFile(imageId), await encodeGreyPng(normaliseTrimap(trimap), width, height));
+    const stored = normaliseTrimap(trimap);
+    await writeFileAtomic(this.autoFile(imageId), await encodeGreyPng(stored, width, height));
+    const createdAt = new Date().toISOString();
     this.db.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO auto_trimaps (image_id, model_id, provider, created_at) VALUES (?, ?, ?, ?)
            ON CONFLICT(image_id) DO UPDATE SET model_id = excluded.model_id, provider = excluded.provider, created_at = excluded.created_at`,
         )
-        .run(imageId, info.modelId, info.provider ?? null, new Date().toISOString());
+        .run(imageId, info.modelId, info.provider ?? null, createdAt);
       this.states.apply(imageId, 'auto-made');
     })();
+    this.keepDecoded(imageId, `${info.modelId}@${createdAt}`, stored);
+  }
+
+  private keepDecoded(imageId: number, stamp: string, data: Uint8Array): void {
+    this.decodedAuto.delete(imageId);
+    this.decodedAuto.set(imageId, { stamp, data });
+    if (this.decodedAuto.size > DECODED_AUTO_KEPT) this.decodedAuto.delete(this.decodedAuto.keys().next().value as number);
   }
 
   /**
    * The stored automatic trimap, or undefined when it was never made, the cache lost it, or it was
    * made under another model key than `expectedKey` (another model or other trimap settings).
+   * The array is shared with later callers: read it, never write it.
    */
   async loadAuto(imageId: number, expectedKey?: string): Promise<Uint8Array | undefined> {
     const { width, height } = this.size(imageId);
     const file = this.autoFile(imageId);
-    const row = this.db.prepare<[number], { model_id: string }>('SELECT model_id FROM auto_trimaps WHERE image_id = ?').get(imageId);
+    const row = this.db.prepare<[number], { model_id: string; created_at: string }>('SELECT model_id, created_at FROM auto_trimaps WHERE image_id = ?').get(imageId);
     if (!row || (expectedKey !== undefined && row.model_id !== expectedKey) || !fs.existsSync(file)) return undefined;
+    // Opening an image reads its automatic trimap three times (the open, the trimap and the
+    // automatic-trimap previews): the last few decoded ones are kept, keyed by when they were made.
+    const stamp = `${row.model_id}@${row.created_at}`;
+    const hit = this.decodedAuto.get(imageId);
+    if (hit?.stamp === stamp) return hit.data;
     try {
       const grey = await decodeGrey(file);
-      return grey.width === width && grey.height === height ? grey.data : undefined;
+      if (grey.width !== width || grey.height !== height) return undefined;
+      this.keepDecoded(imageId, stamp, grey.data);
+      return grey.data;
     } catch {
       return undefined;
     }

@@ -1,0 +1,98 @@
+/**
+ * The interactive path reads each input once: opening an image (and loading its trimap and
+ * automatic-trimap previews) decodes the automatic trimap once, and a refinement decodes the
+ * original once and the automatic trimap not again. Counted on the real studio, real project,
+ * real model and solver, with the decoders wrapped.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { EventName, Events } from '../../../src/shared/contract';
+import { makeComposite, rawRgb, tempDir } from '../../fixtures/make-fixtures';
+
+const counts = vi.hoisted(() => ({ rgb: [] as string[], grey: [] as string[] }));
+vi.mock('../../../src/engine/imaging/decode', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/engine/imaging/decode')>();
+  return {
+    ...real,
+    decodeRgb: (file: string, ...rest: unknown[]) => {
+      counts.rgb.push(path.basename(file));
+      return (real.decodeRgb as (...a: unknown[]) => unknown)(file, ...rest);
+    },
+    decodeGrey: (file: string, ...rest: unknown[]) => {
+      counts.grey.push(path.basename(file));
+      return (real.decodeGrey as (...a: unknown[]) => unknown)(file, ...rest);
+    },
+  };
+});
+
+const { createStudio } = await import('../../../src/engine/studio');
+
+const root = tempDir('shm-decodes-');
+const events: { event: EventName; payload: unknown }[] = [];
+const studio = createStudio({ appDataDir: path.join(root, 'app'), shell: 'test', emit: (event, payload) => events.push({ event, payload }) });
+afterAll(() => studio.close());
+
+async function call<T>(method: string, params: unknown): Promise<T> {
+  const outcome = await studio.dispatch(method, params);
+  if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
+  return outcome.value as T;
+}
+
+async function jobDone(jobId: number): Promise<Events['job.done']> {
+  for (let i = 0; i < 600; i++) {
+    const done = events.find((e) => e.event === 'job.done' && (e.payload as Events['job.done']).jobId === jobId);
+    if (done) return done.payload as Events['job.done'];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${jobId} did not end`);
+}
+
+describe('decodes on the interactive path', () => {
+  it('opening an image decodes its automatic trimap once; a refinement decodes the original once', async () => {
+    const photos = path.join(root, 'photos');
+    fs.mkdirSync(photos);
+    await rawRgb(makeComposite(96, 72, 5)).png().toFile(path.join(photos, 'person.png'));
+    await call('project.create', { path: path.join(root, 'project') });
+    const { jobId } = await call<{ jobId: number }>('images.import', { paths: [photos] });
+    await jobDone(jobId);
+    const [image] = (await call<{ images: { id: number }[] }>('images.list', {})).images;
+
+    counts.rgb.length = 0;
+    counts.grey.length = 0;
+    const detail = await call<{ trimap: { ref: string; autoRef: string } }>('image.open', { imageId: image.id });
+    expect(await studio.resolveMedia(detail.trimap.ref)).not.toBeNull();
+    expect(await studio.resolveMedia(detail.trimap.autoRef)).not.toBeNull();
+    // The first open makes the automatic trimap from the original (one decode) and never reads it back.
+    expect(counts.rgb).toEqual(['person.png']);
+    expect(counts.grey).toEqual([]);
+
+    counts.rgb.length = 0;
+    const refine = await call<{ jobId: number }>('image.refine', { imageId: image.id, method: 'guided' });
+    expect((await jobDone(refine.jobId)).state).toBe('done');
+    expect(counts.rgb).toEqual(['person.png']);
+    expect(counts.grey).toEqual([]);
+
+    // After a restart of the studio's project (no memory of decoded trimaps): one read of the stored automatic trimap.
+    await call('project.open', { path: path.join(root, 'project') });
+    counts.rgb.length = 0;
+    const again = await call<{ trimap: { ref: string; autoRef: string } }>('image.open', { imageId: image.id });
+    await studio.resolveMedia(again.trimap.ref);
+    await studio.resolveMedia(again.trimap.autoRef);
+    expect(counts.grey).toEqual([`${image.id}.png`]);
+    expect(counts.rgb).toEqual([]);
+  });
+
+  it('a stroke on an edited image emits no image event, so no window re-lists the project', async () => {
+    const [image] = (await call<{ images: { id: number }[] }>('images.list', {})).images;
+    const stroke = (x: number) => call('trimap.stroke', { imageId: image.id, stroke: { tool: 'fg', radius: 3, hardness: 1, points: [[x, 30]] } });
+    await stroke(40);
+    await new Promise((r) => setTimeout(r, 20));
+    const changed = () => events.filter((e) => e.event === 'images.changed').length;
+    const before = changed();
+    expect(events.filter((e) => e.event === 'images.changed').at(-1)?.payload).toMatchObject({ ids: [image.id], images: [{ id: image.id, status: 'edited' }] });
+    for (let x = 41; x < 51; x++) await stroke(x);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(changed()).toBe(before);
+  });
+});
