@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { EventName, Events } from '../../../src/shared/contract';
+import type * as Decode from '../../../src/engine/imaging/decode';
 import { makeComposite, rawRgb, tempDir } from '../../fixtures/make-fixtures';
 
 const counts = vi.hoisted(() => ({ rgb: [] as string[], grey: [] as string[] }));
 vi.mock('../../../src/engine/imaging/decode', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/engine/imaging/decode')>();
+  const real = await importOriginal<typeof Decode>();
   return {
     ...real,
     decodeRgb: (file: string, ...rest: unknown[]) => {
