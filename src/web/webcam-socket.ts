@@ -2,27 +2,45 @@ import type { WebSocket } from 'ws';
 import type { Studio } from '../engine/studio';
 import type { ProviderSetting } from '../engine/inference/service';
 import { WebcamSession, WorkerWebcamEngine, studioProvider, studioSnapshotSink, type SnapshotSink } from '../engine/webcam';
-import { FRAME_HEADER_BYTES } from '../shared/webcam';
+import { FRAME_HEADER_BYTES, encodeNotice } from '../shared/webcam';
 
 /** Up to a 4K frame in RGBA. */
 export const MAX_WEBCAM_MESSAGE_BYTES = FRAME_HEADER_BYTES + 3840 * 2160 * 4;
+/** Camera streams at once: each one that streams holds a worker, an inference thread and ~45 MB. */
+export const MAX_WEBCAM_SESSIONS = 4;
+/** RFC 6455 "Try Again Later". */
+const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export interface WebcamEndpoint {
-  /** Serves one authenticated binary WebSocket: a camera stream with its own worker. */
-  accept(socket: WebSocket): WebcamSession;
+  /**
+   * Serves one authenticated binary WebSocket: a camera stream with its own worker (started by
+   * its first frame). Over the cap, the socket gets a BUSY notice and close 1013, and null is returned.
+   */
+  accept(socket: WebSocket): WebcamSession | null;
   close(): Promise<void>;
 }
 
 export interface WebcamEndpointOptions {
   provider?: () => Promise<ProviderSetting>;
   snapshot?: SnapshotSink;
+  maxSessions?: number;
 }
 
 export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): WebcamEndpoint {
+  // A session counts until its engine has shut down, so closing and reopening cannot pile up threads.
   const sessions = new Map<WebcamSession, WebSocket>();
+  const maxSessions = options.maxSessions ?? MAX_WEBCAM_SESSIONS;
   return {
     accept(socket) {
       socket.binaryType = 'arraybuffer';
+      // A protocol error closes this socket with its RFC 6455 code; unheard, it would end the process.
+      socket.on('error', () => undefined);
+      if (sessions.size >= maxSessions) {
+        const text = `Too many camera streams are open (${maxSessions}): close another webcam window and try again.`;
+        socket.send(encodeNotice({ seq: 0, level: 'error', code: 'BUSY', text }), { binary: true });
+        socket.close(CLOSE_TRY_AGAIN_LATER, text);
+        return null;
+      }
       const engine = new WorkerWebcamEngine({ provider: options.provider?.() ?? 'auto' });
       const session = new WebcamSession(
         engine,
@@ -32,16 +50,11 @@ export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): Webca
         options.snapshot,
       );
       sessions.set(session, socket);
-      // A protocol error closes this socket with its RFC 6455 code; unheard, it would end the process.
-      socket.on('error', () => undefined);
       socket.on('message', (data, isBinary) => {
         if (isBinary && data instanceof ArrayBuffer) session.receive(data);
         else session.receive(new Uint8Array(0)); // answered with a BAD_FRAME notice
       });
-      socket.on('close', () => {
-        sessions.delete(session);
-        void session.close();
-      });
+      socket.on('close', () => void session.close().finally(() => sessions.delete(session)));
       return session;
     },
     async close() {

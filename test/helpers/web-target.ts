@@ -4,6 +4,7 @@
  * when a case killed it (so every case is judged on its own).
  */
 import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { engineClient, startBuiltWebServer, type RunningWebServer } from './browser';
@@ -63,7 +64,9 @@ export async function startWebTarget(name: string): Promise<WebTarget> {
         return `server exited (${server.child.exitCode ?? server.child.signalCode}): ${lastLines(server.output())}`;
       }
       const page = await rawHttp(state().port, `GET /?token=${state().token} HTTP/1.1\r\nHost: 127.0.0.1:${state().port}\r\nConnection: close\r\n\r\n`);
-      if (page.status !== 200) return `page request answered ${page.status ?? 'nothing'}`;
+      // 404 only while another build replaces out/renderer (the server answered all the same).
+      const rebuilding = page.status === 404 && !existsSync(path.resolve('out/renderer/index.html'));
+      if (page.status !== 200 && !rebuilding) return `page request answered ${page.status ?? 'nothing'}`;
       try {
         const info = (await target.call('app.info', {})) as { name?: string };
         if (info.name !== 'SHM Studio') return `app.info answered ${JSON.stringify(info)}`;

@@ -24,34 +24,47 @@ export interface WebcamEngineOptions {
 }
 
 /**
+ * How long close() waits for the worker to end by itself before terminating it: longer than the
+ * InferenceService's own close patience (30 s), since ending this thread while its inference
+ * thread is still starting onnxruntime aborts the whole process (Napi::Error).
+ */
+const CLOSE_PATIENCE_MS = 35_000;
+
+/**
  * A camera stream's processor on its own worker thread (webcam-worker.ts), which owns an
- * InferenceService. The frame's buffer is transferred in and out, never copied.
+ * InferenceService. The frame's buffer is transferred in and out, never copied. The thread (with
+ * the inference thread and model it starts, ~45 MB) comes with the first frame, not before, so a
+ * connected page that sends nothing costs nothing.
  */
 export class WorkerWebcamEngine {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private readonly pending = new PendingReplies<EngineFrame, { width: number; height: number }>();
   private closed = false;
-  private readonly initialised: Promise<void>;
+  private initialised: Promise<void> | null = null;
 
-  constructor(options: WebcamEngineOptions) {
-    this.worker = spawnWorker(import.meta.url, 'webcam-worker');
-    this.worker.on('message', (m: FromWebcamWorker) => {
+  constructor(private readonly options: WebcamEngineOptions) {}
+
+  private start(): Promise<void> {
+    const { options } = this;
+    const worker = (this.worker = spawnWorker(import.meta.url, 'webcam-worker'));
+    worker.on('message', (m: FromWebcamWorker) => {
       if (m.type !== 'frame') return;
       const p = this.pending.take(m.id);
       if (!p) return;
       if (m.ok) p.resolve({ width: p.extra.width, height: p.extra.height, alpha: new Uint8Array(m.alpha), rgba: new Uint8Array(m.rgba), provider: m.provider, timings: m.timings });
       else p.reject(new Error(m.message));
     });
-    this.worker.on('error', (e) => this.pending.rejectAll(e));
-    this.worker.on('exit', () => this.pending.rejectAll(new Error('the webcam worker stopped')));
-    this.initialised = Promise.resolve(options.provider)
+    worker.on('error', (e) => this.pending.rejectAll(e));
+    worker.on('exit', () => this.pending.rejectAll(new Error('the webcam worker stopped')));
+    return Promise.resolve(options.provider)
       .catch((): ProviderSetting => 'auto')
       .then((provider) => this.post({ type: 'init', provider, modelsDir: options.modelsDir, options: options.processor }));
   }
 
   /** Processes one RGBA frame; `rgba` must own its whole buffer (it is transferred). */
   async process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame> {
-    await this.initialised;
+    if (this.closed) throw new Error('the webcam engine is closed');
+    await (this.initialised ??= this.start());
     if (this.closed) throw new Error('the webcam engine is closed');
     const owned = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength && rgba.buffer instanceof ArrayBuffer ? rgba : rgba.slice();
     const { id, reply } = this.pending.open({ width, height });
@@ -67,14 +80,16 @@ export class WorkerWebcamEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const done = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.postMessage({ type: 'close' } satisfies ToWebcamWorker);
-    const timer = setTimeout(() => void this.worker.terminate(), 5000);
+    const worker = this.worker;
+    if (!worker) return;
+    const done = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'close' } satisfies ToWebcamWorker);
+    const timer = setTimeout(() => void worker.terminate(), CLOSE_PATIENCE_MS);
     await done;
     clearTimeout(timer);
   }
 
   private post(message: ToWebcamWorker, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(message, transfer);
+    this.worker?.postMessage(message, transfer);
   }
 }

@@ -35,9 +35,10 @@ function openSocketLink(handlers: FrameLinkHandlers): Promise<FrameLink> {
       });
     };
     ws.onmessage = (event) => handlers.onMessage(decodeMessage(event.data as ArrayBuffer));
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (closing) return;
-      if (opened) handlers.onClose('The connection to the engine closed.');
+      // The server says why when it has a reason (too many camera streams open, close 1013).
+      if (opened) handlers.onClose(event.reason || 'The connection to the engine closed.');
       else reject(new Error('Cannot reach the engine: is the studio server still running?'));
     };
   });
