@@ -58,18 +58,14 @@ export async function matteImage(req: MatteRequest, engine: PipelineEngine): Pro
     if (req.trimap.length !== width * height) throw new RangeError(`Trimap is ${req.trimap.length} pixels; the image is ${width}×${height}`);
     trimap = normaliseTrimap(req.trimap);
   } else {
-    let auto = req.auto;
-    if (!auto) {
-      const seg = await timed(timings, 'segment', () => engine.segment(req.modelId, image, signal));
-      provider = seg.provider;
-      prob = seg.prob;
-      // An SHM T-Net's trimap is its argmax; its soft probabilities feed the M-Net unless edits follow.
-      const t = seg.trimap;
-      auto = await timed(timings, 'trimap', () => (t ? trimapFromProbabilities(t) : engine.makeTrimap(seg.prob, width, height)));
-      autoTrimap = auto;
-      if (t && !req.applyEdits) soft = t;
-    }
-    trimap = req.applyEdits ? req.applyEdits(new Uint8Array(auto)) : new Uint8Array(auto);
+    const seg = await timed(timings, 'segment', () => engine.segment(req.modelId, image, signal));
+    provider = seg.provider;
+    prob = seg.prob;
+    // An SHM T-Net's trimap is its argmax; its soft probabilities feed the M-Net.
+    const t = seg.trimap;
+    autoTrimap = await timed(timings, 'trimap', () => (t ? trimapFromProbabilities(t) : engine.makeTrimap(seg.prob, width, height)));
+    trimap = autoTrimap;
+    if (t) soft = t;
   }
   signal?.throwIfAborted();
 

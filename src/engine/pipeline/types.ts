@@ -74,10 +74,6 @@ export interface MatteRequest {
   image: RgbImage;
   /** A whole trimap that replaces the automatic one (CLI --trimaps); any 8-bit values, normalised. */
   trimap?: Uint8Array;
-  /** The automatic trimap if it is already known (the project caches it). */
-  auto?: Uint8Array;
-  /** Applies the user's edits to the automatic trimap; receives and returns a copy. */
-  applyEdits?(auto: Uint8Array): Uint8Array;
   /** 'closed-form' | 'knn' | 'guided' | 'none' | a matting model id. */
   refine: string;
   /** Semantic model for the automatic trimap. */

@@ -24,4 +24,3 @@ export function connectStudio(): StudioClient {
 }
 
 export const api = connectStudio();
-export const isElectron = Boolean((globalThis as { shm?: unknown }).shm);
