@@ -1,0 +1,77 @@
+import type { RgbImage } from '../imaging/raster';
+import { resizeBilinear } from '../inference/resize';
+import { cachedWorkingImage } from './working-image';
+import { cropView, foregroundBox, personView, tileViews, unmirror, ViewMerger, type View } from './views';
+
+/** Any segmenter: foreground probability (0..1) at the given image's size. */
+export type Segmenter = (image: RgbImage) => Promise<Float32Array>;
+
+export interface MultiViewOptions {
+  /** Longer side of the working image the views are cut from (default 512; the model sees 256). */
+  workingSide?: number;
+  /** Squares along the long side (default true). */
+  tiles?: boolean;
+  /** A square around the person found by the first passes (default true). */
+  person?: boolean;
+  /** The whole frame mirrored as well (default false: measured not to pay, see bench/semantic.ts). */
+  mirror?: boolean;
+}
+
+export interface MultiViewResult {
+  /** Merged probability at the image's size. */
+  prob: Float32Array;
+  /** The same at working size, which the later semantic steps use. */
+  work: { width: number; height: number; prob: Float32Array };
+  views: View[];
+  /** Milliseconds per part: scale, each view kind (model calls and merging), upsample. */
+  ms: Record<string, number>;
+}
+
+export const DEFAULT_MULTI_VIEW: Required<MultiViewOptions> = { workingSide: 512, tiles: true, person: true, mirror: false };
+
+/**
+ * Looks at the person more than once: the whole frame (squashed to the model's square, as a single
+ * pass does), squares along the long side that keep the aspect ratio, optionally the mirrored
+ * frame, then a square around the person the first views found, each merged with weights that
+ * trust a view where it is confident (ViewMerger).
+ */
+export async function segmentMultiView(segment: Segmenter, image: RgbImage, options: MultiViewOptions = {}): Promise<MultiViewResult> {
+  const o = { ...DEFAULT_MULTI_VIEW, ...options };
+  const ms: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (part: string) => {
+    const now = performance.now();
+    ms[part] = (ms[part] ?? 0) + now - t;
+    t = now;
+  };
+  const work = cachedWorkingImage(image, o.workingSide);
+  const { width: w, height: h } = work;
+  lap('scale');
+  const merger = new ViewMerger(w, h);
+  const views: View[] = [];
+  const look = async (batch: View[], part: string) => {
+    // Sent together: the inference thread works through them while this one merges.
+    const answers = await Promise.all(batch.map((v) => segment(v.kind === 'full' && !v.mirrored ? work : cropView(work, v))));
+    batch.forEach((v, k) => {
+      const p = v.mirrored ? unmirror(answers[k], v.w, v.h) : answers[k];
+      merger.add(v, p);
+      views.push(v);
+    });
+    lap(part);
+  };
+  const full: View = { kind: 'full', x: 0, y: 0, w, h, mirrored: false };
+  await look([full, ...(o.mirror ? [{ ...full, mirrored: true }] : [])], 'full');
+  if (o.tiles) await look(tileViews(w, h), 'tiles');
+  let merged = merger.result();
+  if (o.person) {
+    const box = foregroundBox(merged, w, h);
+    const view = box && personView(box, w, h);
+    if (view) {
+      await look([view], 'person');
+      merged = merger.result();
+    }
+  }
+  const prob = w === image.width && h === image.height ? merged : resizeBilinear(merged, w, h, 1, image.width, image.height);
+  lap('upsample');
+  return { prob, work: { width: w, height: h, prob: merged }, views, ms };
+}

@@ -1,0 +1,179 @@
+import type { RgbImage, Trimap } from '../imaging/raster';
+import { resizeBilinear } from '../inference/resize';
+import { makeBoxFilter } from '../matting/box-filter';
+import { MattingError } from '../matting/errors';
+import { squaredDistanceTo } from '../matting/morphology';
+import { assertImage, assertPlane } from '../matting/validate';
+import { cachedWorkingImage } from './working-image';
+
+export interface SmartBandOptions {
+  /** Probability at or above which a pixel counts as foreground. Default 0.5. */
+  threshold?: number;
+  /** Scales the whole band (both radii). Default 1. */
+  scale?: number;
+  /** Band radius where the boundary is crisp, as a fraction of the longer side. Default 0.004. */
+  thin?: number;
+  /** Band radius where it is uncertain or the image edge is complex, likewise. Default 0.025. */
+  wide?: number;
+  /** Longer side of the resolution the band is planned at (the known regions stay at full size). Default 512. */
+  planSide?: number;
+  /** Mean uncertainty (1 − |2p − 1|) of a window at which the band is at its widest. Default 0.6. */
+  uncertainSaturation?: number;
+  /**
+   * Weight of the image's edge incoherence beside the probability's uncertainty. Default 0: on the
+   * hair composite it changed nothing (SAD 0.256 vs 0.257) and on real portraits with textured
+   * backgrounds it widened the band everywhere (mean SAD 10.80 → 10.83 at 0.3, 12.1 at 1).
+   */
+  edgeWeight?: number;
+  /**
+   * Pixels whose probability lies strictly inside (low, high) and within the wide radius of the
+   * boundary are unknown too: a soft fringe (hair the segmenter half sees) is covered to its end.
+   */
+  uncertain?: [low: number, high: number];
+}
+
+export const SMART_BAND_DEFAULTS: Required<SmartBandOptions> = { threshold: 0.5, scale: 1, thin: 0.004, wide: 0.025, planSide: 512, uncertainSaturation: 0.6, edgeWeight: 0, uncertain: [0.1, 0.9] };
+
+export interface SmartBand {
+  trimap: Trimap;
+  /** The plan: band radius (plan pixels) chosen at each pixel, and its size. */
+  plan: { width: number; height: number; radius: Float32Array; complexity: Float32Array };
+}
+
+/** Mean gradient (grey levels per pixel) at which an incoherent edge counts half. */
+const EDGE_STRENGTH = 6;
+
+/**
+ * How hard the boundary is around each pixel, 0 (crisp) to 1: the larger of the probability's
+ * local uncertainty (mean of 1 − |2p − 1| in the window, saturating at `saturation`) and
+ * the image's edge incoherence (1 − |mean gradient| / mean |gradient|: a straight edge's gradients
+ * agree, hair's and fur's cancel), the latter weighed by how strong the edges are.
+ */
+export function boundaryComplexity(prob: Float32Array, image: RgbImage, window: number, saturation: number, edgeWeight: number): Float32Array {
+  const { width: w, height: h, data } = image;
+  const n = w * h;
+  const uncertainty = new Float32Array(n);
+  for (let i = 0; i < n; i++) uncertainty[i] = 1 - Math.abs(2 * prob[i] - 1);
+  const box = makeBoxFilter(w, h);
+  const u = box(uncertainty, window);
+  const out = new Float32Array(n);
+  if (edgeWeight === 0) {
+    for (let i = 0; i < n; i++) out[i] = Math.min(1, u[i] / saturation);
+    return out;
+  }
+  const grey = new Float32Array(n);
+  for (let i = 0; i < n; i++) grey[i] = 0.299 * data[3 * i] + 0.587 * data[3 * i + 1] + 0.114 * data[3 * i + 2];
+  const gx = new Float32Array(n);
+  const gy = new Float32Array(n);
+  const mag = new Float32Array(n);
+  for (let y = 0; y < h; y++) {
+    const up = y > 0 ? -w : 0;
+    const down = y < h - 1 ? w : 0;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const dx = (grey[x < w - 1 ? i + 1 : i] - grey[x > 0 ? i - 1 : i]) / 2;
+      const dy = (grey[i + down] - grey[i + up]) / 2;
+      gx[i] = dx;
+      gy[i] = dy;
+      mag[i] = Math.sqrt(dx * dx + dy * dy);
+    }
+  }
+  const mx = box(gx, window);
+  const my = box(gy, window);
+  const m = box(mag, window);
+  for (let i = 0; i < n; i++) {
+    const strength = m[i] / (m[i] + EDGE_STRENGTH);
+    const incoherence = m[i] > 1e-6 ? 1 - Math.sqrt(mx[i] * mx[i] + my[i] * my[i]) / m[i] : 0;
+    const c = Math.max(u[i] / saturation, edgeWeight * incoherence * strength);
+    out[i] = c > 1 ? 1 : c;
+  }
+  return out;
+}
+
+/**
+ * Trimap whose unknown band is wide where the boundary is hard (uncertain probability, hair, fur,
+ * motion blur) and thin where it is crisp. The band is planned at a bounded resolution (a disc of
+ * the local radius around every boundary pixel) and laid over the full-size map, whose own
+ * threshold decides foreground and background outside it. Frame edges get no band.
+ */
+export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartBandOptions = {}): SmartBand {
+  assertImage(image);
+  const { width, height } = image;
+  assertPlane(prob, width, height, 'Probability map');
+  const o = { ...SMART_BAND_DEFAULTS, ...options };
+  for (const k of ['threshold', 'scale', 'thin', 'wide', 'planSide', 'uncertainSaturation', 'edgeWeight'] as const) {
+    if (!Number.isFinite(o[k]) || o[k] < 0) throw new MattingError('INVALID_OPTIONS', `Smart band option ${k} must be a number >= 0, got ${o[k]}`);
+  }
+  if (!Array.isArray(o.uncertain) || o.uncertain.length !== 2 || !o.uncertain.every(Number.isFinite)) {
+    throw new MattingError('INVALID_OPTIONS', 'Smart band option uncertain must be [low, high]');
+  }
+  if (o.wide < o.thin) throw new MattingError('INVALID_OPTIONS', `Smart band: wide (${o.wide}) must be at least thin (${o.thin})`);
+  const small = cachedWorkingImage(image, Math.max(1, Math.round(o.planSide)));
+  const pw = small.width;
+  const ph = small.height;
+  const p = pw === width && ph === height ? prob : resizeBilinear(prob, width, height, 1, pw, ph);
+  const long = Math.max(pw, ph);
+  // At least 1.5 plan pixels: the full-size boundary lies within a plan pixel of the planned one.
+  const thin = Math.max(1.5, o.thin * long * o.scale);
+  const wide = Math.max(thin, o.wide * long * o.scale);
+  const complexity = boundaryComplexity(p, small, Math.max(2, Math.round(o.wide * long)), Math.max(1e-6, o.uncertainSaturation), o.edgeWeight);
+  const radius = new Float32Array(pw * ph);
+  for (let i = 0; i < radius.length; i++) radius[i] = thin + (wide - thin) * complexity[i];
+  const unknown = stampBand(p, pw, ph, o.threshold, radius);
+  const [low, high] = o.uncertain;
+  if (high > low) {
+    const d2 = squaredDistanceTo(pw, ph, unknown);
+    const reach2 = (wide - thin) ** 2;
+    for (let i = 0; i < unknown.length; i++) if (p[i] > low && p[i] < high && d2[i] <= reach2) unknown[i] = 1;
+  }
+  const trimap = new Uint8Array(width * height);
+  // Nearest plan pixel of each full-size pixel, per axis.
+  const colOf = Int32Array.from({ length: width }, (_, x) => Math.min(pw - 1, Math.floor(((x + 0.5) * pw) / width)));
+  for (let y = 0; y < height; y++) {
+    const planRow = Math.min(ph - 1, Math.floor(((y + 0.5) * ph) / height)) * pw;
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const i = row + x;
+      trimap[i] = unknown[planRow + colOf[x]] ? 128 : prob[i] >= o.threshold ? 255 : 0; // NaN: background
+    }
+  }
+  return { trimap, plan: { width: pw, height: ph, radius, complexity } };
+}
+
+/** 1 within radius[b] of every boundary pixel b (a pixel with a 4-neighbour of the other class). */
+function stampBand(p: Float32Array, w: number, h: number, threshold: number, radius: Float32Array): Uint8Array {
+  const fg = new Uint8Array(w * h);
+  for (let i = 0; i < fg.length; i++) fg[i] = p[i] >= threshold ? 1 : 0;
+  const band = new Uint8Array(w * h);
+  const halfWidths = new Map<number, Int32Array>();
+  const discRows = (r: number): Int32Array => {
+    let rows = halfWidths.get(r);
+    if (!rows) {
+      rows = new Int32Array(r + 1);
+      for (let dy = 0; dy <= r; dy++) rows[dy] = Math.floor(Math.sqrt(r * r - dy * dy));
+      halfWidths.set(r, rows);
+    }
+    return rows;
+  };
+  for (let y = 0; y < h; y++) {
+    // Outside the frame counts as the pixel's own class: no band along the frame edge.
+    const up = y > 0 ? -w : 0;
+    const down = y < h - 1 ? w : 0;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const c = fg[i];
+      const left = x > 0 ? fg[i - 1] : c;
+      const right = x < w - 1 ? fg[i + 1] : c;
+      if (((left ^ c) | (right ^ c) | (fg[i + up] ^ c) | (fg[i + down] ^ c)) === 0) continue;
+      const r = Math.round(radius[i]);
+      const rows = discRows(r);
+      for (let dy = -r; dy <= r; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        const hw = rows[Math.abs(dy)];
+        band.fill(1, yy * w + Math.max(0, x - hw), yy * w + Math.min(w, x + hw + 1));
+      }
+    }
+  }
+  return band;
+}
