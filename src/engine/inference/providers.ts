@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 
 const requireHere = createRequire(import.meta.url);
 
+import { CodedError } from '../../shared/coded-error';
 import { concreteProviders, type ConcreteProvider, type ExecutionProviderSetting } from '../../shared/vocabulary';
 
 export const PROVIDERS = concreteProviders;
@@ -25,14 +26,8 @@ export interface ProviderReport {
 
 export type InferenceErrorCode = 'PROVIDER_UNAVAILABLE' | 'INFERENCE_FAILED' | 'SERVICE_CLOSED';
 
-export class InferenceError extends Error {
-  constructor(
-    readonly code: InferenceErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InferenceError';
-  }
+export class InferenceError extends CodedError<InferenceErrorCode> {
+  override readonly name = 'InferenceError';
 }
 
 /**

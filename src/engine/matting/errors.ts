@@ -1,3 +1,5 @@
+import { CodedError } from '../../shared/coded-error';
+
 export type MattingErrorCode =
   | 'INVALID_IMAGE'
   | 'INVALID_TRIMAP'
@@ -7,13 +9,8 @@ export type MattingErrorCode =
   | 'WORKER_FAILED';
 
 /** Input the engine cannot work with. Odd but usable input (no foreground, a grey image) never throws. */
-export class MattingError extends Error {
-  readonly code: MattingErrorCode;
-  constructor(code: MattingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MattingError';
-    this.code = code;
-  }
+export class MattingError extends CodedError<MattingErrorCode> {
+  override readonly name = 'MattingError';
 }
 
 export function abortError(reason?: unknown): Error {

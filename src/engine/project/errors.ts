@@ -1,3 +1,5 @@
+import { CodedError } from '../../shared/coded-error';
+
 export type ProjectErrorCode =
   | 'PROJECT_NOT_FOUND'
   | 'PROJECT_LOCKED'
@@ -7,11 +9,6 @@ export type ProjectErrorCode =
   | 'IMAGE_NOT_FOUND'
   | 'BAD_TRIMAP';
 
-export class ProjectError extends Error {
-  readonly code: ProjectErrorCode;
-  constructor(code: ProjectErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ProjectError';
-    this.code = code;
-  }
+export class ProjectError extends CodedError<ProjectErrorCode> {
+  override readonly name = 'ProjectError';
 }
