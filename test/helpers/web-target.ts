@@ -92,7 +92,10 @@ export async function startWebTarget(name: string): Promise<WebTarget> {
       return { threads: field('Threads'), rssMb: field('VmRSS') / 1024 };
     },
     async stop() {
+      // A server stuck on a peer's account may not end on SIGTERM.
+      const killer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
       await server.stop();
+      clearTimeout(killer);
       await fs.rm(root, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseMediaRef } from '../../shared/contract';
 import type { StudioContext } from './context';
+import { cacheFileInside, regularFile } from '../media/served-file';
 
 export interface MediaFile {
   file: string;
@@ -44,6 +45,9 @@ export function setupMedia(ctx: StudioContext): (ref: string) => Promise<MediaFi
         break;
       }
     }
-    return file ? { file, mime: mimeByExt[path.extname(file).toLowerCase()] ?? 'application/octet-stream' } : null;
+    if (!file) return null;
+    // Never through a link planted in the cache, never a FIFO or device (see served-file.ts).
+    const real = parsed.kind === 'original' ? await regularFile(file) : await cacheFileInside(s.project.cacheDir, file);
+    return real ? { file: real, mime: mimeByExt[path.extname(file).toLowerCase()] ?? 'application/octet-stream' } : null;
   };
 }
