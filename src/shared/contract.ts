@@ -91,15 +91,21 @@ export interface ProjectSummary {
   imageCount: number;
 }
 
-export interface ImageView {
+/** What the studio knows of an imported image (the engine adds its file path, a window its media). */
+export interface ImageFacts {
   id: number;
+  /** Path relative to the imported folder (or the bare file name): export mirrors it. */
   relPath: string;
+  /** Display size, after EXIF orientation. */
   width: number;
   height: number;
   format: string;
   status: ImageStatus;
   error?: string;
   addedAt: string;
+}
+
+export interface ImageView extends ImageFacts {
   /** Media reference: turn into a URL with the transport's `mediaUrl`. */
   thumb: string;
   original: string;
@@ -147,15 +153,20 @@ export interface ImportSkip {
   reason: string;
 }
 
-export interface TrimapView {
+/** Where an image's trimap stands in its edit history. */
+export interface TrimapCursor {
   imageId: number;
   /** Cursor in the edit history: version n = automatic trimap + edits 1..n. */
   version: number;
+  /** Highest saved version; above `version` are the redo steps. */
   latest: number;
   canUndo: boolean;
   canRedo: boolean;
-  /** Identifies the exact trimap; changes with every edit, undo or redo. */
+  /** Identifies the exact trimap (automatic trimap + edit sequence); changes with every edit, undo or redo. */
   revision: string;
+}
+
+export interface TrimapView extends TrimapCursor {
   /** Media reference of the trimap at preview resolution (grey PNG: 0 bg, 128 unknown, 255 fg). */
   ref: string;
   /** The automatic trimap alone, same size: the eraser paints it back. */

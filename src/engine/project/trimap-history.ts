@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
+import type { TrimapCursor } from '../../shared/contract';
 import { paintStroke, strokeProblem, normaliseTrimap, type BrushStroke } from '../../shared/strokes';
 import { writeFileAtomic } from '../imaging/atomic-write';
 import { decodeGrey } from '../imaging/decode';
@@ -23,16 +24,8 @@ export interface TrimapEditInfo {
   createdAt: string;
 }
 
-export interface TrimapState {
-  imageId: number;
-  /** The cursor: version n = automatic trimap + edits 1..n. */
-  version: number;
-  /** Highest saved version; above `version` are the redo steps. */
-  latest: number;
-  canUndo: boolean;
-  canRedo: boolean;
-  /** Identifies the exact trimap (automatic trimap + edit sequence); the alpha cache keys on it. */
-  revision: string;
+/** The history's cursor (the alpha cache keys on its revision) and the edits. */
+export interface TrimapState extends TrimapCursor {
   edits: TrimapEditInfo[];
 }
 

@@ -1,20 +1,10 @@
-import type { ImageStatus } from '../../shared/vocabulary';
+import type { ImageFacts } from '../../shared/contract';
 
-export type { ImageStatus };
+export type { ImageStatus } from '../../shared/vocabulary';
 
-export interface ImageRecord {
-  id: number;
-  /** Path relative to the imported folder (or the bare file name): export mirrors it. */
-  relPath: string;
+export interface ImageRecord extends ImageFacts {
   /** Absolute path of the original; never written to. */
   sourcePath: string;
-  /** Display size, after EXIF orientation. */
-  width: number;
-  height: number;
-  format: string;
-  status: ImageStatus;
-  error?: string;
-  addedAt: string;
 }
 
 export type SkipReason = 'not-an-image' | 'corrupt' | 'too-large' | 'unreadable';
