@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeGrey, decodeRgb, probeImage } from '../engine/imaging/decode';
 import { ImageError } from '../engine/imaging/errors';
-import { checkOutputDir, mirroredName } from '../engine/export/paths';
+import { checkOutputFolders, mirroredName } from '../engine/export/paths';
+import { MAX_DECODABLE_PIXELS } from '../engine/imaging/limits';
 import { exportImage } from '../engine/export/export';
 import { RateMeter } from '../engine/jobs/rate';
 import { scanPaths, type ScannedFile } from '../engine/project/scan';
@@ -70,18 +71,21 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   if (!values.out) throw new UsageError('matte needs --out <dir>');
   if (!isExecutionProvider(values.ep)) throw new UsageError(`--ep must be one of ${executionProviders.join(', ')}`);
   const maxMp = Number(values['max-megapixels']);
-  if (!(maxMp > 0)) throw new UsageError('--max-megapixels must be a positive number');
+  if (!(maxMp > 0) || maxMp * 1e6 > MAX_DECODABLE_PIXELS) {
+    throw new UsageError(`--max-megapixels must be a positive number, at most ${Math.floor(MAX_DECODABLE_PIXELS / 1e6)} (the most the image decoder reads)`);
+  }
   const concurrency = Number.parseInt(values.concurrency, 10);
   if (!(concurrency >= 1)) throw new UsageError('--concurrency must be at least 1');
   if (values.trimaps && !fs.statSync(values.trimaps, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--trimaps ${values.trimaps} is not a folder`);
 
   const scan = await scanPaths(positionals);
   for (const u of scan.unreadable) io.stderr.write(`shm-studio: cannot read ${u.path}: ${u.message}\n`);
-  // The output folder is made if needed, then held to the same rules as a studio export.
-  fs.mkdirSync(values.out, { recursive: true });
-  const outDir = checkOutputDir(values.out, scan.files.map((f) => ({ sourcePath: f.path, relPath: f.relPath })));
-  const alphaDir = values['alpha-dir'];
-  if (alphaDir) fs.mkdirSync(alphaDir, { recursive: true });
+  // Output folders are held to the studio export's rule (the trimaps count as originals too)
+  // before any of them is made.
+  const sources = scan.files.map((f) => ({ sourcePath: f.path, relPath: f.relPath }));
+  if (values.trimaps) sources.push({ sourcePath: path.join(path.resolve(values.trimaps), 'trimap.png'), relPath: 'trimap.png' });
+  const folders = [{ label: '--out', dir: values.out }, ...(values['alpha-dir'] ? [{ label: '--alpha-dir', dir: values['alpha-dir'] }] : [])];
+  const [outDir, alphaDir] = checkOutputFolders(folders, sources, { create: true });
 
   const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep });
   // Sessions and worker threads start now rather than one by one behind the first image.
@@ -111,7 +115,10 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
       if (values.trimaps) {
         const tf = findTrimap(values.trimaps, file);
         if (!tf) throw new Error(`no trimap ${path.parse(file.path).name}.png in ${values.trimaps}`);
-        const grey = await decodeGrey(tf);
+        // A damaged trimap fails its photo; only an input that is not an image is passed over.
+        const grey = await decodeGrey(tf).catch((err: unknown) => {
+          throw new Error(`trimap ${tf}: ${err instanceof Error ? err.message : String(err)}`);
+        });
         if (grey.width !== image.width || grey.height !== image.height) throw new Error(`trimap ${tf} is ${grey.width}×${grey.height}; the image is ${image.width}×${image.height}`);
         trimap = grey.data;
       }

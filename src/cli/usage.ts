@@ -15,7 +15,8 @@ Commands:
       --model <id>             semantic model for the automatic trimap (default ${DEFAULT_SEMANTIC_MODEL})
       --ep <provider>          ${choices(executionProviders, 'auto')}
       --alpha-dir <dir>        also write the grey alpha as <dir>/<relative path>/<stem>.png
-      --max-megapixels <n>     skip inputs larger than n megapixels (default 100)
+      --max-megapixels <n>     skip inputs larger than n megapixels (default 100; at most 268,
+                               the largest image the decoder reads)
       --no-decontaminate       keep the original colours at the edges
       --concurrency <n>        images in flight (default: cores + 1; large photos run fewer
                                at a time, within 30 % of the memory)

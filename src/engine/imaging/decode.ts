@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { ImageError } from './errors';
-import { DEFAULT_MAX_PIXELS } from './limits';
+import { DEFAULT_MAX_PIXELS, MAX_DECODABLE_PIXELS } from './limits';
 
 import type { RgbImage } from './raster';
 
@@ -58,7 +58,7 @@ export async function probeImage(input: string | Buffer, options: DecodeOptions 
     hasAlpha: meta.hasAlpha ?? false,
     orientation,
   };
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = Math.min(options.maxPixels ?? DEFAULT_MAX_PIXELS, MAX_DECODABLE_PIXELS);
   if (info.width * info.height > maxPixels) {
     throw new ImageError(
       'TOO_LARGE',

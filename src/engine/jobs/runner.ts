@@ -38,7 +38,7 @@ export async function runJob(store: JobStore, jobId: number, process: ItemProces
   const job = store.get(jobId);
   if (!job) throw new RangeError(`No job ${jobId}`);
   if (job.state === 'done' || job.state === 'cancelled') return job;
-  store.begin(jobId);
+  const interrupted = new Set(store.begin(jobId));
   const queue = store.items(jobId, ['queued']).map((i) => i.imageId);
   const controller = new AbortController();
   const external = options.signal;
@@ -71,7 +71,7 @@ export async function runJob(store: JobStore, jobId: number, process: ItemProces
       emit('running', { current: options.label?.(imageId) ?? String(imageId) });
       const t0 = performance.now();
       try {
-        const result = await process(imageId, controller.signal);
+        const result = await process(imageId, controller.signal, { interrupted: interrupted.has(imageId) });
         store.itemDone(jobId, imageId, performance.now() - t0, result ?? {});
         done++;
       } catch (err) {

@@ -87,11 +87,15 @@ export class JobStore {
     return c;
   }
 
-  /** Starts (or restarts) a job: items left 'running' by a killed process go back to the queue. */
-  begin(jobId: number): void {
-    this.db.transaction(() => {
-      this.db.prepare(`UPDATE job_items SET state = 'queued' WHERE job_id = ? AND state = 'running'`).run(jobId);
+  /** Starts (or restarts) a job: items left 'running' by a killed process go back to the queue; returns their image ids. */
+  begin(jobId: number): number[] {
+    return this.db.transaction(() => {
+      const interrupted = this.db
+        .prepare<[number], { image_id: number }>(`UPDATE job_items SET state = 'queued' WHERE job_id = ? AND state = 'running' RETURNING image_id`)
+        .all(jobId)
+        .map((r) => r.image_id);
       this.db.prepare(`UPDATE jobs SET state = 'running', reason = NULL, finished_at = NULL, started_at = coalesce(started_at, ?) WHERE id = ?`).run(now(), jobId);
+      return interrupted;
     }).immediate();
   }
 

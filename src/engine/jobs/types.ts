@@ -36,7 +36,8 @@ export interface ItemResult {
   output?: string;
 }
 
-export type ItemProcessor = (imageId: number, signal: AbortSignal) => Promise<ItemResult | void>;
+/** `item.interrupted`: the image was in flight when a process running this job was killed. */
+export type ItemProcessor = (imageId: number, signal: AbortSignal, item: { interrupted: boolean }) => Promise<ItemResult | void>;
 
 /**
  * An error that stops the whole batch (the output folder vanished, the disk is full): the job is

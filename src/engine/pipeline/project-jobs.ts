@@ -4,7 +4,7 @@ import { defaultRefinementMethod } from '../matting/methods';
 import { DEFAULT_SEMANTIC_MODEL } from '../models/defaults';
 import { WriteError } from '../imaging/atomic-write';
 import { exportImage, writeTrainList } from '../export/export';
-import { checkOutputDir, ExportError } from '../export/paths';
+import { checkOutputDir, checkOutputFolders, ExportError } from '../export/paths';
 import { FatalJobError, type ItemProcessor } from '../jobs/types';
 import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../jobs/memory-budget';
 import type { JobHandler } from '../jobs/manager';
@@ -78,11 +78,17 @@ function fatalIfOutputProblem(err: unknown): unknown {
 export function exportJobHandler(project: Project, engine: PipelineEngine, writeFs?: WriteFs): JobHandler {
   return (raw, run): ItemProcessor => {
     const params = ExportJobParams.parse(raw);
-    const outDir = checkOutputDir(params.outDir, project.listImages());
+    const images = project.listImages();
+    // The output folder must exist; it and the alpha and trimap folders follow the one output rule.
+    checkOutputDir(params.outDir, images);
+    const folders = [{ label: 'Output folder', dir: params.outDir }];
+    if (params.alphaDir) folders.push({ label: 'Alpha folder', dir: params.alphaDir });
+    if (params.trimapDir) folders.push({ label: 'Trimap folder', dir: params.trimapDir });
+    const [outDir, alphaDir, trimapDir] = checkOutputFolders(folders, images, { create: true });
     warmUp(engine, run.items, params);
     const budget = new MemoryBudget();
     const taken = new Set<string>();
-    return async (imageId, signal) => {
+    return async (imageId, signal, item) => {
       try {
         const record = project.requireImage(imageId);
         const files = await withinBudget(budget, record, signal, async () => {
@@ -91,7 +97,7 @@ export function exportJobHandler(project: Project, engine: PipelineEngine, write
           return exportImage(
             record,
             { width: cut.width, height: cut.height, rgb: m.image.data, alpha: cut.alpha, foreground: cut.rgb, trimap: m.trimap },
-            { outDir, layout: params.layout, collision: params.collision, alphaDir: params.alphaDir, trimapDir: params.trimapDir, writeFs },
+            { outDir, layout: params.layout, collision: params.collision, alphaDir, trimapDir, writeFs, interrupted: item.interrupted },
             taken,
           );
         });

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isSystemPath, specialFileProblem } from './special-files';
 
 export interface ScannedFile {
   path: string;
@@ -41,7 +42,7 @@ export async function scanPaths(paths: string[], exclude: string[] = [], signal?
       else if (entry.isFile() || entry.isSymbolicLink()) {
         if (entry.isSymbolicLink()) {
           const st = await fs.stat(full).catch(() => undefined);
-          if (!st?.isFile()) continue;
+          if (!st?.isFile() || specialFileProblem(full, st)) continue;
         }
         files.push({ path: full, relPath: path.relative(root, full).split(path.sep).join('/') });
       }
@@ -54,9 +55,13 @@ export async function scanPaths(paths: string[], exclude: string[] = [], signal?
     if (st instanceof Error) {
       unreadable.push({ path: abs, message: st.message });
     } else if (st.isDirectory()) {
-      await walk(abs, abs);
+      if (isSystemPath(abs)) unreadable.push({ path: abs, message: `${abs} is a system folder (/proc, /sys, /dev), not a folder of images` });
+      else await walk(abs, abs);
     } else if (!isExcluded(abs)) {
-      files.push({ path: abs, relPath: path.basename(abs) });
+      // Devices, FIFOs and /proc files are refused from their metadata, before anything opens them.
+      const problem = specialFileProblem(abs, st);
+      if (problem) unreadable.push({ path: abs, message: problem });
+      else files.push({ path: abs, relPath: path.basename(abs) });
     }
   }
   return { files, unreadable };
