@@ -29,6 +29,12 @@ def run_script(script, args, env=None, check=True, timeout=600):
     return proc, events
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    yield
+    torch.set_num_threads(1)  # entry points called in process (export.main) set their own
+
+
 @pytest.fixture(scope='session')
 def dataset(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('synthetic'))
