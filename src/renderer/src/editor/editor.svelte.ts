@@ -9,6 +9,31 @@ export type EditorMode = 'edit' | 'compare';
 export type CompareLayout = 'side' | 'split';
 export type CompareBackground = 'checker' | 'colour' | 'image';
 
+/**
+ * The view modes of Photoshop's Select and Mask, in the order `V` cycles them. The first eight
+ * show one picture you can paint on; the last two are the compare view's layouts.
+ */
+export const viewModes = ['trimap', 'overlay', 'black', 'white', 'colour', 'image', 'alpha', 'onion', 'side', 'split'] as const;
+export type ViewMode = (typeof viewModes)[number];
+export type PaintViewMode = Exclude<ViewMode, CompareLayout>;
+
+export const viewModeLabels: Record<ViewMode, string> = {
+  trimap: 'Trimap overlay',
+  overlay: 'Overlay (tinted background)',
+  black: 'On black',
+  white: 'On white',
+  colour: 'On a colour',
+  image: 'On an image',
+  alpha: 'Black & white (alpha)',
+  onion: 'Onion skin',
+  side: 'Side by side',
+  split: 'Split',
+};
+
+function isCompareLayout(mode: ViewMode): mode is CompareLayout {
+  return mode === 'side' || mode === 'split';
+}
+
 const MIN_ZOOM = 0.02;
 const MAX_ZOOM = 32;
 const AUTO_REFINE_DELAY_MS = 1200;
@@ -41,6 +66,12 @@ export class EditorManager {
   compareColour = $state('#3a7bd5');
   compareImageUrl = $state<string | null>(null);
   split = $state(50);
+  /** What the painting view shows (the compare view has its own layouts). */
+  paintView = $state<PaintViewMode>('trimap');
+  /** Onion skin: how much of the original shows through where the result is transparent. */
+  onionOpacity = $state(0.5);
+  /** Held `P`: the original photo alone. */
+  showOriginal = $state(false);
   autoRefine = $state(true);
   /** The refinement method, as image.open names it (the setting's default until the user picks another). */
   method = $state('');
@@ -57,6 +88,7 @@ export class EditorManager {
   readonly previewScale = $derived(this.detail ? this.detail.preview.width / this.detail.image.width : 1);
   /** Screen pixels per full-resolution image pixel: 1 is "100 %". */
   readonly actualZoom = $derived(this.zoom * this.previewScale);
+  readonly viewMode = $derived<ViewMode>(this.mode === 'compare' ? this.compareLayout : this.paintView);
   readonly refining = $derived(this.refineJob !== null && (this.refineJob.state === 'running' || this.refineJob.state === 'queued'));
 
   private stroke: BrushStroke | null = null;
@@ -250,6 +282,29 @@ export class EditorManager {
   }
 
   // --- view ---------------------------------------------------------------------------------
+
+  setViewMode(mode: ViewMode): void {
+    if (isCompareLayout(mode)) {
+      this.compareLayout = mode;
+      this.mode = 'compare';
+    } else {
+      this.paintView = mode;
+      this.mode = 'edit';
+    }
+  }
+
+  /** A photo of the user's to show the result on (kept in the page: it never goes to the engine). */
+  useBackgroundImage(file: File | undefined): void {
+    if (!file) return;
+    if (this.compareImageUrl) URL.revokeObjectURL(this.compareImageUrl);
+    this.compareImageUrl = URL.createObjectURL(file);
+  }
+
+  /** `V`: the next view mode (Shift+V: the previous one). */
+  cycleViewMode(step: 1 | -1 = 1): void {
+    const at = viewModes.indexOf(this.viewMode);
+    this.setViewMode(viewModes[(at + step + viewModes.length) % viewModes.length]);
+  }
   // The views call these from event handlers and from effects wrapped in untrack(): an effect that
   // called fit() tracked `zoom` (fit reads it back after writing it), so every wheel step or `1`
   // re-ran the effect and snapped the view back to fit.

@@ -44,6 +44,8 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: ['[', ']'], view: 'editor', description: 'Smaller / larger brush' },
   { keys: ['Shift+[', 'Shift+]'], view: 'editor', description: 'Softer / harder brush' },
   { keys: ['T'], view: 'editor', description: 'Show or hide the trimap overlay' },
+  { keys: ['V', 'Shift+V'], view: 'editor', description: 'Next / previous view mode (trimap, overlay, on black, on white, on a colour, on an image, alpha, onion skin, side by side, split)' },
+  { keys: ['P (hold)'], view: 'editor', description: 'Show the original photo while held' },
   { keys: ['Space+Drag'], view: 'editor', description: 'Pan' },
   { keys: ['Wheel'], view: 'editor', description: 'Zoom at the pointer' },
   { keys: ['0'], view: 'editor', description: 'Fit the image to the window' },
