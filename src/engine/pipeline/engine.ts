@@ -6,6 +6,13 @@ import type { PipelineEngine, RefineHints, RefineResult, WarmUpPlan } from './ty
 import { CLASSICAL_METHODS } from './matte';
 import { foregroundFromProbabilities } from './shm-trimap';
 import { PipelinePool } from './pipeline-pool';
+import { semanticProbability, semanticSettingsKey, semanticTrimap, type SemanticOptions, type SemanticResult, type SmartBand } from '../semantic';
+
+/** Receives the semantic stage's parts of an image, for a developer to look at. */
+export interface SemanticDebugSink {
+  semantic?(image: RgbImage, result: SemanticResult): void | Promise<void>;
+  band?(image: RgbImage, band: SmartBand): void | Promise<void>;
+}
 
 export interface DefaultEngineOptions {
   provider: ProviderSetting;
@@ -18,6 +25,13 @@ export interface DefaultEngineOptions {
   mattingThreads?: number;
   /** Worker threads for trimaps and foreground colours (default: one per core). */
   pipelineThreads?: number;
+  /**
+   * The automatic trimap of segmenter models: views, subject selection, smart band (see
+   * src/engine/semantic). An explicit `band` radius keeps the fixed band.
+   */
+  semantic?: SemanticOptions;
+  /** Sees the semantic stage's parts of each image (the CLI's --debug-dir). */
+  debug?: SemanticDebugSink;
 }
 
 /** Alpha straight from the trimap; inside the unknown band the semantic probability (or one half). */
@@ -55,7 +69,7 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
 
   return {
     settingsKey: {
-      trimap: `band=${options.band ?? 'default'}`,
+      trimap: `band=${options.band ?? 'default'};${semanticSettingsKey(options.semantic)}`,
       refine: { workingMegapixels: options.workingMegapixels ?? null },
     },
     async providerReport() {
@@ -68,11 +82,21 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
         const t = await svc.trimap(modelId, image);
         return { prob: foregroundFromProbabilities(t.probabilities), provider: t.provider, trimap: t.probabilities };
       }
-      const r = await svc.segment(modelId, image);
-      return { prob: r.prob, provider: r.provider };
+      let provider = '';
+      const r = await semanticProbability(async (view) => {
+        const s = await svc.segment(modelId, view);
+        provider = s.provider;
+        return s.prob;
+      }, image, options.semantic);
+      await options.debug?.semantic?.(image, r);
+      return { prob: r.prob, provider };
     },
-    makeTrimap(prob, width, height) {
-      return pipeline().makeTrimap(prob, width, height, options.band === undefined ? {} : { band: options.band });
+    async makeTrimap(prob, width, height, image) {
+      // The smart band plans at a bounded resolution: cheap enough for the caller's thread.
+      const smart = image && options.band === undefined ? semanticTrimap(prob, image, options.semantic) : null;
+      if (!smart) return pipeline().makeTrimap(prob, width, height, options.band === undefined ? {} : { band: options.band });
+      await options.debug?.band?.(image as RgbImage, smart);
+      return smart.trimap;
     },
     async refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<RefineResult> {
       const ctx = { signal: hints.signal };

@@ -63,7 +63,7 @@ export async function matteImage(req: MatteRequest, engine: PipelineEngine): Pro
     prob = seg.prob;
     // An SHM T-Net's trimap is its argmax; its soft probabilities feed the M-Net.
     const t = seg.trimap;
-    autoTrimap = await timed(timings, 'trimap', () => (t ? trimapFromProbabilities(t) : engine.makeTrimap(seg.prob, width, height)));
+    autoTrimap = await timed(timings, 'trimap', () => (t ? trimapFromProbabilities(t) : engine.makeTrimap(seg.prob, width, height, image)));
     trimap = autoTrimap;
     if (t) soft = t;
   }

@@ -40,7 +40,7 @@ export async function ensureAutoTrimap(project: Project, imageId: number, image:
   const cached = await project.trimaps.loadAuto(imageId, key);
   if (cached) return { auto: cached, provider: undefined as string | undefined };
   const seg = await engine.segment(modelId, image, signal);
-  const auto = await engine.makeTrimap(seg.prob, image.width, image.height);
+  const auto = await engine.makeTrimap(seg.prob, image.width, image.height, image);
   await project.trimaps.saveAuto(imageId, auto, { modelId: key, provider: seg.provider });
   return { auto, provider: seg.provider };
 }

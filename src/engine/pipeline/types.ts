@@ -11,8 +11,8 @@ export interface PipelineEngine {
    * T-Net) also gives its class probabilities: the pipeline then takes the paper's path.
    */
   segment(modelId: string, image: RgbImage, signal?: AbortSignal): Promise<{ prob: Float32Array; provider: string; trimap?: TrimapProbabilities }>;
-  /** Trimap (0/128/255) from a probability map. */
-  makeTrimap(prob: Float32Array, width: number, height: number): Uint8Array | Promise<Uint8Array>;
+  /** Trimap (0/128/255) from a probability map; with the image, the band can follow its edges. */
+  makeTrimap(prob: Float32Array, width: number, height: number, image?: RgbImage): Uint8Array | Promise<Uint8Array>;
   /** Alpha (0..1) for the unknown region of `trimap`, by a refinement method or a matting model id. */
   refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<RefineResult>;
   /** Decontaminated straight foreground colours (interleaved RGB). */
