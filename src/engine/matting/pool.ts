@@ -5,7 +5,7 @@ import type { WorkerRequest, WorkerResponse } from './pool-protocol';
 import type { MattingContext, Progress } from './progress';
 import type { RefineOptions } from './refine';
 import { spawnWorker } from '../workers/spawn';
-import { WorkerPool } from '../workers/worker-pool';
+import { PoolFront, WorkerPool } from '../workers/worker-pool';
 import { assertImage, assertTrimap } from './validate';
 
 export interface MattingPoolOptions {
@@ -28,12 +28,9 @@ export function errorFromWorker(msg: { name: string; message: string; code?: Mat
  * queue when all workers are busy. Cancelling a running job terminates its worker (the solver is
  * synchronous between yields, so this is the prompt way) and a fresh one replaces it on demand.
  */
-export class MattingPool {
-  readonly size: number;
-  private readonly pool: WorkerPool<RefineTask, WorkerResponse, Alpha, Progress>;
-
+export class MattingPool extends PoolFront<RefineTask, WorkerResponse, Alpha, Progress> {
   constructor(options: MattingPoolOptions = {}) {
-    this.pool = new WorkerPool<RefineTask, WorkerResponse, Alpha, Progress>('matting', options.size ?? os.availableParallelism(), {
+    super(new WorkerPool<RefineTask, WorkerResponse, Alpha, Progress>('matting', options.size ?? os.availableParallelism(), {
       spawn: () => spawnWorker(import.meta.url, 'matting-worker'),
       request: (task, id): WorkerRequest => ({ ...task, id }),
       read: (msg) => {
@@ -41,18 +38,7 @@ export class MattingPool {
         return msg.type === 'done' ? { result: msg.alpha } : { error: errorFromWorker(msg) };
       },
       failure: (message, cause) => new MattingError('WORKER_FAILED', message, { cause }),
-    });
-    this.size = this.pool.size;
-  }
-
-  /** Number of live worker threads (for tests and diagnostics). */
-  get threads(): number {
-    return this.pool.threads;
-  }
-
-  /** Starts up to `count` worker threads ahead of the first jobs (see WorkerPool.prestart). */
-  prestart(count?: number): void {
-    this.pool.prestart(count);
+    }));
   }
 
   refine(image: RgbImage, trimap: Trimap, options: RefineOptions, ctx: MattingContext = {}): Promise<Alpha> {
@@ -66,9 +52,5 @@ export class MattingPool {
       }
     }
     return this.pool.run({ image, trimap, options }, { signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(p) });
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
   }
 }

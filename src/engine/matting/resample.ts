@@ -48,9 +48,18 @@ export function downscaleRgb(image: RgbImage, lowWidth: number, lowHeight: numbe
   return { width: lowWidth, height: lowHeight, data: out };
 }
 
-/** A low-resolution pixel is known only where every source pixel agrees. */
-export function downscaleTrimap(trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number): Trimap {
-  const out = new Uint8Array(lowWidth * lowHeight);
+/**
+ * Visits each low-resolution pixel with how many of the source pixels it covers the trimap marks
+ * foreground and background, and how many it covers.
+ */
+function countBlocks(
+  trimap: Trimap,
+  width: number,
+  height: number,
+  lowWidth: number,
+  lowHeight: number,
+  visit: (index: number, fg: number, bg: number, area: number) => void,
+): void {
   const xs = spans(width, lowWidth);
   const ys = spans(height, lowHeight);
   for (let ly = 0; ly < lowHeight; ly++) {
@@ -59,18 +68,24 @@ export function downscaleTrimap(trimap: Trimap, width: number, height: number, l
     for (let lx = 0; lx < lowWidth; lx++) {
       const x0 = xs[lx];
       const x1 = xs[lx + 1];
-      let fg = true;
-      let bg = true;
-      for (let y = y0; y < y1 && (fg || bg); y++) {
+      let f = 0;
+      let b = 0;
+      for (let y = y0; y < y1; y++) {
         for (let i = y * width + x0, end = y * width + x1; i < end; i++) {
           const t = trimap[i];
-          if (t !== 255) fg = false;
-          if (t !== 0) bg = false;
+          if (t === 255) f++;
+          else if (t === 0) b++;
         }
       }
-      out[ly * lowWidth + lx] = fg ? 255 : bg ? 0 : 128;
+      visit(ly * lowWidth + lx, f, b, (x1 - x0) * (y1 - y0));
     }
   }
+}
+
+/** A low-resolution pixel is known only where every source pixel agrees. */
+export function downscaleTrimap(trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number): Trimap {
+  const out = new Uint8Array(lowWidth * lowHeight);
+  countBlocks(trimap, width, height, lowWidth, lowHeight, (i, fg, bg, area) => (out[i] = fg === area ? 255 : bg === area ? 0 : 128));
   return out;
 }
 
@@ -102,27 +117,9 @@ export function workingSize(width: number, height: number, maxMegapixels: number
 export function trimapFractions(trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number): { fg: Float32Array; bg: Float32Array } {
   const fg = new Float32Array(lowWidth * lowHeight);
   const bg = new Float32Array(lowWidth * lowHeight);
-  const xs = spans(width, lowWidth);
-  const ys = spans(height, lowHeight);
-  for (let ly = 0; ly < lowHeight; ly++) {
-    const y0 = ys[ly];
-    const y1 = ys[ly + 1];
-    for (let lx = 0; lx < lowWidth; lx++) {
-      const x0 = xs[lx];
-      const x1 = xs[lx + 1];
-      let f = 0;
-      let b = 0;
-      for (let y = y0; y < y1; y++) {
-        for (let i = y * width + x0, end = y * width + x1; i < end; i++) {
-          const t = trimap[i];
-          if (t === 255) f++;
-          else if (t === 0) b++;
-        }
-      }
-      const inv = 1 / ((x1 - x0) * (y1 - y0));
-      fg[ly * lowWidth + lx] = f * inv;
-      bg[ly * lowWidth + lx] = b * inv;
-    }
-  }
+  countBlocks(trimap, width, height, lowWidth, lowHeight, (i, f, b, area) => {
+    fg[i] = f / area;
+    bg[i] = b / area;
+  });
   return { fg, bg };
 }

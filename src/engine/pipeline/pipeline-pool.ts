@@ -4,7 +4,7 @@ import { MattingError } from '../matting/errors';
 import { errorFromWorker } from '../matting/pool';
 import type { TrimapOptions } from '../matting/trimap';
 import { spawnWorker } from '../workers/spawn';
-import { WorkerPool } from '../workers/worker-pool';
+import { PoolFront, WorkerPool } from '../workers/worker-pool';
 import type { PipelineRequest, PipelineResponse, PipelineTask } from './pipeline-protocol';
 
 /**
@@ -13,27 +13,14 @@ import type { PipelineRequest, PipelineResponse, PipelineTask } from './pipeline
  * caller's thread, one at a time, while a core idled. Cancelling a running task terminates its
  * worker; idle workers never keep the process alive.
  */
-export class PipelinePool {
-  readonly size: number;
-  private readonly pool: WorkerPool<PipelineTask, PipelineResponse, Float32Array | Uint8Array>;
-
+export class PipelinePool extends PoolFront<PipelineTask, PipelineResponse, Float32Array | Uint8Array> {
   constructor(size = os.availableParallelism()) {
-    this.pool = new WorkerPool<PipelineTask, PipelineResponse, Float32Array | Uint8Array>('pipeline', size, {
+    super(new WorkerPool<PipelineTask, PipelineResponse, Float32Array | Uint8Array>('pipeline', size, {
       spawn: () => spawnWorker(import.meta.url, 'pipeline-worker'),
       request: (task, id): PipelineRequest => ({ ...task, id }),
       read: (msg) => (msg.ok ? { result: msg.result } : { error: errorFromWorker(msg) }),
       failure: (message, cause) => new MattingError('WORKER_FAILED', message, { cause }),
-    });
-    this.size = this.pool.size;
-  }
-
-  get threads(): number {
-    return this.pool.threads;
-  }
-
-  /** Starts up to `count` worker threads ahead of the first tasks (see WorkerPool.prestart). */
-  prestart(count?: number): void {
-    this.pool.prestart(count);
+    }));
   }
 
   async makeTrimap(prob: Float32Array, width: number, height: number, options: TrimapOptions, signal?: AbortSignal): Promise<Uint8Array> {
@@ -42,9 +29,5 @@ export class PipelinePool {
 
   async estimateForeground(image: RgbImage, alpha: Float32Array, signal?: AbortSignal): Promise<Uint8Array> {
     return (await this.pool.run({ type: 'foreground', image, alpha }, { signal })) as Uint8Array;
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
   }
 }

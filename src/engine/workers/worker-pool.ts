@@ -179,3 +179,29 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
     else job.resolve(outcome.result);
   }
 }
+
+/**
+ * A typed front over a WorkerPool for one kind of work (refinement, the pipeline's stages): the
+ * size, thread count, prestart and close are the pool's; subclasses add the calls.
+ */
+export abstract class PoolFront<Task, Message extends { id: number }, Result, Progress = never> {
+  readonly size: number;
+
+  protected constructor(protected readonly pool: WorkerPool<Task, Message, Result, Progress>) {
+    this.size = pool.size;
+  }
+
+  /** Number of live worker threads (for tests and diagnostics). */
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  /** Starts up to `count` worker threads ahead of the first jobs (see WorkerPool.prestart). */
+  prestart(count?: number): void {
+    this.pool.prestart(count);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
