@@ -10,6 +10,7 @@ import { RateMeter } from '../engine/jobs/rate';
 import { scanPaths, type ScannedFile } from '../engine/project/scan';
 import { matteImage } from '../engine/pipeline/matte';
 import { createDefaultEngine } from '../engine/pipeline/engine';
+import { SemanticDebugWriter } from '../engine/semantic/debug';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
 import { defaultRefinementMethod } from '../engine/matting/methods';
@@ -61,6 +62,9 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
       model: { type: 'string', default: DEFAULT_SEMANTIC_MODEL },
       ep: { type: 'string', default: 'auto' },
       'alpha-dir': { type: 'string' },
+      'debug-dir': { type: 'string' },
+      'band-scale': { type: 'string', default: '1' },
+      'keep-all': { type: 'boolean', default: false },
       'max-megapixels': { type: 'string', default: '100' },
       'no-decontaminate': { type: 'boolean', default: false },
       concurrency: { type: 'string', default: String(defaultConcurrency()) },
@@ -87,7 +91,14 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const folders = [{ label: '--out', dir: values.out }, ...(values['alpha-dir'] ? [{ label: '--alpha-dir', dir: values['alpha-dir'] }] : [])];
   const [outDir, alphaDir] = checkOutputFolders(folders, sources, { create: true });
 
-  const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep });
+  const bandScale = Number(values['band-scale']);
+  if (!(bandScale >= 0)) throw new UsageError('--band-scale must be a number >= 0');
+  // --debug-dir: the semantic stage's parts of each photo, under DIR/<relative path without extension>/.
+  const debugNames = new WeakMap<Uint8Array, string>();
+  const debugDir = values['debug-dir'];
+  const debug = debugDir ? new SemanticDebugWriter(debugDir, (image) => debugNames.get(image.data)) : undefined;
+  const semantic = { band: { scale: bandScale }, subject: { keepAll: values['keep-all'] } };
+  const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep, semantic, ...(debug ? { debug } : {}) });
   // Sessions and worker threads start now rather than one by one behind the first image.
   engine.warmUp?.({ images: scan.files.length, modelId: values.trimaps ? undefined : values.model, refine: values.refine, decontaminate: !values['no-decontaminate'] });
   const explicit = new Set(positionals.map((p) => path.resolve(p)));
@@ -111,6 +122,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
       let t = performance.now();
       const image = await decodeRgb(file.path, { maxPixels: maxMp * 1e6 });
       const decodeMs = performance.now() - t;
+      if (debugDir) debugNames.set(image.data, file.relPath.replace(/\.[^./\\]*$/, ''));
       let trimap: Uint8Array | undefined;
       if (values.trimaps) {
         const tf = findTrimap(values.trimaps, file);

@@ -15,6 +15,10 @@ Commands:
       --model <id>             semantic model for the automatic trimap (default ${DEFAULT_SEMANTIC_MODEL})
       --ep <provider>          ${choices(executionProviders, 'auto')}
       --alpha-dir <dir>        also write the grey alpha as <dir>/<relative path>/<stem>.png
+      --band-scale <x>         widen (> 1) or narrow (< 1) the automatic trimap's unknown band (default 1)
+      --keep-all               keep every person in the automatic trimap, not only the main subject
+      --debug-dir <dir>        write the automatic trimap's parts as PNGs under <dir>/<relative path>/:
+                               probability, views and crops, selection, band, trimap
       --max-megapixels <n>     skip inputs larger than n megapixels (default 100; at most 268,
                                the largest image the decoder reads)
       --no-decontaminate       keep the original colours at the edges
