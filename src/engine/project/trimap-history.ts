@@ -117,20 +117,20 @@ export class TrimapHistory {
   }
 
   undo(imageId: number): TrimapState {
-    this.size(imageId);
-    this.db.transaction(() => {
-      const at = this.cursor(imageId);
-      if (at > 0) this.setCursor(imageId, at - 1);
-    }).immediate();
-    return this.state(imageId);
+    return this.step(imageId, -1);
   }
 
   redo(imageId: number): TrimapState {
+    return this.step(imageId, 1);
+  }
+
+  /** Moves the cursor one saved version back or forward, if there is one. */
+  private step(imageId: number, by: -1 | 1): TrimapState {
     this.size(imageId);
     this.db.transaction(() => {
-      const at = this.cursor(imageId);
-      const next = this.db.prepare('SELECT 1 FROM trimap_edits WHERE image_id = ? AND version = ?').get(imageId, at + 1);
-      if (next) this.setCursor(imageId, at + 1);
+      const to = this.cursor(imageId) + by;
+      const exists = to === 0 || this.db.prepare('SELECT 1 FROM trimap_edits WHERE image_id = ? AND version = ?').get(imageId, to) !== undefined;
+      if (to >= 0 && exists) this.setCursor(imageId, to);
     }).immediate();
     return this.state(imageId);
   }
