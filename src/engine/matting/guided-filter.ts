@@ -90,7 +90,7 @@ export function guidedFilter(guide: Planes, p: Float32Array, width: number, heig
 }
 
 /** Bilinear sampling positions from a full-resolution axis of n to a low one of m (pixel centres aligned). */
-function axisTaps(n: number, m: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
+export function axisTaps(n: number, m: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
   const i0 = new Int32Array(n);
   const i1 = new Int32Array(n);
   const w = new Float32Array(n);
