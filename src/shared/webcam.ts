@@ -11,6 +11,7 @@
  * alpha  (engine → page): payload is width*height bytes, one opacity per pixel.
  * notice (engine → page): payload is UTF-8 JSON `{ level, code, text }`.
  */
+import { concreteProviders, type ConcreteProvider } from './vocabulary';
 
 export const WEBCAM_FRAMES_PATH = '/webcam-frames';
 export const FRAME_HEADER_BYTES = 32;
@@ -25,8 +26,9 @@ export type FrameKind = keyof typeof frameKinds;
 /** Flags on a frame: also save this frame and its matte into the open project. */
 export const FLAG_SNAPSHOT = 1;
 
-export const webcamProviders = ['unknown', 'cpu', 'webgpu', 'cuda'] as const;
-export type WebcamProvider = (typeof webcamProviders)[number];
+/** The provider byte of an alpha frame: its index here (0: not known yet). */
+export const webcamProviders = ['unknown', ...concreteProviders] as const;
+export type WebcamProvider = 'unknown' | ConcreteProvider;
 
 export interface FrameTimings {
   /** Semantic model (pre/post-processing and the worker hop included). */
