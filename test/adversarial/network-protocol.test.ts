@@ -131,6 +131,7 @@ describe('HTTP: malformed requests are answered 400, with or without a token', (
     { name: 'a NUL byte in the target', request: () => `GET /media/\0 HTTP/1.1\r\n${host()}\r\n\r\n`, status: 400 },
     { name: 'a space inside the target', request: () => `GET /a b HTTP/1.1\r\n${host()}\r\n\r\n`, status: 400 },
     { name: 'header line without a colon', request: () => `GET / HTTP/1.1\r\n${host()}\r\nnonsense\r\n\r\n`, status: 400 },
+    { name: 'headers over 16 KB', request: () => `GET / HTTP/1.1\r\n${host()}\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, status: 431 },
   ];
   it.each(cases)('$name → $status', async (c) => {
     let status: number | null = null;
