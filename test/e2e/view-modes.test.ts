@@ -72,12 +72,12 @@ describe('view modes', () => {
     await page.getByTestId('image-tile').dblclick();
     await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 0 of 0');
     await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
-    // Before a result exists a result mode says so and still shows the trimap.
+    // Before a full refinement a result mode shows the live preview; then the refinement replaces it.
     await setView('On black');
-    await expect.poll(() => page.getByTestId('no-result').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('result-canvas').getAttribute('data-source')).toBe('live');
     await page.keyboard.press('r');
     await expect.poll(() => page.getByTestId('refine-state').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
-    await expect.poll(() => page.getByTestId('no-result').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('result-canvas').getAttribute('data-source')).toBe('refined');
 
     // In the alpha view the screen is the matte: pick points that are 0 and 255 there, and whose
     // original colour is neither black nor white (so every mode's colour tells).

@@ -4,6 +4,7 @@ import type { BrushStroke, BrushTool } from '../../../shared/strokes';
 import { ApiCallError } from '../../../shared/errors';
 import { plainError } from '../lib/messages';
 import { TrimapLayer } from './trimap-layer';
+import { LivePreview, type LiveResult } from './live-preview';
 
 export type EditorMode = 'edit' | 'compare';
 export type CompareLayout = 'side' | 'split';
@@ -80,6 +81,14 @@ export class EditorManager {
   pendingSaves = $state(0);
   /** Strokes the engine did not get (it was unreachable): sent again, in order, when it is back. */
   unsaved = $state.raw<{ imageId: number; stroke: BrushStroke }[]>([]);
+  /**
+   * What the result view modes show: the live preview's cut-out while painting, the full
+   * refinement's URL once it has come back. A stroke does not clear it: the last result stays on
+   * screen until the next one arrives.
+   */
+  result = $state.raw<string | ImageData | null>(null);
+  /** Worker time of the last live preview, for the status bar. */
+  liveMs = $state<number | null>(null);
   /** Bumped when the trimap layer has new pixels, so views can re-render. */
   layerVersion = $state(0);
 
@@ -88,6 +97,8 @@ export class EditorManager {
   readonly previewScale = $derived(this.detail ? this.detail.preview.width / this.detail.image.width : 1);
   /** Screen pixels per full-resolution image pixel: 1 is "100 %". */
   readonly actualZoom = $derived(this.zoom * this.previewScale);
+  /** The live preview runs while a result is on screen (not over the trimap view, whose painting it would only slow). */
+  readonly livePreviewOn = $derived(this.mode === 'edit' && this.paintView !== 'trimap');
   readonly viewMode = $derived<ViewMode>(this.mode === 'compare' ? this.compareLayout : this.paintView);
   readonly refining = $derived(this.refineJob !== null && (this.refineJob.state === 'running' || this.refineJob.state === 'queued'));
 
@@ -98,6 +109,7 @@ export class EditorManager {
   private queue: Promise<unknown> = Promise.resolve();
   private autoTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly offs: (() => void)[] = [];
+  private readonly preview = new LivePreview((live) => this.showLive(live));
 
   constructor(private readonly api: StudioClient, private readonly onError: (message: string) => void) {
     this.offs.push(
@@ -119,6 +131,7 @@ export class EditorManager {
 
   dispose(): void {
     clearTimeout(this.autoTimer);
+    this.preview.dispose();
     for (const off of this.offs) off();
   }
 
@@ -134,7 +147,12 @@ export class EditorManager {
       this.method = detail.method;
       await this.layer.load(this.api.mediaUrl(detail.trimap.ref), this.api.mediaUrl(detail.trimap.autoRef));
       this.detail = detail;
+      this.result = detail.cutout ? this.api.mediaUrl(detail.cutout) : null;
+      this.liveMs = null;
       this.layerVersion++;
+      void this.preview.setImage(this.api.mediaUrl(detail.preview.ref)).then(() => {
+        if (this.livePreviewOn && !this.detail?.cutout) this.requestLive();
+      }, () => undefined);
       // A sensible default brush: 2 % of the long side.
       this.radius = Math.max(2, Math.round(Math.max(detail.image.width, detail.image.height) * 0.02));
     } catch (err) {
@@ -147,7 +165,13 @@ export class EditorManager {
 
   private async reload(imageId: number): Promise<void> {
     const detail = await this.api.call('image.open', { imageId, method: this.method });
-    if (this.detail?.image.id === imageId) this.detail = detail;
+    if (this.detail?.image.id !== imageId) return;
+    this.detail = detail;
+    // The full refinement replaces the live preview (and any preview still on its way).
+    if (detail.cutout) {
+      this.preview.invalidate();
+      this.result = this.api.mediaUrl(detail.cutout);
+    }
   }
 
   /** Runs trimap operations one after another, in the order the user made them. */
@@ -188,6 +212,7 @@ export class EditorManager {
     this.stroke = null;
     if (!stroke || !this.detail) return;
     const imageId = this.detail.image.id;
+    if (this.livePreviewOn) this.requestLive();
     // Behind unsaved strokes a new one waits its turn: the history keeps the order they were painted in.
     if (this.unsaved.length) this.unsaved = [...this.unsaved, { imageId, stroke }];
     else void this.sendStroke(imageId, stroke);
@@ -255,7 +280,24 @@ export class EditorManager {
     await this.layer.load(this.api.mediaUrl(view.ref), this.api.mediaUrl(view.autoRef));
     this.applyTrimapView(view);
     this.layerVersion++;
+    if (this.livePreviewOn) this.requestLive();
     this.scheduleAutoRefine();
+  }
+
+  // --- live preview -------------------------------------------------------------------------
+
+  /** A fast preview of the alpha from the trimap as painted now. */
+  requestLive(): void {
+    const { width, height, labels } = this.layer.labels();
+    if (width) this.preview.request(width, height, labels);
+  }
+
+  private showLive(live: LiveResult): void {
+    if (!this.livePreviewOn && this.result !== null) return;
+    this.result = live.cutout;
+    this.liveMs = Math.round(live.ms);
+    // Stroke end → preview pixels on screen, read by bench/live-preview.ts.
+    requestAnimationFrame(() => requestAnimationFrame(() => performance.measure('live-preview', { start: live.requestedAt, end: performance.now() })));
   }
 
   // --- refinement ---------------------------------------------------------------------------
@@ -290,6 +332,8 @@ export class EditorManager {
     } else {
       this.paintView = mode;
       this.mode = 'edit';
+      // A result mode with no result yet gets a preview at once.
+      if (this.result === null && this.livePreviewOn) this.requestLive();
     }
   }
 

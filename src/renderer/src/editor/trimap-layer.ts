@@ -66,6 +66,11 @@ export class TrimapLayer {
     }
   }
 
+  /** The label plane as painted now (the live preview copies it). */
+  labels(): { width: number; height: number; labels: Uint8Array } {
+    return { width: this.width, height: this.height, labels: this.plane };
+  }
+
   /** Label at a preview pixel (for tests and the status bar). */
   at(x: number, y: number): number {
     return this.plane[Math.floor(y) * this.width + Math.floor(x)];

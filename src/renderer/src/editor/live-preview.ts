@@ -1,0 +1,118 @@
+import { workingSize } from '../../../engine/matting/resample';
+import type { LivePreviewReply, LivePreviewRequest } from './live-preview-protocol';
+
+/** The live preview works on at most this many megapixels: guided refinement stays far under 100 ms. */
+const LIVE_MEGAPIXELS = 2;
+
+export interface LiveResult {
+  /** The photo with the preview's alpha (straight RGBA) at the working size. */
+  cutout: ImageData;
+  /** When the request was made (performance.now()), for the latency measure. */
+  requestedAt: number;
+  /** Worker time for the refinement. */
+  ms: number;
+}
+
+interface Pending {
+  width: number;
+  height: number;
+  labels: Uint8Array;
+  requestedAt: number;
+}
+
+/**
+ * A fast preview of the alpha while painting: the painted label plane goes to a worker that runs
+ * guided refinement at a working size of at most 2 MP; the reply becomes a cut-out of the
+ * preview photo. One request is in flight at a time and only the latest waiting one is kept, so a
+ * burst of strokes costs one refinement after the current one.
+ */
+export class LivePreview {
+  private worker: Worker | null = null;
+  private photo: ImageData | null = null;
+  private busy = false;
+  private waiting: Pending | null = null;
+  private seq = 0;
+  /** Replies at or below this sequence number are dropped (a full refinement replaced them). */
+  private dropThrough = 0;
+  private readonly started = new Map<number, number>();
+
+  constructor(private readonly onResult: (result: LiveResult) => void) {}
+
+  /** Loads the photo the previews are made of (the editor's preview image). */
+  async setImage(url: string): Promise<void> {
+    this.photo = null;
+    this.invalidate();
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`The preview image could not be loaded (${response.status})`);
+    const bitmap = await createImageBitmap(await response.blob(), { colorSpaceConversion: 'none' });
+    const size = workingSize(bitmap.width, bitmap.height, LIVE_MEGAPIXELS);
+    const canvas = new OffscreenCanvas(size.width, size.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('2D canvas is not available');
+    ctx.drawImage(bitmap, 0, 0, size.width, size.height);
+    bitmap.close();
+    const photo = ctx.getImageData(0, 0, size.width, size.height);
+    const rgb = new Uint8Array(size.width * size.height * 3);
+    for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+      rgb[i] = photo.data[j];
+      rgb[i + 1] = photo.data[j + 1];
+      rgb[i + 2] = photo.data[j + 2];
+    }
+    this.post({ type: 'image', width: size.width, height: size.height, rgb }, [rgb.buffer]);
+    this.photo = photo;
+  }
+
+  /** Asks for a preview of these labels (copied: painting goes on in the original). */
+  request(width: number, height: number, labels: Uint8Array, requestedAt = performance.now()): void {
+    if (!this.photo) return;
+    this.waiting = { width, height, labels: labels.slice(), requestedAt };
+    this.next();
+  }
+
+  /** Drops every preview asked for so far: a full refinement is on screen now. */
+  invalidate(): void {
+    this.dropThrough = this.seq;
+    this.waiting = null;
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private next(): void {
+    if (this.busy || !this.waiting) return;
+    const { width, height, labels, requestedAt } = this.waiting;
+    this.waiting = null;
+    this.busy = true;
+    const seq = ++this.seq;
+    this.started.set(seq, requestedAt);
+    this.post({ type: 'trimap', seq, width, height, labels }, [labels.buffer]);
+  }
+
+  private post(message: LivePreviewRequest, transfer: Transferable[]): void {
+    this.ensureWorker().postMessage(message, transfer);
+  }
+
+  private ensureWorker(): Worker {
+    if (!this.worker) {
+      this.worker = new Worker(new URL('./live-preview.worker.ts', import.meta.url), { type: 'module' });
+      this.worker.onmessage = (event: MessageEvent<LivePreviewReply>) => this.receive(event.data);
+    }
+    return this.worker;
+  }
+
+  private receive(reply: LivePreviewReply): void {
+    this.busy = false;
+    const requestedAt = this.started.get(reply.seq) ?? performance.now();
+    this.started.delete(reply.seq);
+    const photo = this.photo;
+    if (reply.seq > this.dropThrough && photo && photo.width === reply.width && photo.height === reply.height) {
+      const cutout = new ImageData(new Uint8ClampedArray(photo.data), photo.width, photo.height);
+      const d = cutout.data;
+      for (let i = 0; i < reply.alpha.length; i++) d[i * 4 + 3] = reply.alpha[i];
+      this.onResult({ cutout, requestedAt, ms: reply.ms });
+    }
+    this.next();
+  }
+}
