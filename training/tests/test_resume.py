@@ -42,3 +42,27 @@ def test_atomic_checkpoint_leaves_no_temporary_files(small_dataset, tmp_path):
     save = str(tmp_path / 'run')
     run_script('train.py', ['--dataDir', small_dataset, '--saveDir', save, '--nEpochs', '1', *ARGS])
     assert sorted(os.listdir(save)) == ['ckpt_epoch_0001.pth', 'config.json']
+
+
+def test_pretrained_checkpoint_or_encoder_weights_start_a_new_run(small_dataset, tmp_path, capsys):
+    import train
+    from shm.nets import TNet
+
+    source = str(tmp_path / 'source')
+    run_script('train.py', ['--dataDir', small_dataset, '--saveDir', source, '--nEpochs', '1', *ARGS])
+    src = checkpoint.load(source)
+    # M-Net phase: the T-Net is frozen and not run, so it must come out exactly as loaded.
+    save = str(tmp_path / 'from-ckpt')
+    assert train.main(['--dataDir', small_dataset, '--saveDir', save, '--nEpochs', '1', '--pretrained', src['path'], *ARGS]) == 0
+    assert '"start_epoch": 1' in capsys.readouterr().out
+    got = checkpoint.load(save)['tnet']
+    assert all(torch.equal(got[k], v) for k, v in src['tnet'].items())
+
+    torch.manual_seed(123)
+    encoder = TNet().encoder.state_dict()
+    enc_file = str(tmp_path / 'encoder.pth')
+    torch.save(encoder, enc_file)
+    save = str(tmp_path / 'from-encoder')
+    assert train.main(['--dataDir', small_dataset, '--saveDir', save, '--nEpochs', '1', '--pretrained', enc_file, *ARGS]) == 0
+    got = checkpoint.load(save)['tnet']
+    assert all(torch.equal(got[f'encoder.{k}'], v) for k, v in encoder.items())
