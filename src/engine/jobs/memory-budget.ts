@@ -59,6 +59,16 @@ export class MemoryBudget {
     });
   }
 
+  /** Runs `work` once the image's share of the budget is free, and gives it back when `work` ends. */
+  async run<T>(image: { width: number; height: number }, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(image.width * image.height * BYTES_PER_PIXEL_IN_FLIGHT, signal);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
   private admit(): void {
     while (this.waiting.length) {
       const next = this.waiting[0];
