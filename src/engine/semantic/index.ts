@@ -9,7 +9,7 @@ import { DEFAULT_MULTI_VIEW, segmentMultiView, type MultiViewOptions, type Segme
 import { SMART_BAND_DEFAULTS, smartTrimap, type SmartBand, type SmartBandOptions } from './smart-band';
 import { selectSubject, type SubjectOptions, type SubjectSelection } from './subject';
 import type { View } from './views';
-import { cachedWorkingImage } from './working-image';
+import { cachedWorkingImage, nearestLookup } from './working-image';
 
 export { segmentMultiView, type MultiViewOptions, type MultiViewResult, type Segmenter } from './multi-view';
 export { smartTrimap, boundaryComplexity, SMART_BAND_DEFAULTS, type SmartBand, type SmartBandOptions } from './smart-band';
@@ -69,12 +69,14 @@ export async function semanticProbability(segment: Segmenter, image: RgbImage, o
     result.selection = selection;
     result.selectionSize = { width, height };
     if (selection.dropped > 0) {
-      // Chosen at working size; the cleared area is scaled up softly onto the full-size map.
-      const keep = new Float32Array(selection.cleared.length);
-      for (let i = 0; i < keep.length; i++) keep[i] = 1 - selection.cleared[i];
-      const scale = width === image.width && height === image.height ? keep : resizeBilinear(keep, width, height, 1, image.width, image.height);
-      const kept = new Float32Array(result.prob.length);
-      for (let i = 0; i < kept.length; i++) kept[i] = result.prob[i] * scale[i];
+      // Chosen on the small map; each full-size pixel follows its nearest small pixel.
+      const { cols, rows } = nearestLookup(image.width, image.height, width, height);
+      const kept = Float32Array.from(result.prob);
+      for (let y = 0; y < image.height; y++) {
+        const row = y * image.width;
+        const small = rows[y];
+        for (let x = 0; x < image.width; x++) if (selection.cleared[small + cols[x]]) kept[row + x] = 0;
+      }
       result.prob = kept;
     }
     result.ms.subject = performance.now() - t0;

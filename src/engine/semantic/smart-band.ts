@@ -4,7 +4,7 @@ import { makeBoxFilter } from '../matting/box-filter';
 import { MattingError } from '../matting/errors';
 import { squaredDistanceTo } from '../matting/morphology';
 import { assertImage, assertPlane } from '../matting/validate';
-import { cachedWorkingImage } from './working-image';
+import { cachedWorkingImage, nearestLookup } from './working-image';
 
 export interface SmartBandOptions {
   /** Probability at or above which a pixel counts as foreground. Default 0.5. */
@@ -127,14 +127,13 @@ export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartB
     for (let i = 0; i < unknown.length; i++) if (p[i] > low && p[i] < high && d2[i] <= reach2) unknown[i] = 1;
   }
   const trimap = new Uint8Array(width * height);
-  // Nearest plan pixel of each full-size pixel, per axis.
-  const colOf = Int32Array.from({ length: width }, (_, x) => Math.min(pw - 1, Math.floor(((x + 0.5) * pw) / width)));
+  const { cols, rows } = nearestLookup(width, height, pw, ph);
   for (let y = 0; y < height; y++) {
-    const planRow = Math.min(ph - 1, Math.floor(((y + 0.5) * ph) / height)) * pw;
+    const planRow = rows[y];
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const i = row + x;
-      trimap[i] = unknown[planRow + colOf[x]] ? 128 : prob[i] >= o.threshold ? 255 : 0; // NaN: background
+      trimap[i] = unknown[planRow + cols[x]] ? 128 : prob[i] >= o.threshold ? 255 : 0; // NaN: background
     }
   }
   return { trimap, plan: { width: pw, height: ph, radius, complexity } };

@@ -20,3 +20,15 @@ export function cachedWorkingImage(image: RgbImage, side: number): RgbImage {
   if (!small) sizes.set(key, (small = workingImage(image, side)));
   return small;
 }
+
+/**
+ * For each column and row of a full-size map, the nearest pixel of a smaller map covering the
+ * same frame: full (x, y) reads small[rows[y] + cols[x]].
+ */
+export function nearestLookup(fullW: number, fullH: number, smallW: number, smallH: number): { cols: Int32Array; rows: Int32Array } {
+  const cols = new Int32Array(fullW);
+  for (let x = 0; x < fullW; x++) cols[x] = Math.min(smallW - 1, Math.floor(((x + 0.5) * smallW) / fullW));
+  const rows = new Int32Array(fullH);
+  for (let y = 0; y < fullH; y++) rows[y] = Math.min(smallH - 1, Math.floor(((y + 0.5) * smallH) / fullH)) * smallW;
+  return { cols, rows };
+}
