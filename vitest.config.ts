@@ -1,6 +1,7 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
-// Four suites: unit (pure, fast), integration (real files, SQLite, onnxruntime, child processes),
+// Five suites: unit (pure, fast), renderer (the rune managers beside their sources), integration (real files, SQLite, onnxruntime, child processes),
 // adversarial (hostile peers and careless users against the real server, CLI and database) and
 // e2e (built app in Debian's Chromium). `npm test` runs them all; see scripts/test.mjs.
 export default defineConfig({
@@ -13,6 +14,19 @@ export default defineConfig({
           environment: 'node',
           pool: 'threads',
           testTimeout: 60_000,
+        },
+      },
+      {
+        // The renderer's rune managers (*.svelte.ts), tested beside them (*.test.ts) with Svelte's
+        // client runtime, as the browser runs them.
+        plugins: [svelte()],
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'renderer',
+          include: ['src/renderer/**/*.test.ts'],
+          environment: 'node',
+          pool: 'threads',
+          testTimeout: 30_000,
         },
       },
       {

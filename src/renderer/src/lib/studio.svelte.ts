@@ -1,4 +1,4 @@
-import type { AppInfo, ImageStatus, ImageView, JobProgress, ProjectSummary } from '../../../shared/contract';
+import type { AppInfo, ImageView, JobProgress, ProjectSummary } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import { ApiCallError } from '../../../shared/errors';
 import { importSummary, jobLabel, plainError } from './messages';
@@ -17,7 +17,6 @@ export class StudioManager {
   images = $state<ImageView[]>([]);
   jobs = $state<Record<number, JobProgress>>({});
   notices = $state<Notice[]>([]);
-  statusFilter = $state<ImageStatus[]>([]);
   busy = $state(false);
   private nextNotice = 1;
 
@@ -119,7 +118,7 @@ export class StudioManager {
     const views = change.images;
     const at: Record<number, number> = {};
     this.images.forEach((image, index) => (at[image.id] = index));
-    if (!views || views.length !== change.ids.length || views.some((v) => at[v.id] === undefined) || this.statusFilter.length) {
+    if (!views || views.length !== change.ids.length || views.some((v) => at[v.id] === undefined)) {
       void this.refreshImages();
       return;
     }
@@ -133,9 +132,8 @@ export class StudioManager {
       this.images = [];
       return;
     }
-    const status = this.statusFilter.length ? this.statusFilter : undefined;
-    const { images } = await this.api.call('images.list', status ? { status } : {});
+    const { images } = await this.api.call('images.list', {});
     this.images = images;
-    this.project = { ...this.project, imageCount: status ? this.project.imageCount : images.length };
+    this.project = { ...this.project, imageCount: images.length };
   }
 }
