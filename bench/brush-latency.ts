@@ -6,7 +6,10 @@
  * Reference, measured in the same page: repainting the whole overlay for each segment (recolour
  * the full preview-size label plane and upload it), which is what a naive editor does.
  *
- *   npx electron-vite build && npx tsx bench/brush-latency.ts [segments]
+ * With a view mode (e.g. `black`), the strokes are painted in that view, so the live preview
+ * (guided refinement in a worker after each stroke) runs while painting.
+ *
+ *   npx electron-vite build && npx tsx bench/brush-latency.ts [segments] [view]
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +18,7 @@ import sharp from 'sharp';
 import { engineClient, launchBrowser, startBuiltWebServer } from '../test/helpers/browser';
 
 const segments = Number(process.argv[2] ?? 120);
+const view = process.argv[3];
 const TARGET_MS = 16;
 
 function quantile(values: number[], q: number): number {
@@ -52,6 +56,11 @@ try {
   await page.waitForFunction(() => (document.querySelector('[data-testid=trimap-overlay]') as HTMLCanvasElement | null)?.width === 4096, null, { timeout: 120_000 });
   console.log(`editor ready with a 4096×2731 overlay: ${(performance.now() - t).toFixed(0)} ms`);
   await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
+  if (view) {
+    await page.getByTestId('view-mode').selectOption(view);
+    await page.getByTestId('result-canvas').waitFor({ timeout: 60_000 });
+    console.log(`painting in the "${view}" view: the live preview runs`);
+  }
 
   const box = (await page.getByTestId('trimap-overlay').boundingBox())!;
   await page.evaluate(() => performance.clearMeasures('stroke-segment'));

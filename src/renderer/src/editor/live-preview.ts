@@ -1,8 +1,12 @@
 import { workingSize } from '../../../engine/matting/resample';
 import type { LivePreviewReply, LivePreviewRequest } from './live-preview-protocol';
 
-/** The live preview works on at most this many megapixels: guided refinement stays far under 100 ms. */
-const LIVE_MEGAPIXELS = 2;
+/**
+ * The live preview works on at most this many megapixels, shown scaled to the view: the worker's
+ * guided refinement took ~150 ms at 2 MP on a busy 2-core machine, half that at 1 MP
+ * (bench/live-preview.ts).
+ */
+const LIVE_MEGAPIXELS = 1;
 
 export interface LiveResult {
   /** The photo with the preview's alpha (straight RGBA) at the working size. */
@@ -22,7 +26,7 @@ interface Pending {
 
 /**
  * A fast preview of the alpha while painting: the painted label plane goes to a worker that runs
- * guided refinement at a working size of at most 2 MP; the reply becomes a cut-out of the
+ * guided refinement at a working size of at most 1 MP; the reply becomes a cut-out of the
  * preview photo. One request is in flight at a time and only the latest waiting one is kept, so a
  * burst of strokes costs one refinement after the current one.
  */
