@@ -1,13 +1,11 @@
 import type { WebSocket } from 'ws';
 import type { Studio } from '../engine/studio';
 import type { ProviderSetting } from '../engine/inference/service';
-import { WebcamSession, WorkerWebcamEngine, studioProvider, studioSnapshotSink, type SnapshotSink } from '../engine/webcam';
-import { FRAME_HEADER_BYTES, encodeNotice } from '../shared/webcam';
+import { StreamSlots, WebcamSession, WorkerWebcamEngine, studioProvider, studioSnapshotSink, tooManyStreamsNotice, tooManyStreamsText, type SnapshotSink } from '../engine/webcam';
+import { FRAME_HEADER_BYTES } from '../shared/webcam';
 
 /** Up to a 4K frame in RGBA. */
 export const MAX_WEBCAM_MESSAGE_BYTES = FRAME_HEADER_BYTES + 3840 * 2160 * 4;
-/** Camera streams at once: each one that streams holds a worker, an inference thread and ~45 MB. */
-export const MAX_WEBCAM_SESSIONS = 4;
 /** RFC 6455 "Try Again Later". */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -23,22 +21,21 @@ export interface WebcamEndpoint {
 export interface WebcamEndpointOptions {
   provider?: () => Promise<ProviderSetting>;
   snapshot?: SnapshotSink;
-  maxSessions?: number;
+  slots?: StreamSlots;
 }
 
 export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): WebcamEndpoint {
-  // A session counts until its engine has shut down, so closing and reopening cannot pile up threads.
   const sessions = new Map<WebcamSession, WebSocket>();
-  const maxSessions = options.maxSessions ?? MAX_WEBCAM_SESSIONS;
+  const slots = options.slots ?? new StreamSlots();
   return {
     accept(socket) {
       socket.binaryType = 'arraybuffer';
       // A protocol error closes this socket with its RFC 6455 code; unheard, it would end the process.
       socket.on('error', () => undefined);
-      if (sessions.size >= maxSessions) {
-        const text = `Too many camera streams are open (${maxSessions}): close another webcam window and try again.`;
-        socket.send(encodeNotice({ seq: 0, level: 'error', code: 'BUSY', text }), { binary: true });
-        socket.close(CLOSE_TRY_AGAIN_LATER, text);
+      const release = slots.take();
+      if (!release) {
+        socket.send(tooManyStreamsNotice(slots.max), { binary: true });
+        socket.close(CLOSE_TRY_AGAIN_LATER, tooManyStreamsText(slots.max));
         return null;
       }
       const engine = new WorkerWebcamEngine({ provider: options.provider?.() ?? 'auto' });
@@ -54,7 +51,12 @@ export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): Webca
         if (isBinary && data instanceof ArrayBuffer) session.receive(data);
         else session.receive(new Uint8Array(0)); // answered with a BAD_FRAME notice
       });
-      socket.on('close', () => void session.close().finally(() => sessions.delete(session)));
+      socket.on('close', () =>
+        void session.close().finally(() => {
+          sessions.delete(session);
+          release();
+        }),
+      );
       return session;
     },
     async close() {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { settle, startWebTarget, type WebTarget } from '../helpers/web-target';
 import { WEBCAM_FRAMES_PATH, decodeMessage, encodeFrame, type WebcamMessage } from '../../src/shared/webcam';
-import { MAX_WEBCAM_SESSIONS } from '../../src/web/webcam-socket';
+import { MAX_WEBCAM_SESSIONS } from '../../src/engine/webcam/session-limit';
 
 let target: WebTarget;
 beforeAll(async () => {

@@ -8,5 +8,6 @@ export { TemporalSmoother, smoothingDefaults, type SmoothingOptions } from './sm
 export { WorkerWebcamEngine, type EngineFrame, type WebcamEngineOptions } from './engine';
 export { WebcamSession, type FrameEngine, type Snapshot, type SnapshotSink } from './session';
 export { writeSnapshotFiles, snapshotDirFor, type SnapshotFiles } from './snapshot';
+export { StreamSlots, MAX_WEBCAM_SESSIONS, tooManyStreamsNotice, tooManyStreamsText } from './session-limit';
 export { serveWebcamPort, attachWebcamPorts, type FramePort, type PortCarrier, type WebcamHooks } from './port-host';
 export { studioProvider, studioSnapshotSink } from './studio-hooks';

@@ -1,6 +1,7 @@
 import type { ProviderSetting } from '../inference/service';
 import { WorkerWebcamEngine } from './engine';
 import { WebcamSession, type SnapshotSink } from './session';
+import { StreamSlots, tooManyStreamsNotice } from './session-limit';
 
 /**
  * The engine's end of an Electron MessagePortMain (or any port shaped like it): messages are the
@@ -12,6 +13,7 @@ export interface FramePort {
   on(event: 'close', listener: () => void): unknown;
   postMessage(message: unknown): void;
   start(): void;
+  close?(): void;
 }
 
 export interface WebcamHooks {
@@ -19,14 +21,15 @@ export interface WebcamHooks {
   snapshot?: SnapshotSink;
 }
 
-export function serveWebcamPort(port: FramePort, hooks: WebcamHooks = {}): WebcamSession {
+/** Serves one port; `onClosed` runs once the stream's engine has shut down after the port closed. */
+export function serveWebcamPort(port: FramePort, hooks: WebcamHooks = {}, onClosed?: () => void): WebcamSession {
   const engine = new WorkerWebcamEngine({ provider: hooks.provider?.() ?? 'auto' });
   const session = new WebcamSession(engine, (message) => port.postMessage(message), hooks.snapshot);
   port.on('message', (event) => {
     const data = event.data;
     if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) session.receive(data);
   });
-  port.on('close', () => void session.close());
+  port.on('close', () => void session.close().finally(() => onClosed?.()));
   port.start();
   return session;
 }
@@ -36,10 +39,20 @@ export interface PortCarrier {
   on(event: 'message', listener: (event: { data: unknown; ports?: FramePort[] }) => void): unknown;
 }
 
-/** Serves every webcam port main sends (`{ type: 'webcam-port' }` with the port in `ports[0]`). */
-export function attachWebcamPorts(parent: PortCarrier, messageType: string, hooks: WebcamHooks = {}): void {
+/**
+ * Serves every webcam port main sends (`{ type: 'webcam-port' }` with the port in `ports[0]`), up to
+ * `slots.max` streams at once; a port beyond that gets a BUSY notice and is closed.
+ */
+export function attachWebcamPorts(parent: PortCarrier, messageType: string, hooks: WebcamHooks = {}, slots = new StreamSlots()): void {
   parent.on('message', (event) => {
     const port = event.ports?.[0];
-    if (port && (event.data as { type?: unknown } | null)?.type === messageType) serveWebcamPort(port, hooks);
+    if (!port || (event.data as { type?: unknown } | null)?.type !== messageType) return;
+    const release = slots.take();
+    if (release) {
+      serveWebcamPort(port, hooks, release);
+      return;
+    }
+    port.postMessage(tooManyStreamsNotice(slots.max));
+    port.close?.();
   });
 }

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { attachWebcamPorts, type FramePort } from '../../../src/engine/webcam';
+import { StreamSlots, attachWebcamPorts, type FramePort } from '../../../src/engine/webcam';
 import { ENGINE_WEBCAM_PORT } from '../../../src/shared/ipc-channels';
 import { alphaCoverage, decodeMessage, encodeFrame, type WebcamMessage } from '../../../src/shared/webcam';
 import { astronautRgba } from '../../fixtures/webcam/clip';
@@ -18,7 +18,24 @@ function asMainPort(port: MessagePort): FramePort {
       event === 'message' ? port.on('message', (data) => fn({ data })) : port.on('close', () => fn())) as FramePort['on'],
     postMessage: (m) => port.postMessage(m),
     start: () => port.start(),
+    close: () => port.close(),
   };
+}
+
+/** A channel whose main-side end is handed to the engine; collects what the engine sends back. */
+function handOver(parent: EventEmitter): { page: MessagePort; received: WebcamMessage[]; closed: Promise<void> } {
+  const channel = new MessageChannel();
+  channels.push(channel);
+  const received: WebcamMessage[] = [];
+  channel.port1.on('message', (data: ArrayBuffer) => received.push(decodeMessage(data)));
+  const closed = new Promise<void>((resolve) => channel.port1.once('close', () => resolve()));
+  parent.emit('message', { data: { type: ENGINE_WEBCAM_PORT }, ports: [asMainPort(channel.port2)] });
+  return { page: channel.port1, received, closed };
+}
+
+async function until(check: () => boolean, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
 
 const channels: MessageChannel[] = [];
@@ -48,5 +65,25 @@ describe('attachWebcamPorts', () => {
     }
     expect(frame.byteLength).toBe(0); // transferred, not copied, on the page's side
     channel.port1.close();
+  });
+
+  it('serves at most its number of streams at once: one more gets a BUSY notice and a closed port; a freed place is served again', async () => {
+    const parent = new EventEmitter();
+    attachWebcamPorts(parent as never, ENGINE_WEBCAM_PORT, {}, new StreamSlots(1));
+    const first = handOver(parent);
+    const second = handOver(parent);
+    await second.closed;
+    expect(second.received).toMatchObject([{ kind: 'notice', level: 'error', code: 'BUSY', text: expect.stringMatching(/Too many camera streams are open \(1\)/) }]);
+    expect(first.received).toEqual([]);
+
+    first.page.close();
+    await first.closed;
+    await new Promise((r) => setTimeout(r, 50));
+    const third = handOver(parent);
+    const frame = encodeFrame(1, 64, 48, new Uint8Array(64 * 48 * 4).fill(128));
+    third.page.postMessage(frame, [frame]);
+    await until(() => third.received.length > 0);
+    expect(third.received[0]).toMatchObject({ kind: 'alpha', seq: 1, width: 64, height: 48 });
+    third.page.close();
   });
 });
