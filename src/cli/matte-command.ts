@@ -20,6 +20,8 @@ import { ProgressBar } from './progress-bar';
 import type { CliIo } from './io';
 import { defaultConcurrency } from '../engine/jobs/runner';
 import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../engine/jobs/memory-budget';
+import { inShard, parseShard } from './shard';
+import { ResumeManifest } from './resume-manifest';
 
 export interface MatteItemSummary {
   input: string;
@@ -35,6 +37,8 @@ export interface MatteSummary {
   ok: number;
   failed: number;
   skipped: number;
+  /** Inputs passed over because an earlier run finished them (--resume). */
+  alreadyDone: number;
   total: number;
   seconds: number;
   imagesPerSec: number;
@@ -69,6 +73,8 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
       'no-decontaminate': { type: 'boolean', default: false },
       concurrency: { type: 'string', default: String(defaultConcurrency()) },
       json: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      resume: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError('matte needs at least one file or folder');
@@ -82,7 +88,11 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   if (!(concurrency >= 1)) throw new UsageError('--concurrency must be at least 1');
   if (values.trimaps && !fs.statSync(values.trimaps, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--trimaps ${values.trimaps} is not a folder`);
 
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const scan = await scanPaths(positionals);
+  // --shard K/N: this process takes a stable, disjoint slice; the others take the rest.
+  scan.files = scan.files.filter((f) => inShard(f.relPath, shard));
+  scan.unreadable = scan.unreadable.filter((u) => inShard(u.path, shard));
   for (const u of scan.unreadable) io.stderr.write(`shm-studio: cannot read ${u.path}: ${u.message}\n`);
   // Output folders are held to the studio export's rule (the trimaps count as originals too)
   // before any of them is made.
@@ -90,6 +100,9 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.trimaps) sources.push({ sourcePath: path.join(path.resolve(values.trimaps), 'trimap.png'), relPath: 'trimap.png' });
   const folders = [{ label: '--out', dir: values.out }, ...(values['alpha-dir'] ? [{ label: '--alpha-dir', dir: values['alpha-dir'] }] : [])];
   const [outDir, alphaDir] = checkOutputFolders(folders, sources, { create: true });
+  const manifest = new ResumeManifest(outDir, shard);
+  const alreadyDone = values.resume ? scan.files.filter((f) => manifest.isDone(f.relPath, path.join(outDir, mirroredName(f.relPath)))).length : 0;
+  if (values.resume) scan.files = scan.files.filter((f) => !manifest.isDone(f.relPath, path.join(outDir, mirroredName(f.relPath))));
 
   const bandScale = Number(values['band-scale']);
   if (!(bandScale >= 0)) throw new UsageError('--band-scale must be a number >= 0');
@@ -137,6 +150,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
       const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, engine);
       t = performance.now();
       const files = await exportImage(file, result, { outDir, layout: 'mirror', collision: 'overwrite', alphaDir }, taken);
+      if (files.main) manifest.record(file.relPath, files.main);
       const timings = { ...result.timings, decode: decodeMs, encode: performance.now() - t };
       const item: MatteItemSummary = { input: file.path, status: 'ok', ms: performance.now() - start, timings };
       if (files.main) item.output = files.main;
@@ -182,11 +196,12 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const ok = summary.filter((s) => s.status === 'ok').length;
   const failed = summary.filter((s) => s.status === 'failed').length;
   const skipped = summary.filter((s) => s.status === 'skipped').length;
-  const result: MatteSummary = { ok, failed, skipped, total: summary.length, seconds, imagesPerSec: ok / Math.max(seconds, 1e-9), stageMs, images: summary };
+  const result: MatteSummary = { ok, failed, skipped, alreadyDone, total: summary.length, seconds, imagesPerSec: ok / Math.max(seconds, 1e-9), stageMs, images: summary };
   if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    io.stdout.write(`${ok} matted, ${failed} failed, ${skipped} skipped in ${seconds.toFixed(1)} s (${result.imagesPerSec.toFixed(2)} images/s) → ${outDir}\n`);
+    io.stdout.write(`${ok} matted, ${failed} failed, ${skipped} skipped${alreadyDone ? `, ${alreadyDone} done before` : ''} in ${seconds.toFixed(1)} s (${result.imagesPerSec.toFixed(2)} images/s) → ${outDir}\n`);
     if (ok) io.stdout.write(`stages (ms per image): ${Object.entries(stageMs).map(([k, v]) => `${k} ${(v / ok).toFixed(0)}`).join(', ')}\n`);
   }
-  return failed === 0 && ok + skipped > 0 ? 0 : 1;
+  // A shard may hold nothing of a small folder: that is a finished slice, not an error.
+  return failed === 0 && (ok + skipped + alreadyDone > 0 || shard !== undefined) ? 0 : 1;
 }

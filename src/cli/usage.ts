@@ -25,6 +25,10 @@ Commands:
       --concurrency <n>        images in flight (default: cores + 1; large photos run fewer
                                at a time, within 30 % of the memory)
       --json                   print a machine-readable summary on stdout
+      --shard <K/N>            process only slice K of N (K from 0): a stable, disjoint split by a
+                               hash of each input's relative path, for N machines or processes
+      --resume                 skip inputs an earlier run into the same --out finished (listed in
+                               <out>/.shm-studio-manifest/, or already written)
   eval --pred <dir> --gt <dir> [--trimaps <dir>] [--json]
                                SAD, MSE, gradient and connectivity per image and the mean
                                (over the trimap's unknown region when --trimaps is given)

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Shard } from './shard';
+
+/** The folder, inside --out, that holds one manifest per process of a (possibly split) run. */
+export const MANIFEST_DIR = '.shm-studio-manifest';
+
+interface Entry {
+  input: string;
+  output: string;
+}
+
+/**
+ * Which inputs a run has finished, in the output folder, so `--resume` skips them. Each process
+ * appends to its own file (`all.jsonl`, or `K-of-N.jsonl` for --shard K/N): concurrent shards on
+ * a shared folder never write one file, which appending does not make safe on network file
+ * systems. A line is written after the image's files are in place (the export renames the main
+ * file last), so a listed input is complete; a kill between the rename and the line leaves the
+ * output there, and resuming counts an existing output as done too. A torn last line is ignored.
+ */
+export class ResumeManifest {
+  private readonly done = new Map<string, string>();
+  private readonly file: string;
+
+  constructor(private readonly outDir: string, shard: Shard | undefined) {
+    const dir = path.join(outDir, MANIFEST_DIR);
+    fs.mkdirSync(dir, { recursive: true });
+    this.file = path.join(dir, shard ? `${shard.index}-of-${shard.count}.jsonl` : 'all.jsonl');
+    for (const name of fs.readdirSync(dir)) {
+      if (!name.endsWith('.jsonl')) continue;
+      for (const line of fs.readFileSync(path.join(dir, name), 'utf8').split('\n')) {
+        const entry = parseLine(line);
+        if (entry) this.done.set(entry.input, entry.output);
+      }
+    }
+  }
+
+  /** Done in an earlier run: listed with its output still there, or its output already written. */
+  isDone(relPath: string, expectedOutput: string): boolean {
+    const listed = this.done.get(relPath);
+    if (listed !== undefined && fs.existsSync(path.join(this.outDir, listed))) return true;
+    return fs.existsSync(expectedOutput);
+  }
+
+  record(relPath: string, output: string): void {
+    const line = `${JSON.stringify({ input: relPath, output: path.relative(this.outDir, output) } satisfies Entry)}\n`;
+    fs.appendFileSync(this.file, line);
+  }
+}
+
+function parseLine(line: string): Entry | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    const v = JSON.parse(line) as Partial<Entry>;
+    return typeof v.input === 'string' && typeof v.output === 'string' ? { input: v.input, output: v.output } : undefined;
+  } catch {
+    return undefined;
+  }
+}
