@@ -1,12 +1,11 @@
 import type { ImageStatus, JobProgress, ModelView, Params, RefineMethodView } from '../../../shared/contract';
-import type { collisionPolicies, exportLayouts } from '../../../shared/contract';
+import type { CollisionPolicy, ExportLayout } from '../../../shared/vocabulary';
 import type { StudioClient } from '../../../shared/client';
 import { ApiCallError, type ErrorCode } from '../../../shared/errors';
 import { plainError } from './messages';
 
 export type ExportScope = 'all' | 'selected' | 'status';
-export type ExportLayout = (typeof exportLayouts)[number];
-export type CollisionPolicy = (typeof collisionPolicies)[number];
+export type { CollisionPolicy, ExportLayout };
 
 export interface ExportOptions {
   scope: ExportScope;
