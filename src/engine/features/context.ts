@@ -133,7 +133,8 @@ export class StudioContext {
     return createDefaultEngine({
       provider: s.executionProvider,
       modelsDir: this.modelsDir,
-      band: `${s.bandPercent}%`,
+      // The automatic trimap's smart band, scaled by the setting (its default 1 % is scale 1).
+      semantic: { band: { scale: s.bandPercent } },
       ...(s.workingMegapixels ? { workingMegapixels: s.workingMegapixels } : {}),
     });
   }

@@ -31,12 +31,15 @@ export function cropView(image: RgbImage, view: View): RgbImage {
   return { width: view.w, height: view.h, data: out };
 }
 
+/** At most this many squares: a panorama's would cost a model run each (the full view still sees it all). */
+const MAX_TILES = 4;
+
 /** Squares along the long side of a w×h frame: two (or more) overlapping ones that cover it. */
 export function tileViews(w: number, h: number): View[] {
   const side = Math.min(w, h);
   const long = Math.max(w, h);
   if (long <= side * 1.1) return [];
-  const count = Math.ceil(long / side);
+  const count = Math.min(MAX_TILES, Math.ceil(long / side));
   const views: View[] = [];
   for (let k = 0; k < count; k++) {
     const start = Math.round(count === 1 ? 0 : (k * (long - side)) / (count - 1));
