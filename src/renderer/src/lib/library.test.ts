@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageStatus, ImageView } from '../../../shared/contract';
+import type { ImageStatus } from '../../../shared/contract';
 import { LibraryManager } from './library.svelte';
-
-const view = (id: number, status: ImageStatus): ImageView => ({
-  id,
-  relPath: `p${id}.jpg`,
-  width: 10,
-  height: 10,
-  format: 'jpeg',
-  status,
-  addedAt: '2026-01-01T00:00:00Z',
-  thumb: `thumb/${id}`,
-  original: `original/${id}`,
-});
+import { imageView } from './test-fixtures';
 
 function library(statuses: ImageStatus[]) {
-  return { lib: new LibraryManager({ images: statuses.map((s, i) => view(i + 1, s)) }) };
+  return { lib: new LibraryManager({ images: statuses.map((s, i) => imageView(i + 1, s)) }) };
 }
 
 describe('LibraryManager', () => {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StudioClient } from '../../../shared/client';
-import type { ImageStatus, ImageView } from '../../../shared/contract';
+import type { ImageView } from '../../../shared/contract';
 import { LibraryManager } from './library.svelte';
+import { imageView } from './test-fixtures';
 import { StudioManager } from './studio.svelte';
-
-const view = (id: number, status: ImageStatus): ImageView => ({
-  id,
-  relPath: `p${id}.jpg`,
-  width: 10,
-  height: 10,
-  format: 'jpeg',
-  status,
-  addedAt: '2026-01-01T00:00:00Z',
-  thumb: `thumb/${id}`,
-  original: `original/${id}`,
-});
 
 /** A client over an in-memory project that records the methods called. */
 function fakeClient(images: ImageView[]): { client: StudioClient; calls: string[] } {
@@ -35,23 +24,23 @@ describe('StudioManager image changes', () => {
   it('updates a changed tile in place (no re-list), and the library counts follow', () => {
     const { client, calls } = fakeClient([]);
     const studio = new StudioManager(client);
-    studio.images = [view(1, 'auto'), view(2, 'auto'), view(3, 'new')];
+    studio.images = [imageView(1, 'auto'), imageView(2, 'auto'), imageView(3, 'new')];
     const library = new LibraryManager(studio);
     expect(library.counts.auto).toBe(2);
-    studio.applyImageChange({ ids: [2], images: [view(2, 'edited')] });
+    studio.applyImageChange({ ids: [2], images: [imageView(2, 'edited')] });
     expect(studio.images.map((i) => i.status)).toEqual(['auto', 'edited', 'new']);
     expect(library.counts).toMatchObject({ auto: 1, edited: 1, new: 1 });
     expect(calls).toEqual([]);
   });
 
   it('re-lists for a change it cannot place: a new image, or no views', async () => {
-    const listed = [view(1, 'auto'), view(2, 'auto'), view(7, 'new')];
+    const listed = [imageView(1, 'auto'), imageView(2, 'auto'), imageView(7, 'new')];
     const { client, calls } = fakeClient(listed);
     const studio = new StudioManager(client);
     studio.project = { path: '/p', name: 'p', imageCount: 2 };
     studio.images = listed.slice(0, 2);
     const library = new LibraryManager(studio);
-    studio.applyImageChange({ ids: [7], images: [view(7, 'new')] });
+    studio.applyImageChange({ ids: [7], images: [imageView(7, 'new')] });
     await new Promise((r) => setTimeout(r, 0));
     expect(calls).toEqual(['images.list']);
     expect(studio.images.map((i) => i.id)).toEqual([1, 2, 7]);
