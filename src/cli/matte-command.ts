@@ -101,8 +101,9 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const folders = [{ label: '--out', dir: values.out }, ...(values['alpha-dir'] ? [{ label: '--alpha-dir', dir: values['alpha-dir'] }] : [])];
   const [outDir, alphaDir] = checkOutputFolders(folders, sources, { create: true });
   const manifest = new ResumeManifest(outDir, shard);
-  const alreadyDone = values.resume ? scan.files.filter((f) => manifest.isDone(f.relPath, path.join(outDir, mirroredName(f.relPath)))).length : 0;
-  if (values.resume) scan.files = scan.files.filter((f) => !manifest.isDone(f.relPath, path.join(outDir, mirroredName(f.relPath))));
+  const before = scan.files.length;
+  if (values.resume) scan.files = scan.files.filter((f) => !manifest.isDone(f.relPath));
+  const alreadyDone = before - scan.files.length;
 
   const bandScale = Number(values['band-scale']);
   if (!(bandScale >= 0)) throw new UsageError('--band-scale must be a number >= 0');

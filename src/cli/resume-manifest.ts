@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { mirroredName } from '../engine/export/paths';
 import type { Shard } from './shard';
 
 /** The folder, inside --out, that holds one manifest per process of a (possibly split) run. */
@@ -36,10 +37,10 @@ export class ResumeManifest {
   }
 
   /** Done in an earlier run: listed with its output still there, or its output already written. */
-  isDone(relPath: string, expectedOutput: string): boolean {
+  isDone(relPath: string): boolean {
     const listed = this.done.get(relPath);
     if (listed !== undefined && fs.existsSync(path.join(this.outDir, listed))) return true;
-    return fs.existsSync(expectedOutput);
+    return fs.existsSync(path.join(this.outDir, mirroredName(relPath)));
   }
 
   record(relPath: string, output: string): void {
