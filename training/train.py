@@ -14,7 +14,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 from shm import checkpoint  # noqa: E402
 from shm.data import MattingDataset  # noqa: E402
@@ -111,7 +110,7 @@ def load_pretrained(path, net):
     if not isinstance(state, dict) or not state:
         raise CheckpointError(f'{path} holds neither a trainer checkpoint nor a state dict')
     # An encoder state dict (e.g. ImageNet MobileNetV2 weights mapped to our names): partial load.
-    missing, unexpected = net.tnet.encoder.load_state_dict(state, strict=False)
+    _, unexpected = net.tnet.encoder.load_state_dict(state, strict=False)
     if len(unexpected) == len(state):
         raise CheckpointError(f"{path}: none of its {len(state)} tensors names a layer of the T-Net's encoder")
 
