@@ -110,7 +110,10 @@ def load_pretrained(path, net):
     if not isinstance(state, dict) or not state:
         raise CheckpointError(f'{path} holds neither a trainer checkpoint nor a state dict')
     # An encoder state dict (e.g. ImageNet MobileNetV2 weights mapped to our names): partial load.
-    _, unexpected = net.tnet.encoder.load_state_dict(state, strict=False)
+    try:
+        _, unexpected = net.tnet.encoder.load_state_dict(state, strict=False)
+    except RuntimeError as e:  # tensors of the right names and the wrong shapes
+        raise CheckpointError(f"{path} does not fit the T-Net's encoder: {str(e).splitlines()[0]}") from e
     if len(unexpected) == len(state):
         raise CheckpointError(f"{path}: none of its {len(state)} tensors names a layer of the T-Net's encoder")
 
