@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', 'bench/reports/', 'test-results/', '.cache/', '.device/', 'src/engine/models/tflite/generated/'] },
+  { ignores: ['out/', 'dist/', 'node_modules/', 'bench/reports/', 'test-results/', '.cache/', '.device/', 'scripts/model-converter/tflite/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CONVERTER_VERSION, convertTflite, UnsupportedOperatorError } from '../src/engine/models/convert/tflite-to-onnx.js';
+import { CONVERTER_VERSION, convertTflite, UnsupportedOperatorError } from './model-converter/convert/tflite-to-onnx.js';
 import { inspectOnnx } from '../src/engine/models/onnx/inspect.js';
 import { listModels, ModelError, validateOnnxAgainstManifest, type ModelInfo } from '../src/engine/models/registry.js';
 

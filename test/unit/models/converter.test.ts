@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { convertTfliteModel, UnsupportedOperatorError } from '../../../src/engine/models/convert/tflite-to-onnx.js';
-import { halfToFloat, transpose } from '../../../src/engine/models/convert/tensor-data.js';
+import { convertTfliteModel, UnsupportedOperatorError } from '../../../scripts/model-converter/convert/tflite-to-onnx.js';
+import { halfToFloat, transpose } from '../../../scripts/model-converter/convert/tensor-data.js';
 import { inspectOnnx } from '../../../src/engine/models/onnx/inspect.js';
-import { readTflite, TfliteFormatError } from '../../../src/engine/models/tflite/reader.js';
+import { readTflite, TfliteFormatError } from '../../../scripts/model-converter/tflite/reader.js';
 
 const require = createRequire(import.meta.url);
 const general = () => readTflite(readFileSync(require.resolve('@mediapipe/selfie_segmentation/selfie_segmentation.tflite')));

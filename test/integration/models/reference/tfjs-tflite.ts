@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { readFloats, readInts } from '../../../../src/engine/models/convert/tensor-data.js';
-import { readTflite, type TfliteModel, type TfliteOperator } from '../../../../src/engine/models/tflite/reader.js';
+import { readFloats, readInts } from '../../../../scripts/model-converter/convert/tensor-data.js';
+import { readTflite, type TfliteModel, type TfliteOperator } from '../../../../scripts/model-converter/tflite/reader.js';
 
 export async function useWasmBackend(): Promise<void> {
   if (tf.getBackend() !== 'wasm') {

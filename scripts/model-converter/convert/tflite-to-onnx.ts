@@ -1,5 +1,5 @@
-import { OnnxGraphBuilder } from '../onnx/graph-builder.js';
-import { OnnxType } from '../onnx/proto.js';
+import { OnnxGraphBuilder } from '../../../src/engine/models/onnx/graph-builder.js';
+import { OnnxType } from '../../../src/engine/models/onnx/proto.js';
 import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from '../tflite/reader.js';
 import { readFloats, readInts, transpose } from './tensor-data.js';
 
