@@ -52,12 +52,19 @@ async function reference(): Promise<number> {
   return (performance.now() - t0) / count;
 }
 
-async function matte(refine: string, folder: string): Promise<MatteSummary> {
+/** The command's summary, its wall time from spawn to exit, and when its first PNG appeared (s). */
+async function matte(refine: string, folder: string): Promise<MatteSummary & { wallSeconds: number; firstSeconds: number }> {
   const out = fs.mkdtempSync(path.join(root, 'out-'));
   const args = [bin, 'matte', folder, '--out', out, '--refine', refine, '--json', ...(concurrency ? ['--concurrency', concurrency] : [])];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 << 20 });
+  const t0 = performance.now();
+  let firstSeconds = Number.NaN;
+  const poll = setInterval(() => {
+    if (Number.isNaN(firstSeconds) && fs.readdirSync(out).some((f) => f.endsWith('.png') && !f.startsWith('.'))) firstSeconds = (performance.now() - t0) / 1000;
+  }, 10);
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 << 20 }).finally(() => clearInterval(poll));
+  const wallSeconds = (performance.now() - t0) / 1000;
   fs.rmSync(out, { recursive: true, force: true });
-  return JSON.parse(stdout) as MatteSummary;
+  return { ...(JSON.parse(stdout) as MatteSummary), wallSeconds, firstSeconds };
 }
 
 const builtCli = path.resolve('out/main/cli.js');
@@ -66,7 +73,7 @@ console.log(
     `concurrency ${concurrency ?? 'default'}, CLI ${fs.existsSync(builtCli) ? 'bundle out/main/cli.js if fresh' : 'from source (tsx)'}`,
 );
 const refMs: number[] = [];
-const results: Record<string, { small: MatteSummary; large: MatteSummary }[]> = Object.fromEntries(methods.map((m) => [m, []]));
+const results: Record<string, { small: Awaited<ReturnType<typeof matte>>; large: Awaited<ReturnType<typeof matte>> }[]> = Object.fromEntries(methods.map((m) => [m, []]));
 for (let r = 0; r < reps; r++) {
   refMs.push(await reference());
   for (const m of methods) results[m].push({ small: await matte(m, folders.small), large: await matte(m, folders.large) });
@@ -82,6 +89,10 @@ for (const [m, runs] of Object.entries(results)) {
     `${m.padEnd(12)} steady ${f2(median(steady))} images/s (runs: ${steady.map(f2).join(', ')}), ${(1000 / median(steady) / ref).toFixed(2)}× the reference time per image; ` +
       `whole batch ${count}: ${f2(median(runs.map((r) => r.small.imagesPerSec)))} images/s, ${2 * count}: ${f2(median(runs.map((r) => r.large.imagesPerSec)))} images/s; ` +
       `start-up ${median(startup).toFixed(2)} s`,
+  );
+  console.log(
+    `${''.padEnd(12)} whole run from spawn to exit, ${count} photos: ${f2(median(runs.map((r) => count / r.small.wallSeconds)))} images/s ` +
+      `(${median(runs.map((r) => r.small.wallSeconds)).toFixed(2)} s); first image out ${median(runs.map((r) => r.small.firstSeconds)).toFixed(2)} s after spawn`,
   );
   console.log(
     `${''.padEnd(12)} stage ms/image (${2 * count} photos, summed over concurrent images): decode ${stage('decode')}, segment ${stage('segment')}, ` +
