@@ -13,7 +13,7 @@ import { cachedWorkingImage, nearestLookup } from './working-image';
 
 export { segmentMultiView, type MultiViewOptions, type MultiViewResult, type Segmenter } from './multi-view';
 export { smartTrimap, boundaryComplexity, SMART_BAND_DEFAULTS, type SmartBand, type SmartBandOptions } from './smart-band';
-export { selectSubject, keepSubjectAt, applySelection, labelRegions, type SubjectOptions, type SubjectSelection } from './subject';
+export { selectSubject, keepSubjectAt, keepTrimapSubjectAt, applySelection, labelRegions, type SubjectOptions, type SubjectSelection } from './subject';
 export type { View } from './views';
 
 export interface SemanticOptions {

@@ -226,3 +226,19 @@ export function applySelection(prob: Float32Array, selection: SubjectSelection):
   for (let i = 0; i < out.length; i++) if (selection.cleared[i]) out[i] = 0;
   return out;
 }
+
+/**
+ * Click-to-keep on a trimap (the editor's): the foreground-or-unknown region at (x, y), or the
+ * nearest, with what joins it, is kept; every other region and its fringe becomes background.
+ * Returns a new trimap and the selection.
+ */
+export function keepTrimapSubjectAt(trimap: Uint8Array, w: number, h: number, x: number, y: number, options: Omit<SubjectOptions, 'threshold' | 'keepAll'> = {}): { trimap: Uint8Array; selection: SubjectSelection } {
+  assertPlane(trimap, w, h, 'Trimap');
+  const prob = new Float32Array(trimap.length);
+  for (let i = 0; i < prob.length; i++) prob[i] = trimap[i] / 255;
+  // Unknown (128) counts as part of a region: its pixels may belong to the subject.
+  const selection = keepSubjectAt(prob, w, h, x, y, { ...options, threshold: 0.5 });
+  const out = Uint8Array.from(trimap);
+  for (let i = 0; i < out.length; i++) if (selection.cleared[i]) out[i] = 0;
+  return { trimap: out, selection };
+}

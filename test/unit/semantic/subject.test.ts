@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MattingError } from '../../../src/engine/matting/errors';
 import { makeTrimap } from '../../../src/engine/matting/trimap';
-import { applySelection, keepSubjectAt, labelRegions, selectSubject } from '../../../src/engine/semantic/subject';
+import { applySelection, keepSubjectAt, keepTrimapSubjectAt, labelRegions, selectSubject } from '../../../src/engine/semantic/subject';
 import { disc, personMask } from './scenes';
 
 const W = 240;
@@ -76,6 +76,22 @@ describe('selectSubject', () => {
     const near = applySelection(prob, keepSubjectAt(prob, W, H, W - 2, 2)); // background: nearest region
     expect(at(near, 185, H - 10)).toBe(1);
     expect(at(near, 60, H - 10)).toBe(0);
+  });
+
+  it('click-to-keep on a trimap turns the other person and its band into background', () => {
+    const prob = personMask(W, H, 60, 0.9);
+    const other = personMask(W, H, 185, 0.7);
+    for (let i = 0; i < prob.length; i++) prob[i] = Math.max(prob[i], other[i]);
+    const trimap = makeTrimap(prob, W, H, { band: 3 });
+    const { trimap: kept, selection } = keepTrimapSubjectAt(trimap, W, H, 185, H - 10);
+    expect(selection.dropped).toBe(1);
+    expect(at(kept, 185, H - 10)).toBe(255);
+    expect(at(kept, 60, H - 10)).toBe(0);
+    expect(at(kept, Math.round(185 - 0.27 * 0.7 * H), H - 10)).toBe(128); // the kept person's band stays
+    let left = 0;
+    for (let y = 0; y < H; y++) for (let x = 0; x < 120; x++) if (kept[y * W + x] !== 0) left++;
+    expect(left).toBe(0);
+    expect(() => keepTrimapSubjectAt(trimap, W, H, -1, 0)).toThrow(MattingError);
   });
 
   it('leaves a map with no region as it is, and rejects bad input with typed errors', () => {
