@@ -24,15 +24,6 @@ export function parseRequestTarget(target: string | undefined): URL | null {
   }
 }
 
-/** A percent-encoded path segment decoded, or null when the encoding is broken (`%E0%A4%A`, `%FF`). */
-export function decodePathPart(encoded: string): string | null {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return null;
-  }
-}
-
 /** Answers on a raw socket (a parser error or an upgrade that is refused) and closes it. */
 export function answerRaw(socket: Duplex, status: number): void {
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reasons[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

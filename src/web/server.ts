@@ -11,7 +11,8 @@ import { contentSecurityPolicy } from '../shared/csp';
 import { MAX_API_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from './ws-protocol';
 import { WEBCAM_FRAMES_PATH } from '../shared/webcam';
 import { MAX_WEBCAM_MESSAGE_BYTES, createStudioWebcamEndpoint } from './webcam-socket';
-import { answerClientError, answerRaw, decodePathPart, parseRequestTarget } from './http-edges';
+import { decodePathPart } from '../shared/media-path';
+import { answerClientError, answerRaw, parseRequestTarget } from './http-edges';
 
 export interface WebServerOptions {
   /** Creates the engine with the server's event sink. */
