@@ -12,7 +12,9 @@ Commands:
       --trimaps <dir>          use <dir>/<stem>.png as the trimap (0 background, 255 foreground, else unknown)
                                instead of the automatic one
       --refine <method>        ${choices(refinementMethodIds, defaultRefinementMethod)} | <matting model id>
-      --model <id>             semantic model for the automatic trimap (default ${DEFAULT_SEMANTIC_MODEL})
+      --model <id>             semantic model for the automatic trimap (default ${DEFAULT_SEMANTIC_MODEL});
+                               an SHM T-Net (role trimap) with --refine <its M-Net> takes the paper's path:
+                               T-Net trimap → M-Net → alpha = Fs + Us·alpha_r (see README, training)
       --ep <provider>          ${choices(executionProviders, 'auto')}
       --alpha-dir <dir>        also write the grey alpha as <dir>/<relative path>/<stem>.png
       --band-scale <x>         widen (> 1) or narrow (< 1) the automatic trimap's unknown band (default 1)
