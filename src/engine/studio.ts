@@ -2,6 +2,7 @@ import type { AppInfo, EventName, Events } from '../shared/contract';
 import { type Dispatch, type Handlers, createDispatcher } from './api/dispatch';
 import { StudioContext } from './features/context';
 import { setupApp } from './features/app';
+import { setupFiles } from './features/files';
 import { setupImages } from './features/images';
 import { setupJobs } from './features/jobs';
 import { type MediaFile, setupMedia } from './features/media';
@@ -40,6 +41,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...setupImages(ctx),
     ...setupJobs(ctx),
     ...setupSettings(ctx),
+    ...setupFiles(),
   };
   return {
     dispatch: createDispatcher(handlers, options.onInternalError),

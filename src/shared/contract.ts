@@ -82,6 +82,8 @@ export const methods = {
   'settings.set': settingsPatch,
   'models.list': z.strictObject({}),
   'models.add': z.strictObject({ onnxPath: absPath, manifest: z.record(z.string(), z.unknown()) }),
+  /** A folder's subfolders and files, for the folder browser (no path: the user's home). */
+  'files.list': z.strictObject({ path: absPath.optional() }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type Params<M extends MethodName> = z.input<(typeof methods)[M]>;
 
@@ -114,6 +116,17 @@ export interface ImageView extends ImageFacts {
 export interface ProviderInfo {
   name: string;
   bundled: boolean;
+}
+
+/** One folder as the folder browser shows it: subfolders first, then files, hidden ones left out. */
+export interface FolderListing {
+  path: string;
+  /** null at the root of a drive. */
+  parent: string | null;
+  home: string;
+  entries: { name: string; kind: 'folder' | 'photo' | 'file' }[];
+  /** Entries beyond the listing's limit. */
+  more: number;
 }
 
 export interface AppInfo {
@@ -241,6 +254,7 @@ export interface Results extends Record<MethodName, unknown> {
   'settings.set': Settings;
   'models.list': { models: ModelView[]; methods: RefineMethodView[]; provider: ProviderReportView | null; providerError?: string };
   'models.add': ModelView;
+  'files.list': FolderListing;
 }
 
 export type Result<M extends MethodName> = Results[M];

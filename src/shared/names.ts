@@ -24,6 +24,7 @@ export const methodNames = [
   'settings.set',
   'models.list',
   'models.add',
+  'files.list',
 ] as const;
 export type MethodName = (typeof methodNames)[number];
 

@@ -34,3 +34,6 @@ export function formatDuration(ms: number | undefined): string {
   if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
+
+/** File extensions the folder browser marks as photos (the import reads every file and keeps what decodes). */
+export const photoExtensions = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif'] as const;
