@@ -66,3 +66,30 @@ def test_pretrained_checkpoint_or_encoder_weights_start_a_new_run(small_dataset,
     assert train.main(['--dataDir', small_dataset, '--saveDir', save, '--nEpochs', '1', '--pretrained', enc_file, *ARGS]) == 0
     got = checkpoint.load(save)['tnet']
     assert all(torch.equal(got[f'encoder.{k}'], v) for k, v in encoder.items())
+
+
+def test_killed_run_resumes_from_its_last_checkpoint(small_dataset, tmp_path):
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import TRAINING
+
+    save = str(tmp_path / 'killed')
+    cmd = [sys.executable, os.path.join(TRAINING, 'train.py'), '--dataDir', small_dataset, '--saveDir', save, '--nEpochs', '50', *ARGS]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in proc.stdout:
+            event = json.loads(line)
+            # Killed in the middle of epoch 2, after epoch 1's checkpoint.
+            if event['event'] == 'step' and event['epoch'] == 2:
+                proc.send_signal(signal.SIGKILL)
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    assert sorted(os.listdir(save)) == ['ckpt_epoch_0001.pth', 'config.json']
+    _, events = run_script('train.py', ['--dataDir', small_dataset, '--saveDir', save, '--nEpochs', '2', '--finetuning', *ARGS])
+    assert events[0]['start_epoch'] == 2 and events[-1]['event'] == 'done'
+    assert os.path.isfile(os.path.join(save, 'ckpt_epoch_0002.pth'))
