@@ -1,6 +1,5 @@
-import type { CallOutcome, EventName, Events, StudioTransport } from '../../../shared/contract';
-
-type Pending = (outcome: CallOutcome) => void;
+import type { CallOutcome, EventName, Events, Result, StudioTransport } from '../../../shared/contract';
+import { PendingReplies } from '../../../shared/pending-replies';
 
 /** Reconnection waits: doubling from the first to the last. */
 const RETRY_FIRST_MS = 250;
@@ -14,8 +13,7 @@ const RETRY_LAST_MS = 4000;
  */
 export function createWsTransport(location: Location, onConnection?: (event: 'online' | 'offline') => void): StudioTransport {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
+  const pending = new PendingReplies<CallOutcome>();
   let socket: WebSocket | null = null;
   let opening: Promise<WebSocket> | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -28,11 +26,6 @@ export function createWsTransport(location: Location, onConnection?: (event: 'on
       connect().catch(reconnectLater);
     }, retryMs);
     retryMs = Math.min(retryMs * 2, RETRY_LAST_MS);
-  };
-
-  const fail = (message: string) => {
-    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message } });
-    pending.clear();
   };
 
   const connect = (): Promise<WebSocket> => {
@@ -54,7 +47,7 @@ export function createWsTransport(location: Location, onConnection?: (event: 'on
       ws.onclose = () => {
         if (socket === ws) socket = null;
         opening = null;
-        fail('The connection to the studio server closed');
+        pending.resolveAll({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'The connection to the studio server closed' } });
         onConnection?.('offline');
         reconnectLater();
       };
@@ -62,10 +55,8 @@ export function createWsTransport(location: Location, onConnection?: (event: 'on
         const data = JSON.parse(String(message.data)) as
           | { type: 'result'; id: number; outcome: CallOutcome }
           | { type: 'event'; event: EventName; payload: never };
-        if (data.type === 'result') {
-          pending.get(data.id)?.(data.outcome);
-          pending.delete(data.id);
-        } else {
+        if (data.type === 'result') pending.take(data.id)?.resolve(data.outcome);
+        else {
           for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
         }
       };
@@ -81,11 +72,10 @@ export function createWsTransport(location: Location, onConnection?: (event: 'on
       } catch (err) {
         return { ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: (err as Error).message } };
       }
-      const id = nextId++;
-      return new Promise((resolve) => {
-        pending.set(id, resolve as Pending);
-        ws.send(JSON.stringify({ id, method, params }));
-      });
+      const { id, reply } = pending.open();
+      ws.send(JSON.stringify({ id, method, params }));
+      // The engine answers each method with its result type (the contract); the wire carries JSON.
+      return reply as Promise<CallOutcome<Result<typeof method>>>;
     },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
       void connect().catch(() => {});
