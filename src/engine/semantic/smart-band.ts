@@ -4,7 +4,7 @@ import { makeBoxFilter } from '../matting/box-filter';
 import { MattingError } from '../matting/errors';
 import { squaredDistanceTo } from '../matting/morphology';
 import { assertImage, assertPlane } from '../matting/validate';
-import { cachedWorkingImage, nearestLookup } from './working-image';
+import { cachedWorkingImage, nearestLookup, workingSize } from './working-image';
 
 export interface SmartBandOptions {
   /** Probability at or above which a pixel counts as foreground. Default 0.5. */
@@ -108,14 +108,15 @@ export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartB
     throw new MattingError('INVALID_OPTIONS', 'Smart band option uncertain must be [low, high]');
   }
   if (o.wide < o.thin) throw new MattingError('INVALID_OPTIONS', `Smart band: wide (${o.wide}) must be at least thin (${o.thin})`);
-  const small = cachedWorkingImage(image, Math.max(1, Math.round(o.planSide)));
-  const pw = small.width;
-  const ph = small.height;
+  const planSide = Math.max(1, Math.round(o.planSide));
+  const { width: pw, height: ph } = workingSize(width, height, planSide);
   const p = pw === width && ph === height ? prob : resizeBilinear(prob, width, height, 1, pw, ph);
   const long = Math.max(pw, ph);
   // At least 1.5 plan pixels: the full-size boundary lies within a plan pixel of the planned one.
   const thin = Math.max(1.5, o.thin * long * o.scale);
   const wide = Math.max(thin, o.wide * long * o.scale);
+  // The photo itself is read only for its edges (the segmenter's views made it at this size already).
+  const small = o.edgeWeight > 0 ? cachedWorkingImage(image, planSide) : { width: pw, height: ph, data: new Uint8Array(0) };
   const complexity = boundaryComplexity(p, small, Math.max(2, Math.round(o.wide * long)), Math.max(1e-6, o.uncertainSaturation), o.edgeWeight);
   const radius = new Float32Array(pw * ph);
   for (let i = 0; i < radius.length; i++) radius[i] = thin + (wide - thin) * complexity[i];

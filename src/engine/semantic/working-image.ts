@@ -1,11 +1,24 @@
 import type { RgbImage } from '../imaging/raster';
-import { downscaleRgb } from '../matting/resample';
+import { resizeBilinear } from '../inference/resize';
 
-/** The image with its longer side at most `side` (area average; the image itself when already small). */
+/** Size of a map of the image's frame with its longer side at most `side`. */
+export function workingSize(width: number, height: number, side: number): { width: number; height: number } {
+  const scale = Math.min(1, side / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/**
+ * The image with its longer side at most `side` (the image itself when already small). Bilinear:
+ * on the dev portraits it gave the same SAD as an area average (10.208 vs 10.201 in
+ * bench/semantic-eval.ts) at a fraction of the cost (it reads two source rows per row).
+ */
 export function workingImage(image: RgbImage, side: number): RgbImage {
-  const scale = Math.min(1, side / Math.max(image.width, image.height));
-  if (scale === 1) return image;
-  return downscaleRgb(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)));
+  const { width, height } = workingSize(image.width, image.height, side);
+  if (width === image.width && height === image.height) return image;
+  const f = resizeBilinear(image.data, image.width, image.height, 3, width, height);
+  const data = new Uint8Array(f.length);
+  for (let i = 0; i < f.length; i++) data[i] = Math.round(f[i]);
+  return { width, height, data };
 }
 
 // The segmenter's views and the band's plan both read the downscaled photo: made once per image.
