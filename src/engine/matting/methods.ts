@@ -45,7 +45,3 @@ export const refinementMethodInfo: { readonly [Id in RefinementMethodId]: Refine
     maxMegapixels: Infinity,
   },
 };
-
-export function isRefinementMethodId(value: string): value is RefinementMethodId {
-  return (refinementMethodIds as readonly string[]).includes(value);
-}
