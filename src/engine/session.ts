@@ -6,6 +6,7 @@ import { alphaCacheSettings, autoTrimapKey, ensureAutoTrimap, exportJobHandler, 
 import type { PipelineEngine } from './pipeline';
 import type { Project } from './project';
 import type { AppSettings } from './user';
+import { TRAIN_JOB_KIND, TrainingJobs } from './training/train-job';
 import { toImageView } from './features/image-view';
 
 type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -19,6 +20,8 @@ const FINISHED = new Set<JobProgress['state']>(['done', 'failed', 'cancelled']);
 export class ProjectSession {
   readonly jobs: JobManager;
   readonly media: ProjectMedia;
+  /** Training jobs (kind 'train'): the trainer runs as a child process, not through the image batch loop. */
+  readonly training: TrainingJobs;
   private readonly store: JobStore;
   private readonly autoInflight = new Map<number, Promise<void>>();
 
@@ -27,6 +30,7 @@ export class ProjectSession {
     private readonly engine: PipelineEngine,
     private readonly settings: () => AppSettings,
     emit: Emit,
+    modelsDir: string,
   ) {
     this.media = new ProjectMedia(project);
     this.store = new JobStore(project.db);
@@ -35,6 +39,14 @@ export class ProjectSession {
       handlers: { matte: matteJobHandler(project, engine), export: exportJobHandler(project, engine) },
       label: (imageId) => project.getImage(imageId)?.relPath ?? `#${imageId}`,
       // Images report their own changes (below); a job reports only its progress.
+      onProgress: (p) => emit(FINISHED.has(p.state) ? 'job.done' : 'job.progress', p),
+    });
+    this.training = new TrainingJobs({
+      project,
+      engine,
+      store: this.store,
+      settings,
+      modelsDir,
       onProgress: (p) => emit(FINISHED.has(p.state) ? 'job.done' : 'job.progress', p),
     });
     // Every status change of an image, whoever caused it, reaches the windows as the image's new view.
@@ -48,10 +60,11 @@ export class ProjectSession {
   resumeInterrupted(): number[] {
     const resumed: number[] = [];
     for (const job of this.store.resumable()) {
+      if (job.kind === TRAIN_JOB_KIND) continue;
       this.jobs.resume(job.id);
       resumed.push(job.id);
     }
-    return resumed;
+    return [...resumed, ...this.training.resumeInterrupted()];
   }
 
   listJobs(): JobProgress[] {
@@ -114,7 +127,7 @@ export class ProjectSession {
 
   async close(): Promise<void> {
     this.project.states.onChange(undefined);
-    await this.jobs.stopAll();
+    await Promise.all([this.jobs.stopAll(), this.training.stopAll()]);
     this.project.close();
   }
 }

@@ -42,6 +42,7 @@ export const errorCodes = [
   'SERVICE_CLOSED',
   'CANCELLED',
   'ENGINE_UNAVAILABLE',
+  'TRAINING_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

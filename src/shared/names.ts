@@ -24,7 +24,15 @@ export const methodNames = [
   'settings.set',
   'models.list',
   'models.add',
+  'models.delete',
+  'models.import',
+  'training.check',
+  'training.start',
+  'training.status',
+  'training.log',
   'files.list',
+  'adjustments.get',
+  'adjustments.set',
 ] as const;
 export type MethodName = (typeof methodNames)[number];
 

@@ -3,6 +3,7 @@ import type { EventName, Events, MethodName, ProjectSummary, Settings } from '..
 import { StudioError } from '../../shared/errors';
 import type { Handlers } from '../api/dispatch';
 import { LiveJobs } from '../api/live-jobs';
+import { defaultModelsDir } from '../models/models-dir';
 import { createDefaultEngine } from '../pipeline';
 import { type Project, openProject } from '../project';
 import { AppSettingsStore, RecentProjects } from '../user';
@@ -89,7 +90,7 @@ export class StudioContext {
     if (this.sessionNow?.project.dir === root) await this.closeSession();
     const next = openProject(root, { create, maxPixels: Math.round(this.current.maxMegapixels * 1_000_000) });
     await this.closeSession();
-    const session = new ProjectSession(next, this.engineNow, () => this.current, this.emit);
+    const session = new ProjectSession(next, this.engineNow, () => this.current, this.emit, this.modelsDir ?? defaultModelsDir());
     this.sessionNow = session;
     this.recent.touch(next.dir, next.name);
     session.resumeInterrupted();

@@ -38,9 +38,15 @@ export function setupJobs(ctx: StudioContext): FeatureHandlers<'image.refine' | 
       return { jobId, total: ids.length };
     },
     'jobs.list': () => ({ jobs: [...(ctx.session?.listJobs() ?? []), ...ctx.live.list()] }),
-    'jobs.cancel': ({ jobId }) => ({ cancelled: ctx.live.owns(jobId) ? ctx.live.cancel(jobId) : (ctx.session?.jobs.cancel(jobId) ?? false) }),
+    'jobs.cancel': ({ jobId }) => {
+      if (ctx.live.owns(jobId)) return { cancelled: ctx.live.cancel(jobId) };
+      const s = ctx.session;
+      return { cancelled: (s?.training.owns(jobId) ? s.training.cancel(jobId) : s?.jobs.cancel(jobId)) ?? false };
+    },
     'jobs.resume': ({ jobId }) => {
-      ctx.requireSession().jobs.resume(jobId);
+      const s = ctx.requireSession();
+      if (s.training.owns(jobId)) s.training.resume(jobId);
+      else s.jobs.resume(jobId);
       return { jobId };
     },
   };

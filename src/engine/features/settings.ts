@@ -2,20 +2,26 @@ import type { Settings } from '../../shared/contract';
 import { refinementMethods } from '../matting/registry';
 import { type ModelInfo, addUserModel, listModels } from '../models/registry';
 import type { ModelView } from '../../shared/contract';
+import { trainingInfoOf } from '../training/trained-models';
 import type { FeatureHandlers, StudioContext } from './context';
 
-function toModelView(info: ModelInfo): ModelView {
+export function toModelView(info: ModelInfo): ModelView {
   const m = info.manifest;
-  return { id: m.id, role: m.role, name: m.name, license: m.license.name, present: info.present, user: m.preparation.method === 'user-onnx' };
+  const training = trainingInfoOf(info.manifestPath);
+  return { id: m.id, role: m.role, name: m.name, license: m.license.name, present: info.present, user: m.preparation.method === 'user-onnx', ...(training ? { training } : {}) };
 }
 
 /** Settings, the model list (with the execution provider in use) and adding a user's model. */
 export function setupSettings(ctx: StudioContext): FeatureHandlers<'settings.get' | 'settings.set' | 'models.list' | 'models.add'> {
   return {
     'settings.get': () => ctx.settings(),
-    'settings.set': ({ workingMegapixels, ...rest }) =>
-      // null: back to each method's own working resolution.
-      ctx.updateSettings(workingMegapixels === undefined ? rest : { ...rest, workingMegapixels: workingMegapixels ?? undefined }),
+    'settings.set': ({ workingMegapixels, pythonPath, ...rest }) =>
+      // null: back to each method's own working resolution, and to the default Python.
+      ctx.updateSettings({
+        ...rest,
+        ...(workingMegapixels === undefined ? {} : { workingMegapixels: workingMegapixels ?? undefined }),
+        ...(pythonPath === undefined ? {} : { pythonPath: pythonPath ?? undefined }),
+      }),
     'models.list': async () => {
       const models = listModels(ctx.modelsDir).map(toModelView);
       const methods = refinementMethods.map((m) => ({ id: m.id, label: m.label, description: m.description }));

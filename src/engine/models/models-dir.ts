@@ -11,12 +11,17 @@ const PACKAGE_NAME = 'shm-studio';
 export function defaultModelsDir(): string {
   const override = process.env.SHM_MODELS_DIR;
   if (override) return resolve(override);
+  return join(packageRoot(), 'models');
+}
+
+/** The package's root folder (where models/ and training/ are), found from this module. */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
       try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return join(dir, 'models');
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
       } catch {
         // an unreadable package.json is not ours; keep walking up
       }

@@ -15,6 +15,8 @@ export const AppSettingsSchema = z.object({
   bandPercent: z.number().min(0.1).max(25).catch(1).default(1),
   /** Refinement working-resolution cap in megapixels; absent: each method's measured default. */
   workingMegapixels: z.number().positive().max(1000).optional().catch(undefined),
+  /** Python for the trainer; absent: SHM_PYTHON, else /usr/bin/python3 where it exists, else python3. */
+  pythonPath: z.string().min(1).optional().catch(undefined),
 });
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 

@@ -1,0 +1,87 @@
+/**
+ * The learning studio's part of the contract: training a project's SHM pair with the PyTorch
+ * trainer (training/train.py), its progress records, and what a trained pair knows of its data.
+ */
+import { z } from 'zod';
+
+/** The trainer's phases (train.py --train_phase), in the paper's order. */
+export const trainingPhases = ['pre_train_t_net', 'pre_train_m_net', 'end_to_end'] as const;
+export type TrainingPhase = (typeof trainingPhases)[number];
+
+export const trainingDevices = ['auto', 'cpu', 'cuda'] as const;
+export type TrainingDevice = (typeof trainingDevices)[number];
+
+/** Model ids the trainer's export accepts (export.py): the pair is `<id>-tnet` and `<id>-mnet`. */
+export const PAIR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,53}$/;
+
+export const trainingStartParams = z.strictObject({
+  /** Images to learn from (default: every refined or exported image of the project). */
+  imageIds: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+  phase: z.enum(trainingPhases).default('end_to_end'),
+  epochs: z.number().int().min(1).max(10_000).default(20),
+  patchSize: z.number().int().min(32).max(1024).multipleOf(32).default(320),
+  batchSize: z.number().int().min(1).max(256).default(8),
+  device: z.enum(trainingDevices).default('auto'),
+  /** Network input of the exported pair (square, multiple of 32). */
+  inputSize: z.number().int().min(32).max(1024).multipleOf(32).default(320),
+  /** Pair id (default: from the project's name and the date). */
+  pairId: z.string().regex(PAIR_ID_PATTERN).optional(),
+});
+
+/** What the trainer prints, one JSON object a line (training/shm/progress.py), as the studio passes it on. */
+export interface TrainingRecord {
+  event: 'start' | 'step' | 'epoch' | 'validation' | 'checkpoint' | 'done' | 'error' | 'export';
+  time?: number;
+  epoch?: number;
+  step?: number;
+  steps?: number;
+  global_step?: number;
+  loss?: number;
+  loss_p?: number;
+  loss_t?: number;
+  images_per_s?: number;
+  eta_s?: number | null;
+  sad?: number;
+  mse?: number;
+  trimap_accuracy?: number;
+  start_epoch?: number;
+  last_epoch?: number;
+  steps_per_epoch?: number;
+  resumed_from?: string | null;
+  device?: string;
+  path?: string;
+  message?: string;
+}
+
+/** Python and PyTorch as the trainer would find them; `ok` false says what is missing and how to install it. */
+export interface TrainingCheck {
+  ok: boolean;
+  python: string;
+  pythonVersion?: string;
+  torchVersion?: string;
+  cuda?: boolean;
+  message: string;
+  install?: { debian: string; macos: string; windows: string };
+}
+
+export interface TrainingStatus {
+  jobId: number;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  params: z.output<typeof trainingStartParams> & { pairId: string };
+  runDir: string;
+  /** Every progress record so far, oldest first (the chart's data after a reload). */
+  records: TrainingRecord[];
+  message?: string;
+}
+
+/** The training data of a pair, stored in its manifests by the studio after the export. */
+export interface TrainedPairInfo {
+  pairId: string;
+  project: string;
+  images: number;
+  date: string;
+  phase: TrainingPhase;
+  epochs: number;
+  /** The last validation SAD (the trainer's /1000 units), when validation ran. */
+  validationSad?: number;
+}

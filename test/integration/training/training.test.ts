@@ -1,0 +1,170 @@
+/**
+ * The learning studio with the real trainer: Python child processes running training/train.py
+ * and export.py on a tiny synthetic project, a few CPU steps each.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ImageView, ModelView, TrainingCheck, TrainingRecord, TrainingStatus } from '../../../src/shared/contract';
+import { tempDir } from '../../fixtures/make-fixtures';
+import { killAndWait, spawnTs, waitForLines } from '../helpers';
+import { makeRefinedProject, openHarness, TINY, type Harness } from './studio-fixture';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const opened: Harness[] = [];
+afterEach(async () => {
+  while (opened.length) await opened.pop()?.studio.close();
+});
+
+function harness(root: string): Harness {
+  const h = openHarness(root);
+  opened.push(h);
+  return h;
+}
+
+/** What the user's work in a project amounts to: each image's status and trimap history. */
+function projectWork(projectDir: string) {
+  const db = new Database(path.join(projectDir, 'project.db'), { readonly: true });
+  try {
+    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%trimap%' ORDER BY name").all();
+    const images = db.prepare('SELECT id, rel_path, status FROM images ORDER BY id').all();
+    const trimaps = tables.map((t) => db.prepare(`SELECT * FROM "${t.name}" ORDER BY rowid`).all());
+    return { images, trimaps, integrity: db.pragma('integrity_check', { simple: true }) };
+  } finally {
+    db.close();
+  }
+}
+
+describe('training in the studio', () => {
+  it('Python or PyTorch missing: the check says what and how to install it, and nothing starts', async () => {
+    const root = tempDir('shm-train-nopy-');
+    const h = harness(root);
+    const project = await makeRefinedProject(h, root, 2);
+    const jobsBefore = (await h.call<{ jobs: unknown[] }>('jobs.list')).jobs.length;
+
+    await h.call('settings.set', { pythonPath: path.join(root, 'no-such-python3') });
+    const check = await h.call<TrainingCheck>('training.check');
+    expect(check.ok).toBe(false);
+    expect(check.message).toContain(`Python (${path.join(root, 'no-such-python3')}) cannot be run: not found`);
+    expect(check.install?.debian).toMatch(/apt-get install .*python3-torch/);
+    expect(check.install?.macos).toMatch(/pip install torch/);
+    expect(check.install?.windows).toMatch(/pip install torch/);
+    await expect(h.call('training.start', { ...TINY, epochs: 1 })).rejects.toThrow(/TRAINING_UNAVAILABLE: Python .* cannot be run[\s\S]*Debian\/Ubuntu: sudo apt-get[\s\S]*macOS:[\s\S]*Windows:/);
+
+    // A Python without PyTorch (a real interpreter: this probe imports torch and fails).
+    const fakeOld = path.join(root, 'old-python');
+    fs.writeFileSync(fakeOld, `#!/bin/sh\necho '{"python": "3.11.2", "torch": "1.8.1", "cuda": false, "missing": []}'\n`, { mode: 0o755 });
+    await h.call('settings.set', { pythonPath: fakeOld });
+    const old = await h.call<TrainingCheck>('training.check');
+    expect(old).toMatchObject({ ok: false, pythonVersion: '3.11.2', torchVersion: '1.8.1' });
+    expect(old.message).toContain('PyTorch 1.8.1');
+    expect(old.message).toContain('too old: the trainer needs 1.13 or newer');
+    await expect(h.call('training.start', { ...TINY, epochs: 1 })).rejects.toThrow(/TRAINING_UNAVAILABLE: PyTorch 1.8.1/);
+
+    expect((await h.call<{ jobs: unknown[] }>('jobs.list')).jobs).toHaveLength(jobsBefore);
+    expect(fs.existsSync(path.join(project, 'training'))).toBe(false);
+
+    await h.call('settings.set', { pythonPath: null });
+    const real = await h.call<TrainingCheck>('training.check');
+    expect(real).toMatchObject({ ok: true, cuda: false });
+    expect(real.torchVersion).toMatch(/^\d+\.\d+/);
+  });
+
+  it('a trainer crash fails the job with its last log lines; the project is intact', async () => {
+    const root = tempDir('shm-train-crash-');
+    const h = harness(root);
+    const project = await makeRefinedProject(h, root, 3);
+    const before = projectWork(project);
+
+    const { jobId, pairId } = await h.call<{ jobId: number; pairId: string }>('training.start', { ...TINY, epochs: 3 });
+    // The first checkpoint, then a cancel (the trainer is killed).
+    await h.waitFor('job.progress', (p) => p.jobId === jobId && p.training?.event === 'checkpoint');
+    expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true });
+    const cancelled = await h.waitFor('job.done', (p) => p.jobId === jobId);
+    expect(cancelled.state).toBe('cancelled');
+
+    // The checkpoint the resumed run would continue from is damaged: train.py stops with an error.
+    const status = await h.call<TrainingStatus>('training.status', { jobId });
+    const ckpt = status.records.find((r) => r.event === 'checkpoint')!.path!;
+    fs.writeFileSync(path.resolve(status.runDir, ckpt), 'not a checkpoint');
+    const resumedFrom = h.events.length;
+    await h.call('jobs.resume', { jobId });
+    const failed = await h.waitFor('job.done', (p) => p.jobId === jobId, 90_000, resumedFrom);
+    expect(failed.state).toBe('failed');
+    expect(failed.message).toMatch(/^train\.py exited with code 2:\n/);
+    expect(failed.message).toMatch(/train\.py: error: .*ckpt_epoch_0001\.pth/);
+    expect((await h.call<{ jobs: { jobId: number; state: string; message?: string }[] }>('jobs.list')).jobs.find((j) => j.jobId === jobId)).toMatchObject({ state: 'failed', message: failed.message });
+    const log = await h.call<{ file: string; text: string }>('training.log', { jobId, lines: 50 });
+    expect(log.file).toBe(path.join(status.runDir, 'trainer.log'));
+    expect(log.text).toContain('"event": "checkpoint"');
+    expect(log.text).toContain('train.py: error:');
+
+    // Nothing of the user's work changed, and no model was registered.
+    expect(projectWork(project)).toEqual(before);
+    expect(before.integrity).toBe('ok');
+    const models = (await h.call<{ models: ModelView[] }>('models.list')).models.map((m) => m.id);
+    expect(models).not.toContain(`${pairId}-tnet`);
+  });
+
+  it('a kill of the studio during training: the next open resumes from the last checkpoint and registers the pair', async () => {
+    const root = tempDir('shm-train-kill-');
+    const setup = harness(root);
+    await makeRefinedProject(setup, root, 4);
+    await setup.studio.close();
+    opened.length = 0;
+
+    const child = spawnTs(path.join(here, 'child-training.ts'), [root, '3']);
+    let lines: string[];
+    try {
+      lines = await waitForLines(child, (l) => l.some((x) => x.startsWith('record ') && JSON.parse(x.slice(7)).event === 'checkpoint'), 120_000);
+    } finally {
+      await killAndWait(child);
+    }
+    const jobId = Number(lines.find((l) => l.startsWith('job '))!.slice(4));
+    const firstRun = lines.filter((l) => l.startsWith('record ')).map((l) => JSON.parse(l.slice(7)) as TrainingRecord);
+    const lastCheckpoint = firstRun.filter((r) => r.event === 'checkpoint').at(-1)!;
+    expect(firstRun.some((r) => r.event === 'done')).toBe(false);
+
+    // A new studio opens the project: the interrupted job resumes by itself.
+    const h = harness(root);
+    await h.call('project.open', { path: path.join(root, 'project') });
+    const done = await h.waitFor('job.done', (p) => p.jobId === jobId, 150_000);
+    expect(done.state, done.message).toBe('done');
+    const status = await h.call<TrainingStatus>('training.status', { jobId });
+    const starts = status.records.filter((r) => r.event === 'start');
+    expect(starts).toHaveLength(2);
+    expect(starts[1].resumed_from).toBe(lastCheckpoint.path);
+    expect(starts[1].start_epoch).toBe(lastCheckpoint.epoch! + 1);
+    // The resumed run trains only the epochs after the checkpoint, each once.
+    const resumed = status.records.slice(status.records.indexOf(starts[1]));
+    const remaining = [1, 2, 3].filter((e) => e > lastCheckpoint.epoch!);
+    expect(resumed.filter((r) => r.event === 'epoch').map((r) => r.epoch)).toEqual(remaining);
+    expect(status.records.some((r) => r.event === 'validation' && typeof r.sad === 'number')).toBe(true);
+
+    // The pair is a model of the studio with its training data.
+    const { models } = await h.call<{ models: ModelView[] }>('models.list');
+    const pair = models.filter((m) => m.training?.pairId === status.params.pairId);
+    expect(pair.map((m) => m.role).sort()).toEqual(['matting', 'trimap']);
+    expect(pair[0].training).toMatchObject({ project: 'project', images: 3, phase: 'end_to_end', epochs: 3 });
+    expect(pair[0].training?.validationSad).toBeGreaterThan(0);
+
+    // The pair as automatic trimap and refinement: a new image's trimap comes from the T-Net, the alpha from the M-Net.
+    const tnet = pair.find((m) => m.role === 'trimap')!.id;
+    const mnet = pair.find((m) => m.role === 'matting')!.id;
+    await h.call('settings.set', { semanticModel: tnet, refineMethod: mnet });
+    const [image] = (await h.call<{ images: ImageView[] }>('images.list')).images;
+    const detail = await h.call<{ trimap: { autoRef: string } }>('image.open', { imageId: image.id });
+    expect(await h.studio.resolveMedia(detail.trimap.autoRef)).not.toBeNull();
+    const refine = await h.call<{ jobId: number }>('image.refine', { imageId: image.id });
+    expect(await h.waitFor('job.done', (p) => p.jobId === refine.jobId)).toMatchObject({ state: 'done', done: 1 });
+    expect(await h.studio.resolveMedia(`cutout/${image.id}/${mnet}`)).not.toBeNull();
+
+    // Delete: both halves go, and the settings fall back to the defaults.
+    expect((await h.call<{ deleted: string[] }>('models.delete', { id: tnet })).deleted.sort()).toEqual([mnet, tnet].sort());
+    const after = await h.call<{ semanticModel: string; refineMethod: string }>('settings.get');
+    expect([after.semanticModel, after.refineMethod]).not.toContain(tnet);
+    expect([after.semanticModel, after.refineMethod]).not.toContain(mnet);
+  });
+});
