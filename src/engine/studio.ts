@@ -8,6 +8,7 @@ import { setupJobs } from './features/jobs';
 import { type MediaFile, setupMedia } from './features/media';
 import { setupProjects } from './features/projects';
 import { setupSettings } from './features/settings';
+import { setupTraining } from './features/training';
 
 export type { MediaFile } from './features/media';
 
@@ -41,6 +42,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...setupImages(ctx),
     ...setupJobs(ctx),
     ...setupSettings(ctx),
+    ...setupTraining(ctx),
     ...setupFiles(),
   };
   return {

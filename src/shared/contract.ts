@@ -9,7 +9,9 @@ import type { ApiError } from './errors';
 import type { EventName, MethodName } from './names';
 import { BRUSH_TOOLS, MAX_STROKE_POINTS } from './strokes';
 import { collisionPolicies, executionProviders, exportLayouts, imageStatuses, type ExecutionProviderSetting, type ImageStatus } from './vocabulary';
+import { trainingStartParams, type TrainedPairInfo, type TrainingCheck, type TrainingRecord, type TrainingStatus } from './training';
 
+export * from './training';
 export { eventNames, isEventName, isMethodName, methodNames, type EventName, type MethodName } from './names';
 
 const absPath = z.string().min(1).max(4096);
@@ -46,6 +48,8 @@ export const settingsPatch = z.strictObject({
   bandPercent: z.number().min(0.1).max(25).optional(),
   /** null: back to each method's measured default. */
   workingMegapixels: z.number().positive().max(1000).nullable().optional(),
+  /** Python for the trainer; null: SHM_PYTHON, else /usr/bin/python3 where it exists, else python3. */
+  pythonPath: z.string().min(1).max(4096).nullable().optional(),
 });
 
 /** Parameter schemas, one per method. Strict objects: unknown keys are a bad request. */
@@ -82,6 +86,15 @@ export const methods = {
   'settings.set': settingsPatch,
   'models.list': z.strictObject({}),
   'models.add': z.strictObject({ onnxPath: absPath, manifest: z.record(z.string(), z.unknown()) }),
+  /** Deletes a user's model; a trained pair's `-tnet` or `-mnet` deletes both. */
+  'models.delete': z.strictObject({ id: modelId }),
+  /** Adds every exported model (`<id>.onnx` + `<id>.json`) of a folder. */
+  'models.import': z.strictObject({ dir: absPath }),
+  'training.check': z.strictObject({}),
+  'training.start': trainingStartParams,
+  'training.status': z.strictObject({ jobId: id }),
+  /** The last `lines` lines of the trainer's log. */
+  'training.log': z.strictObject({ jobId: id, lines: z.number().int().min(1).max(10_000).default(200) }),
   /** A folder's subfolders and files, for the folder browser (no path: the user's home). */
   'files.list': z.strictObject({ path: absPath.optional() }),
 } as const satisfies Record<MethodName, z.ZodType>;
@@ -159,6 +172,8 @@ export interface JobProgress {
   ratePerSec?: number;
   etaMs?: number;
   message?: string;
+  /** A training job: the trainer's latest progress record. */
+  training?: TrainingRecord;
 }
 
 export interface ImportSkip {
@@ -208,6 +223,8 @@ export interface Settings {
   bandPercent: number;
   /** Refinement working-resolution cap in megapixels; absent: each method's measured default. */
   workingMegapixels?: number;
+  /** Python for the trainer (absent: SHM_PYTHON, else /usr/bin/python3 where it exists, else python3). */
+  pythonPath?: string;
 }
 
 export interface ModelView {
@@ -217,6 +234,8 @@ export interface ModelView {
   license: string;
   present: boolean;
   user: boolean;
+  /** A pair trained in the studio: its training data. */
+  training?: TrainedPairInfo;
 }
 
 export interface RefineMethodView {
@@ -254,6 +273,12 @@ export interface Results extends Record<MethodName, unknown> {
   'settings.set': Settings;
   'models.list': { models: ModelView[]; methods: RefineMethodView[]; provider: ProviderReportView | null; providerError?: string };
   'models.add': ModelView;
+  'models.delete': { deleted: string[] };
+  'models.import': { models: ModelView[] };
+  'training.check': TrainingCheck;
+  'training.start': { jobId: number; pairId: string };
+  'training.status': TrainingStatus;
+  'training.log': { file: string; text: string };
   'files.list': FolderListing;
 }
 
