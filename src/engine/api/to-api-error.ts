@@ -8,6 +8,10 @@ const errnoCodes: Record<string, ApiError['code']> = {
   EROFS: 'READ_ONLY',
   EACCES: 'READ_ONLY',
   EPERM: 'READ_ONLY',
+  // SQLite (better-sqlite3's SqliteError codes): the database could not grow.
+  SQLITE_FULL: 'DISK_FULL',
+  SQLITE_IOERR_WRITE: 'IO_ERROR',
+  SQLITE_READONLY: 'READ_ONLY',
 };
 
 /**

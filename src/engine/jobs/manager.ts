@@ -1,3 +1,4 @@
+import { StudioError } from '../../shared/errors';
 import type { JobStore } from './store';
 import { runJob, type RunJobOptions } from './runner';
 import type { ItemProcessor, JobProgress, JobRecord } from './types';
@@ -36,8 +37,8 @@ export class JobManager {
   /** Continues an interrupted or failed job with its unfinished items. */
   resume(jobId: number): void {
     const job = this.options.store.get(jobId);
-    if (!job) throw new RangeError(`No job ${jobId}`);
-    if (job.state === 'done' || job.state === 'cancelled') throw new RangeError(`Job ${jobId} is ${job.state}; it cannot be resumed`);
+    if (!job) throw new StudioError('NOT_FOUND', `No job ${jobId} in this project`);
+    if (job.state === 'done' || job.state === 'cancelled') throw new StudioError('BAD_REQUEST', `Job ${jobId} is ${job.state}; it cannot be resumed`);
     if (!this.running.has(jobId)) this.launch(jobId);
   }
 

@@ -33,7 +33,12 @@ export class AlphaCache {
   private readonly db: Database.Database;
   private readonly dir: string;
 
-  constructor(db: Database.Database, dir: string) {
+  constructor(
+    db: Database.Database,
+    dir: string,
+    /** Checked before every write (the project is open and its folder still there). */
+    private readonly assertWritable: () => void = () => undefined,
+  ) {
     this.db = db;
     this.dir = dir;
   }
@@ -60,6 +65,7 @@ export class AlphaCache {
   async put(key: AlphaKey, alphaPng: Uint8Array): Promise<string> {
     const hash = settingsHash(key.settings);
     const file = this.fileFor(key, hash);
+    this.assertWritable();
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, alphaPng);
     this.db

@@ -50,7 +50,7 @@ export async function importPaths(target: ImportTarget, paths: string[], ctx: Im
       break;
     }
     try {
-      const sha = await sha256File(file.path);
+      const sha = await sha256File(file.path, ctx.signal);
       const existing = byHash.get(sha);
       if (existing) {
         report.duplicates.push({ path: file.path, existingId: existing.id });
@@ -63,6 +63,10 @@ export async function importPaths(target: ImportTarget, paths: string[], ctx: Im
       // The cache is re-creatable: a failed thumbnail write must not undo the import.
       await target.saveThumbnail(row.id, thumbnail).catch(() => undefined);
     } catch (err) {
+      if (ctx.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
       if (err instanceof ImageError) {
         report.skipped.push({ path: file.path, reason: SKIP_REASON[err.code], message: err.message });
       } else {

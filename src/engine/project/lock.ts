@@ -1,11 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { ProjectError } from './errors';
 
 interface LockInfo {
   pid: number;
   host: string;
+  /** Unique per acquisition: tells this owner's lock from a later one of the same pid. */
+  nonce: string;
 }
+
+/** How often an owner touches its lock; a lock on another host untouched for STALE_MS is stale. */
+const HEARTBEAT_MS = 5_000;
+const STALE_MS = 60_000;
+/** A takeover marker older than this was left by a process killed mid-takeover. */
+const TAKEOVER_STALE_MS = 5_000;
 
 function alive(pid: number): boolean {
   try {
@@ -16,46 +25,131 @@ function alive(pid: number): boolean {
   }
 }
 
-function readLock(file: string): LockInfo | undefined {
+function readLock(file: string): LockInfo | 'missing' | 'unreadable' {
+  let text: string;
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockInfo>;
-    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') return { pid: parsed.pid, host: parsed.host };
-  } catch {
-    // unreadable or half-written lock: treated as stale
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
   }
-  return undefined;
+  try {
+    const parsed = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') return { pid: parsed.pid, host: parsed.host, nonce: String(parsed.nonce ?? '') };
+  } catch {
+    // not a lock this build wrote
+  }
+  return 'unreadable';
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** A lock is stale when its owner is gone: a dead pid on this host, or no heartbeat for STALE_MS elsewhere. */
+function isStale(file: string, owner: LockInfo | 'unreadable'): boolean {
+  // Locks appear whole (see acquireLock), so an unreadable one is damage, stale once it is not brand new.
+  if (owner === 'unreadable') return ageMs(file) > TAKEOVER_STALE_MS;
+  if (owner.host === os.hostname()) return !alive(owner.pid);
+  return ageMs(file) > STALE_MS;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Paths locked by this process: a second open in the same process is refused too. */
 const heldHere = new Set<string>();
 
 /**
- * One writer per project. The lock file names the owning pid; a lock whose process is gone (a
- * crash, SIGKILL) is stale and taken over, so a killed studio never locks the user out.
+ * Removes the stale lock `seen` under a takeover marker made by exclusive mkdir, so of several
+ * processes that found the same stale lock exactly one removes it (the others retry and find the
+ * winner's fresh lock). Returns false when another process is taking over right now.
  */
-export function acquireLock(file: string): () => void {
-  if (heldHere.has(file)) throw new ProjectError('PROJECT_LOCKED', `The project is already open in this process (${file})`);
-  const mine = JSON.stringify({ pid: process.pid, host: os.hostname() } satisfies LockInfo);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, mine, { flag: 'wx' });
-      heldHere.add(file);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        heldHere.delete(file);
-        if (readLock(file)?.pid === process.pid) fs.rmSync(file, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = readLock(file);
-      const stale = !owner || (owner.host === os.hostname() && !alive(owner.pid));
-      if (!stale) {
-        throw new ProjectError('PROJECT_LOCKED', `The project is open in another process (pid ${owner.pid} on ${owner.host})`);
-      }
-      fs.rmSync(file, { force: true });
-    }
+function takeOver(file: string, seen: LockInfo | 'unreadable'): boolean {
+  const marker = `${file}.takeover`;
+  try {
+    fs.mkdirSync(marker);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if (ageMs(marker) > TAKEOVER_STALE_MS) fs.rmSync(marker, { recursive: true, force: true });
+    return false;
   }
-  throw new ProjectError('PROJECT_LOCKED', `Could not take the project lock ${file}`);
+  try {
+    const now = readLock(file);
+    const same = now === 'missing' || (seen === 'unreadable' ? now === 'unreadable' : now !== 'unreadable' && now.nonce === seen.nonce && now.pid === seen.pid);
+    if (same) fs.rmSync(file, { force: true });
+    return true;
+  } finally {
+    fs.rmSync(marker, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One writer per project. The lock file appears whole or not at all: it is written to a private
+ * temporary file and hard-linked into place, which fails if any lock exists (an exclusive create
+ * that no reader can catch half-written). It names its owner (pid, host, nonce) and the owner
+ * touches it every few seconds (a heartbeat). A lock whose owner is gone (a crash, SIGKILL) is
+ * stale and taken over by exactly one process, so a killed studio never locks the user out.
+ * `onLost` is called if the lock file vanishes or changes owner while held (the folder was deleted).
+ */
+export function acquireLock(file: string, onLost?: () => void): () => void {
+  if (heldHere.has(file)) throw new ProjectError('PROJECT_LOCKED', `The project is already open in this process (${file})`);
+  const mine: LockInfo = { pid: process.pid, host: os.hostname(), nonce: randomBytes(8).toString('hex') };
+  const temp = `${file}.${mine.nonce}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(mine), { flag: 'wx' });
+  try {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        fs.linkSync(temp, file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const owner = readLock(file);
+        if (owner === 'missing') continue;
+        if (!isStale(file, owner)) {
+          const who = owner === 'unreadable' ? 'another process' : `another process (pid ${owner.pid} on ${owner.host})`;
+          throw new ProjectError('PROJECT_LOCKED', `The project is open in ${who}`);
+        }
+        if (!takeOver(file, owner)) sleepSync(10 + Math.random() * 20);
+        continue;
+      }
+      heldHere.add(file);
+      return holdLock(file, mine, onLost);
+    }
+    throw new ProjectError('PROJECT_LOCKED', `Could not take the project lock ${file}`);
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+function holdLock(file: string, mine: LockInfo, onLost?: () => void): () => void {
+  const ours = () => {
+    const owner = readLock(file);
+    return owner !== 'missing' && owner !== 'unreadable' && owner.nonce === mine.nonce;
+  };
+  const heartbeat = setInterval(() => {
+    if (!ours()) {
+      clearInterval(heartbeat);
+      onLost?.();
+      return;
+    }
+    const now = new Date();
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      // the next beat notices if the lock is gone
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    clearInterval(heartbeat);
+    heldHere.delete(file);
+    if (ours()) fs.rmSync(file, { force: true });
+  };
 }

@@ -5,6 +5,8 @@ import { writeFileAtomic } from '../imaging/atomic-write';
 import { DEFAULT_MAX_PIXELS } from '../imaging/limits';
 import { ProjectError } from './errors';
 import { acquireLock } from './lock';
+import { FolderPresence } from './presence';
+import { isSystemPath } from './special-files';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations';
 import { importPaths } from './import';
 import { makeThumbnail } from './thumbnails';
@@ -38,6 +40,8 @@ export class Project {
   maxPixels: number;
   private readonly releaseLock: () => void;
   private closed = false;
+  /** Whether the folder is still where it was opened; every writer checks it (assertWritable). */
+  readonly presence: FolderPresence;
 
   /** Use openProject(). */
   constructor(dir: string, db: Database.Database, releaseLock: () => void, maxPixels: number) {
@@ -46,9 +50,11 @@ export class Project {
     this.db = db;
     this.releaseLock = releaseLock;
     this.maxPixels = maxPixels;
+    this.presence = new FolderPresence(dir, path.join(dir, PROJECT_DB));
     this.states = new ImageStates(db);
-    this.trimaps = new TrimapHistory(db, path.join(this.cacheDir, 'trimaps'), this.states);
-    this.alphas = new AlphaCache(db, path.join(this.cacheDir, 'alphas'));
+    const writable = () => this.assertWritable();
+    this.trimaps = new TrimapHistory(db, path.join(this.cacheDir, 'trimaps'), this.states, writable);
+    this.alphas = new AlphaCache(db, path.join(this.cacheDir, 'alphas'), writable);
   }
 
   get name(): string {
@@ -105,12 +111,12 @@ export class Project {
 
   /** Records what happened to an image; its status follows the table in image-state.ts. */
   recordEvent(id: number, event: ImageEvent, error?: string): ImageStatus {
-    this.assertOpen();
+    this.assertWritable();
     return this.states.apply(id, event, error);
   }
 
   async importPaths(paths: string[], ctx: ImportContext = {}): Promise<ImportReport> {
-    this.assertOpen();
+    this.assertWritable();
     return importPaths(
       { db: this.db, projectDir: this.dir, maxPixels: this.maxPixels, saveThumbnail: (id, jpeg) => this.saveThumbnail(id, jpeg) },
       paths,
@@ -135,6 +141,7 @@ export class Project {
   }
 
   private async saveThumbnail(id: number, jpeg: Buffer): Promise<void> {
+    this.assertWritable();
     const file = this.thumbnailPath(id);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, jpeg);
@@ -142,6 +149,12 @@ export class Project {
 
   assertOpen(): void {
     if (this.closed) throw new ProjectError('PROJECT_CLOSED', `Project ${this.dir} is closed`);
+  }
+
+  /** Before any write: open, and its folder not deleted or moved meanwhile. */
+  assertWritable(): void {
+    this.assertOpen();
+    this.presence.check();
   }
 }
 
@@ -159,6 +172,7 @@ function looksLikeSqlite(file: string): boolean {
 export function openProject(dir: string, options: OpenProjectOptions = {}): Project {
   const root = path.resolve(dir);
   const dbFile = path.join(root, PROJECT_DB);
+  if (isSystemPath(root)) throw new ProjectError('NOT_A_PROJECT', `${root} is in a system folder (/proc, /sys, /dev); choose another folder`);
   if (!fs.existsSync(root)) {
     if (!options.create) throw new ProjectError('PROJECT_NOT_FOUND', `No project folder at ${root}`);
     fs.mkdirSync(root, { recursive: true });
@@ -169,7 +183,9 @@ export function openProject(dir: string, options: OpenProjectOptions = {}): Proj
   if (isNew && !options.create) throw new ProjectError('NOT_A_PROJECT', `${root} has no ${PROJECT_DB}`);
   if (!isNew && !looksLikeSqlite(dbFile)) throw new ProjectError('NOT_A_PROJECT', `${dbFile} is not an SQLite database`);
 
-  const release = acquireLock(path.join(root, PROJECT_LOCK));
+  let project: Project | undefined;
+  // The lock vanishing while held means the folder was deleted: the project stops taking edits.
+  const release = acquireLock(path.join(root, PROJECT_LOCK), () => project?.presence.lost());
   let db: Database.Database | undefined;
   try {
     db = new Database(dbFile);
@@ -189,7 +205,8 @@ export function openProject(dir: string, options: OpenProjectOptions = {}): Proj
     migrate(db);
     if (isNew) db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('name', ?)`).run(options.name ?? path.basename(root));
     fs.mkdirSync(path.join(root, 'cache'), { recursive: true });
-    return new Project(root, db, release, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    project = new Project(root, db, release, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    return project;
   } catch (err) {
     db?.close();
     release();

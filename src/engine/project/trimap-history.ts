@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../imaging/atomic-write';
 import { decodeGrey } from '../imaging/decode';
 import { encodeGreyPng } from '../imaging/encode';
 import { ProjectError } from './errors';
+import { strokeBudgetProblem } from './stroke-budget';
 import type { ImageStates } from './image-state';
 
 /** How many decoded automatic trimaps loadAuto keeps (a 24 MP one is 24 MB). */
@@ -53,6 +54,8 @@ export class TrimapHistory {
     db: Database.Database,
     autoDir: string,
     private readonly states: ImageStates,
+    /** Checked before every write (the project is open and its folder still there). */
+    private readonly assertWritable: () => void = () => undefined,
   ) {
     this.db = db;
     this.autoDir = autoDir;
@@ -92,11 +95,12 @@ export class TrimapHistory {
 
   /** Saves an edit after the cursor; a redo tail beyond the cursor is dropped. */
   add(imageId: number, edit: TrimapEdit, author: EditAuthor = 'user'): TrimapState {
+    this.assertWritable();
     const { width, height } = this.size(imageId);
     let strokeJson: string | null = null;
     let raster: Buffer | null = null;
     if (edit.kind === 'stroke') {
-      const problem = strokeProblem(edit.stroke);
+      const problem = strokeProblem(edit.stroke) ?? strokeBudgetProblem(edit.stroke, width, height);
       if (problem) throw new ProjectError('BAD_TRIMAP', `Invalid stroke: ${problem}`);
       strokeJson = JSON.stringify({ tool: edit.stroke.tool, radius: edit.stroke.radius, hardness: edit.stroke.hardness, points: edit.stroke.points });
     } else {
@@ -126,6 +130,7 @@ export class TrimapHistory {
 
   /** Moves the cursor one saved version back or forward, if there is one. */
   private step(imageId: number, by: -1 | 1): TrimapState {
+    this.assertWritable();
     this.size(imageId);
     this.db.transaction(() => {
       const to = this.cursor(imageId) + by;
@@ -170,6 +175,7 @@ export class TrimapHistory {
   async saveAuto(imageId: number, trimap: Uint8Array, info: { modelId: string; provider?: string }): Promise<void> {
     const { width, height } = this.size(imageId);
     if (trimap.length !== width * height) throw new ProjectError('BAD_TRIMAP', `Automatic trimap does not match the image size ${width}×${height}`);
+    this.assertWritable();
     fs.mkdirSync(this.autoDir, { recursive: true });
     const stored = normaliseTrimap(trimap);
     await writeFileAtomic(this.autoFile(imageId), await encodeGreyPng(stored, width, height));
