@@ -38,7 +38,10 @@ export class SettingsManager {
   lastAdded = $state<ModelView | null>(null);
   private readonly offs: (() => void)[] = [];
 
-  readonly segmenters = $derived(this.models.filter((m) => m.role === 'segmenter'));
+  /** Models that make the automatic trimap: segmenters and T-Nets (a trained pair's `-tnet`). */
+  readonly segmenters = $derived(this.models.filter((m) => m.role === 'segmenter' || m.role === 'trimap'));
+  /** Trained pairs: T-Net and M-Net with the same training data. */
+  readonly pairs = $derived(trainedPairs(this.models));
   /** Classical methods, then matting models (SHM M-Net, end-to-end) that can refine by id. */
   readonly refineChoices = $derived(refineChoices(this.methods, this.models));
 
@@ -103,8 +106,43 @@ export class SettingsManager {
     }
   }
 
+  /** Deletes a user's model (a trained pair: both halves); the list and the settings follow. */
+  async deleteModel(id: string): Promise<void> {
+    await this.modelCall(async () => {
+      await this.api.call('models.delete', { id });
+      this.settings = await this.api.call('settings.get', {});
+    });
+  }
+
+  /** Adds every exported model of a folder (training/export.py's output), training data included. */
+  async importFolder(dir: string): Promise<boolean> {
+    return this.modelCall(async () => {
+      const { models } = await this.api.call('models.import', { dir: dir.trim() });
+      this.lastAdded = models[0] ?? null;
+    });
+  }
+
+  /** A trained pair as the automatic trimap (T-Net) and the refinement (M-Net), fused as in SHM. */
+  async usePair(tnet: string, mnet: string): Promise<void> {
+    await this.update({ semanticModel: tnet, refineMethod: mnet });
+  }
+
   dispose(): void {
     for (const off of this.offs.splice(0)) off();
+  }
+
+  private async modelCall(fn: () => Promise<void>): Promise<boolean> {
+    this.addError = null;
+    this.lastAdded = null;
+    try {
+      await fn();
+      this.applyModels(await this.api.call('models.list', {}));
+      return true;
+    } catch (err) {
+      if (err instanceof ApiCallError) this.addError = { code: err.code, ...errorDetails(err) };
+      else this.addError = { code: 'ERROR', message: (err as Error).message, details: [] };
+      return false;
+    }
   }
 
   private applyModels(list: { models: ModelView[]; methods: RefineMethodView[]; provider: ProviderReportView | null; providerError?: string }): void {
@@ -113,6 +151,22 @@ export class SettingsManager {
     this.provider = list.provider;
     this.providerError = list.providerError ?? null;
   }
+}
+
+export interface TrainedPair {
+  pairId: string;
+  tnet: ModelView;
+  mnet: ModelView;
+}
+
+export function trainedPairs(models: ModelView[]): TrainedPair[] {
+  const pairs: TrainedPair[] = [];
+  for (const tnet of models) {
+    if (tnet.role !== 'trimap' || !tnet.training) continue;
+    const mnet = models.find((m) => m.role === 'matting' && m.training?.pairId === tnet.training?.pairId);
+    if (mnet) pairs.push({ pairId: tnet.training.pairId, tnet, mnet });
+  }
+  return pairs;
 }
 
 export function refineChoices(methods: RefineMethodView[], models: ModelView[]): { id: string; label: string; description: string }[] {
