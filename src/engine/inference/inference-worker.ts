@@ -3,6 +3,7 @@ import { ModelError } from '../models/errors.js';
 import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
 import { InferenceError, selectProvider } from './providers.js';
 import { SessionRunner } from './session-runner.js';
+import { semanticStage } from '../semantic/index.js';
 
 // Worker entry: owns the onnxruntime sessions and does pre/post-processing, so neither the
 // inference nor the pixel loops run on the caller's event loop.
@@ -34,6 +35,19 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
       const { planes, runMs } = await runner.run(req.model, req.image, req.trimap);
       const res: WorkerResponse = { id: req.id, ok: true, type: 'run', planes, role: manifest.role, classes: manifest.output.classes, runMs, ms: performance.now() - t0 };
       return { res, transfer: planes.map((p) => p.buffer as ArrayBuffer) };
+    }
+    case 'semantic': {
+      // The automatic trimap's semantic stage in one request: the views' model runs, their merge,
+      // the subject selection and the smart band, none of it on the caller's event loop.
+      const r = runner;
+      if (!r) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');
+      const t0 = performance.now();
+      const { model } = req;
+      if (model.manifest.role !== 'segmenter') throw new ModelError('MODEL_MISMATCH', `model ${model.manifest.id} has role ${model.manifest.role}; this call needs segmenter`);
+      const stage = await semanticStage(async (view) => (await r.run(model, view)).planes[0], req.image, req.options);
+      const buffers = [stage.prob, stage.work.prob, stage.work.image.data, stage.band?.trimap, stage.band?.plan.radius, stage.band?.plan.complexity].map((a) => a?.buffer as ArrayBuffer | undefined);
+      const transfer = [...new Set(buffers.filter((b): b is ArrayBuffer => b !== undefined))];
+      return { res: { id: req.id, ok: true, type: 'semantic', stage, ms: performance.now() - t0 }, transfer };
     }
     case 'open': {
       if (!runner) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');

@@ -9,6 +9,7 @@ import type { ResolvedModel, SerializedError, WorkerRequest, WorkerResponse } fr
 import { getModel } from '../models/registry.js';
 import { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
 import type { SessionTuning } from './session-runner.js';
+import type { SemanticOptions, SemanticStage } from '../semantic/index.js';
 import { PendingReplies } from '../../shared/pending-replies.js';
 
 export { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
@@ -130,6 +131,20 @@ export class InferenceService {
   async segment(modelId: string, image: RgbImage): Promise<Timed & { prob: Float32Array }> {
     const r = await this.run(modelId, ['segmenter'], image);
     return { prob: r.planes[0], provider: r.provider, ms: r.ms };
+  }
+
+  /**
+   * The automatic trimap's semantic stage for a segmenter, in one request on the worker thread:
+   * the views' model runs and their merge, the subject selection and (unless the options ask for
+   * the fixed band) the smart band.
+   */
+  semantic(modelId: string, image: RgbImage, options: SemanticOptions = {}): Promise<Timed & { stage: SemanticStage }> {
+    return this.accept(async () => {
+      const { active } = await this.ready;
+      const res = await this.call({ type: 'semantic', model: this.resolve(modelId), image, options });
+      if (res.type !== 'semantic') throw new Error('unexpected worker reply');
+      return { stage: res.stage, provider: active, ms: res.ms };
+    });
   }
 
   /** SHM T-Net: softmax probabilities of background / unknown / foreground at image size. */

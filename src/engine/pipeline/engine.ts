@@ -6,7 +6,7 @@ import type { PipelineEngine, RefineHints, RefineResult, WarmUpPlan } from './ty
 import { CLASSICAL_METHODS } from './matte';
 import { foregroundFromProbabilities } from './shm-trimap';
 import { PipelinePool } from './pipeline-pool';
-import { semanticProbability, semanticSettingsKey, semanticTrimap, type SemanticOptions, type SemanticResult, type SmartBand } from '../semantic';
+import { semanticSettingsKey, semanticTrimap, type SemanticOptions, type SemanticResult, type SmartBand } from '../semantic';
 
 /** Receives the semantic stage's parts of an image, for a developer to look at. */
 export interface SemanticDebugSink {
@@ -56,6 +56,8 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   let stages: PipelinePool | undefined;
   const pipeline = () => (stages ??= new PipelinePool(options.pipelineThreads));
   let closed = false;
+  /** Smart bands segment made, by the probability it returned, until makeTrimap takes them. */
+  const bands = new WeakMap<Float32Array, SmartBand>();
   const roles = new Map<string, ModelRole>();
   const roleOf = async (modelId: string) => {
     let role = roles.get(modelId);
@@ -82,18 +84,16 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
         const t = await svc.trimap(modelId, image);
         return { prob: foregroundFromProbabilities(t.probabilities), provider: t.provider, trimap: t.probabilities };
       }
-      let provider = '';
-      const r = await semanticProbability(async (view) => {
-        const s = await svc.segment(modelId, view);
-        provider = s.provider;
-        return s.prob;
-      }, image, options.semantic);
-      await options.debug?.semantic?.(image, r);
-      return { prob: r.prob, provider };
+      // The whole semantic stage runs on the inference thread; its smart band waits for makeTrimap.
+      const r = await svc.semantic(modelId, image, options.band === undefined ? (options.semantic ?? {}) : { ...options.semantic, band: false });
+      await options.debug?.semantic?.(image, r.stage);
+      if (r.stage.band) bands.set(r.stage.prob, r.stage.band);
+      return { prob: r.stage.prob, provider: r.provider };
     },
     async makeTrimap(prob, width, height, image) {
-      // The smart band plans at a bounded resolution: cheap enough for the caller's thread.
-      const smart = image && options.band === undefined ? semanticTrimap(prob, image, options.semantic) : null;
+      const made = bands.get(prob);
+      bands.delete(prob);
+      const smart = image && options.band === undefined ? (made ?? semanticTrimap(prob, image, options.semantic)) : null;
       if (!smart) return pipeline().makeTrimap(prob, width, height, options.band === undefined ? {} : { band: options.band });
       await options.debug?.band?.(image as RgbImage, smart);
       return smart.trimap;

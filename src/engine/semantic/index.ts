@@ -84,6 +84,20 @@ export async function semanticProbability(segment: Segmenter, image: RgbImage, o
   return result;
 }
 
+export interface SemanticStage extends SemanticResult {
+  /** The smart band made from `prob`, or null when the options ask for the fixed band. */
+  band: SmartBand | null;
+}
+
+/** The whole semantic stage: the probability (semanticProbability), then its smart band. */
+export async function semanticStage(segment: Segmenter, image: RgbImage, options: SemanticOptions = {}): Promise<SemanticStage> {
+  const r = await semanticProbability(segment, image, options);
+  const t0 = performance.now();
+  const band = semanticTrimap(r.prob, image, options);
+  if (band) r.ms.band = performance.now() - t0;
+  return { ...r, band };
+}
+
 /** The smart band's trimap, or null when the options ask for the fixed band. */
 export function semanticTrimap(prob: Float32Array, image: RgbImage, options: SemanticOptions = {}): SmartBand | null {
   return options.band === false ? null : smartTrimap(prob, image, options.band ?? {});

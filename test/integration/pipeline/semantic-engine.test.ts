@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../../src/engine/imaging/raster';
 import { makeTrimap } from '../../../src/engine/matting/trimap';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
-import { semanticTrimap } from '../../../src/engine/semantic';
+import { InferenceService } from '../../../src/engine/inference/service';
+import { semanticStage, semanticTrimap } from '../../../src/engine/semantic';
 import { ASTRONAUT } from '../models/inputs';
 
 /** The astronaut on the left, and a smaller copy of him (another person) in the bottom right. */
@@ -54,6 +55,19 @@ describe('the default engine with the semantic stage (selfie model, CPU)', () =>
     expect(all.right).toBeGreaterThan(2_000);
     expect(none.right).toBeGreaterThan(2_000);
     expect(all.left).toBe(main.left);
+  }, 60_000);
+
+  it('runs the whole stage on the inference thread with the same result as view by view from the caller', async () => {
+    const image = await twoPeople();
+    const svc = new InferenceService({ provider: 'cpu' });
+    engines.push(svc);
+    const { stage } = await svc.semantic('selfie-general', image);
+    const here = await semanticStage(async (view) => (await svc.segment('selfie-general', view)).prob, image);
+    expect(stage.views).toEqual(here.views);
+    expect(Buffer.from(stage.prob.buffer).equals(Buffer.from(here.prob.buffer))).toBe(true);
+    expect(Buffer.from(stage.band!.trimap).equals(Buffer.from(here.band!.trimap))).toBe(true);
+    expect(stage.selection?.dropped).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(stage.ms)).toEqual(expect.arrayContaining(['full', 'tiles', 'subject', 'band']));
   }, 60_000);
 
   it('makes the smart band when given the image, the fixed one for an explicit radius or without the image', async () => {
