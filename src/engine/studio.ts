@@ -3,6 +3,7 @@ import { type Dispatch, type Handlers, createDispatcher } from './api/dispatch';
 import { StudioContext } from './features/context';
 import { setupApp } from './features/app';
 import { setupFiles } from './features/files';
+import { setupAdjustments } from './features/adjustments';
 import { setupImages } from './features/images';
 import { setupJobs } from './features/jobs';
 import { type MediaFile, setupMedia } from './features/media';
@@ -44,6 +45,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...setupSettings(ctx),
     ...setupTraining(ctx),
     ...setupFiles(),
+    ...setupAdjustments(ctx),
   };
   return {
     dispatch: createDispatcher(handlers, options.onInternalError),

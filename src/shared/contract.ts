@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ApiError } from './errors';
 import type { EventName, MethodName } from './names';
 import { BRUSH_TOOLS, MAX_STROKE_POINTS } from './strokes';
+import { outputAdjustments, type OutputAdjustments } from './adjustments';
 import { collisionPolicies, executionProviders, exportLayouts, imageStatuses, type ExecutionProviderSetting, type ImageStatus } from './vocabulary';
 import { trainingStartParams, type TrainedPairInfo, type TrainingCheck, type TrainingRecord, type TrainingStatus } from './training';
 
@@ -97,6 +98,9 @@ export const methods = {
   'training.log': z.strictObject({ jobId: id, lines: z.number().int().min(1).max(10_000).default(200) }),
   /** A folder's subfolders and files, for the folder browser (no path: the user's home). */
   'files.list': z.strictObject({ path: absPath.optional() }),
+  'adjustments.get': imageRef,
+  /** Stores an image's output adjustments; export applies them. */
+  'adjustments.set': z.strictObject({ imageId: id, adjustments: outputAdjustments }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type Params<M extends MethodName> = z.input<(typeof methods)[M]>;
 
@@ -280,6 +284,8 @@ export interface Results extends Record<MethodName, unknown> {
   'training.status': TrainingStatus;
   'training.log': { file: string; text: string };
   'files.list': FolderListing;
+  'adjustments.get': OutputAdjustments;
+  'adjustments.set': OutputAdjustments;
 }
 
 export type Result<M extends MethodName> = Results[M];

@@ -10,6 +10,7 @@ import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../jobs/memory-budget';
 import type { JobHandler } from '../jobs/manager';
 import type { Project } from '../project/project';
 import { matteProjectImage, readCutout } from './project-matte';
+import { adjustedCutout } from './adjusted-cutout';
 import type { PipelineEngine } from './types';
 import type { WriteFs } from '../imaging/atomic-write';
 
@@ -96,7 +97,7 @@ export function exportJobHandler(project: Project, engine: PipelineEngine, write
           const cut = await readCutout(m.cutoutFile);
           return exportImage(
             record,
-            { width: cut.width, height: cut.height, rgb: m.image.data, alpha: cut.alpha, foreground: cut.rgb, trimap: m.trimap },
+            { width: cut.width, height: cut.height, rgb: m.image.data, ...adjustedCutout(project.db, imageId, m.image.data, cut), trimap: m.trimap },
             { outDir, layout: params.layout, collision: params.collision, alphaDir, trimapDir, writeFs, interrupted: item.interrupted },
             taken,
           );

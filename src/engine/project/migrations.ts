@@ -78,6 +78,12 @@ export const migrations: readonly string[] = [
      provider TEXT,
      created_at TEXT NOT NULL
    );`,
+  // 5: each image's output adjustments (smooth, feather, contrast, shift edge, decontamination amount).
+  `CREATE TABLE output_adjustments (
+     image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+     json TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -2,6 +2,7 @@ import type { ImageDetail, JobProgress, RefineMethodView, TrimapView } from '../
 import type { StudioClient } from '../../../shared/client';
 import type { BrushStroke, BrushTool } from '../../../shared/strokes';
 import { ApiCallError } from '../../../shared/errors';
+import { leavesAlpha, neutralAdjustments, type OutputAdjustments } from '../../../shared/adjustments';
 import { plainError } from '../lib/messages';
 import { TrimapLayer } from './trimap-layer';
 import { LivePreview, type LiveResult } from './live-preview';
@@ -38,6 +39,7 @@ function isCompareLayout(mode: ViewMode): mode is CompareLayout {
 const MIN_ZOOM = 0.02;
 const MAX_ZOOM = 32;
 const AUTO_REFINE_DELAY_MS = 1200;
+const ADJUST_SAVE_DELAY_MS = 250;
 /** `+`/`-` stops, as screen pixels per image pixel. */
 const ZOOM_LADDER = [1 / 16, 1 / 12, 1 / 8, 1 / 6, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32];
 
@@ -87,6 +89,8 @@ export class EditorManager {
    * screen until the next one arrives.
    */
   result = $state.raw<string | ImageData | null>(null);
+  /** This image's output adjustments: shown live in the result views, stored per image, applied by export. */
+  adjustments = $state<OutputAdjustments>({ ...neutralAdjustments });
   /** Worker time of the last live preview, for the status bar. */
   liveMs = $state<number | null>(null);
   /** Bumped when the trimap layer has new pixels, so views can re-render. */
@@ -99,6 +103,7 @@ export class EditorManager {
   readonly actualZoom = $derived(this.zoom * this.previewScale);
   /** The live preview runs while a result is on screen (not over the trimap view, whose painting it would only slow). */
   readonly livePreviewOn = $derived(this.mode === 'edit' && this.paintView !== 'trimap');
+  readonly adjustmentsNeutral = $derived(leavesAlpha(this.adjustments) && this.adjustments.decontaminate === neutralAdjustments.decontaminate);
   readonly viewMode = $derived<ViewMode>(this.mode === 'compare' ? this.compareLayout : this.paintView);
   readonly refining = $derived(this.refineJob !== null && (this.refineJob.state === 'running' || this.refineJob.state === 'queued'));
 
@@ -108,6 +113,7 @@ export class EditorManager {
   private readonly endedJobs = new Map<number, JobProgress>();
   private queue: Promise<unknown> = Promise.resolve();
   private autoTimer: ReturnType<typeof setTimeout> | undefined;
+  private adjustTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly offs: (() => void)[] = [];
   private readonly preview = new LivePreview((live) => this.showLive(live));
 
@@ -141,6 +147,10 @@ export class EditorManager {
     this.mode = 'edit';
     this.refineJob = null;
     try {
+      void this.api.call('adjustments.get', { imageId }).then(
+        (adjustments) => (this.adjustments = adjustments),
+        () => (this.adjustments = { ...neutralAdjustments }),
+      );
       const [detail, models] = await Promise.all([this.api.call('image.open', { imageId }), this.api.call('models.list', {})]);
       this.methods = models.methods;
       // The engine answers with the default method; from here on every request names the editor's choice.
@@ -282,6 +292,22 @@ export class EditorManager {
     this.layerVersion++;
     if (this.livePreviewOn) this.requestLive();
     this.scheduleAutoRefine();
+  }
+
+  // --- output adjustments -------------------------------------------------------------------
+
+  /** Changes adjustments at once on screen; stores them when the slider rests (a save per drag, not per step). */
+  adjust(patch: Partial<OutputAdjustments>): void {
+    this.adjustments = { ...this.adjustments, ...patch };
+    clearTimeout(this.adjustTimer);
+    const imageId = this.detail?.image.id;
+    if (imageId === undefined) return;
+    const adjustments = $state.snapshot(this.adjustments);
+    this.adjustTimer = setTimeout(() => void this.enqueue(() => this.api.call('adjustments.set', { imageId, adjustments })), ADJUST_SAVE_DELAY_MS);
+  }
+
+  resetAdjustments(): void {
+    this.adjust({ ...neutralAdjustments });
   }
 
   // --- live preview -------------------------------------------------------------------------
