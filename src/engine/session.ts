@@ -4,7 +4,7 @@ import { JobManager, JobStore } from './jobs';
 import { ProjectMedia } from './media/project-media';
 import { alphaCacheSettings, autoTrimapKey, ensureAutoTrimap, exportJobHandler, matteJobHandler } from './pipeline';
 import type { PipelineEngine } from './pipeline';
-import type { Project } from './project';
+import type { Project, TrimapState } from './project';
 import type { AppSettings } from './user';
 import { TRAIN_JOB_KIND, TrainingJobs } from './training/train-job';
 import { toImageView } from './features/image-view';
@@ -94,8 +94,8 @@ export class ProjectSession {
     return pending;
   }
 
-  trimapView(imageId: number): TrimapView {
-    const state = this.project.trimaps.state(imageId);
+  /** `state`: one already read (a group of saves shares the state after the group). */
+  trimapView(imageId: number, state: TrimapState = this.project.trimaps.state(imageId)): TrimapView {
     return {
       imageId,
       version: state.version,

@@ -38,10 +38,10 @@ export function setupImages(ctx: StudioContext): FeatureHandlers<'images.list' |
         method: refine,
       };
     },
-    'trimap.stroke': ({ imageId, stroke }) => {
+    'trimap.stroke': async ({ imageId, stroke }) => {
       const s = ctx.requireSession();
-      s.project.trimaps.add(imageId, { kind: 'stroke', stroke });
-      return s.trimapView(imageId);
+      // Saves arriving together share one transaction (see TrimapHistory.save).
+      return s.trimapView(imageId, await s.project.trimaps.save(imageId, { kind: 'stroke', stroke }));
     },
     'trimap.undo': ({ imageId }) => {
       const s = ctx.requireSession();

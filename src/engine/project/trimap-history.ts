@@ -30,6 +30,14 @@ export interface TrimapState extends TrimapCursor {
   edits: TrimapEditInfo[];
 }
 
+interface PreparedEdit {
+  imageId: number;
+  kind: TrimapEdit['kind'];
+  author: EditAuthor;
+  strokeJson: string | null;
+  raster: Buffer | null;
+}
+
 interface EditRow {
   id: number;
   version: number;
@@ -49,6 +57,8 @@ export class TrimapHistory {
   private readonly autoDir: string;
   /** Recently decoded automatic trimaps (shared, read-only: callers compose copies). */
   private readonly decodedAuto = new Map<number, { stamp: string; data: Uint8Array }>();
+  /** Saves waiting for the next group commit (see save). */
+  private readonly pending: { row: PreparedEdit; resolve(state: TrimapState): void; reject(err: Error): void }[] = [];
 
   constructor(
     db: Database.Database,
@@ -96,28 +106,84 @@ export class TrimapHistory {
   /** Saves an edit after the cursor; a redo tail beyond the cursor is dropped. */
   add(imageId: number, edit: TrimapEdit, author: EditAuthor = 'user'): TrimapState {
     this.assertWritable();
+    const row = this.prepareEdit(imageId, edit, author);
+    this.db.transaction(() => this.insertEdit(row)).immediate();
+    return this.state(imageId);
+  }
+
+  /**
+   * Saves an edit like add, but edits that arrive together (a burst of strokes) share one
+   * transaction and so one fsync: checked at once, committed on the next turn of the event loop,
+   * resolved only once committed (with the image's state after the whole group).
+   */
+  save(imageId: number, edit: TrimapEdit, author: EditAuthor = 'user'): Promise<TrimapState> {
+    try {
+      this.assertWritable();
+      const row = this.prepareEdit(imageId, edit, author);
+      return new Promise((resolve, reject) => {
+        this.pending.push({ row, resolve, reject });
+        if (this.pending.length === 1) setImmediate(() => this.flush());
+      });
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private flush(): void {
+    const group = this.pending.splice(0);
+    const failures = new Map<number, Error>();
+    try {
+      this.assertWritable();
+      this.db.transaction(() => {
+        group.forEach((p, i) => {
+          try {
+            // A savepoint each: one failing edit (its image deleted meanwhile) leaves the others.
+            this.db.transaction(() => this.insertEdit(p.row))();
+          } catch (err) {
+            failures.set(i, err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+      }).immediate();
+    } catch (err) {
+      for (const p of group) p.reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    const states = new Map<number, TrimapState>();
+    group.forEach((p, i) => {
+      const failure = failures.get(i);
+      if (failure) return p.reject(failure);
+      let state = states.get(p.row.imageId);
+      if (!state) {
+        state = this.state(p.row.imageId);
+        states.set(p.row.imageId, state);
+      }
+      p.resolve(state);
+    });
+  }
+
+  /** Checks an edit against the image (size, stroke validity and budget) and encodes it for its row. */
+  private prepareEdit(imageId: number, edit: TrimapEdit, author: EditAuthor): PreparedEdit {
     const { width, height } = this.size(imageId);
-    let strokeJson: string | null = null;
-    let raster: Buffer | null = null;
     if (edit.kind === 'stroke') {
       const problem = strokeProblem(edit.stroke) ?? strokeBudgetProblem(edit.stroke, width, height);
       if (problem) throw new ProjectError('BAD_TRIMAP', `Invalid stroke: ${problem}`);
-      strokeJson = JSON.stringify({ tool: edit.stroke.tool, radius: edit.stroke.radius, hardness: edit.stroke.hardness, points: edit.stroke.points });
-    } else {
-      if (edit.raster.length !== width * height) {
-        throw new ProjectError('BAD_TRIMAP', `Trimap has ${edit.raster.length} pixels; the image is ${width}×${height}`);
-      }
-      raster = deflateSync(normaliseTrimap(edit.raster));
+      const strokeJson = JSON.stringify({ tool: edit.stroke.tool, radius: edit.stroke.radius, hardness: edit.stroke.hardness, points: edit.stroke.points });
+      return { imageId, kind: 'stroke', author, strokeJson, raster: null };
     }
-    this.db.transaction(() => {
-      const at = this.cursor(imageId);
-      this.db.prepare('DELETE FROM trimap_edits WHERE image_id = ? AND version > ?').run(imageId, at);
-      this.db
-        .prepare('INSERT INTO trimap_edits (image_id, version, kind, author, stroke_json, raster, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(imageId, at + 1, edit.kind, author, strokeJson, raster, new Date().toISOString());
-      this.setCursor(imageId, at + 1);
-    }).immediate();
-    return this.state(imageId);
+    if (edit.raster.length !== width * height) {
+      throw new ProjectError('BAD_TRIMAP', `Trimap has ${edit.raster.length} pixels; the image is ${width}×${height}`);
+    }
+    return { imageId, kind: 'raster', author, strokeJson: null, raster: deflateSync(normaliseTrimap(edit.raster)) };
+  }
+
+  /** Appends the edit after the cursor (dropping a redo tail) and moves the cursor; call inside a transaction. */
+  private insertEdit(row: PreparedEdit): void {
+    const at = this.cursor(row.imageId);
+    this.db.prepare('DELETE FROM trimap_edits WHERE image_id = ? AND version > ?').run(row.imageId, at);
+    this.db
+      .prepare('INSERT INTO trimap_edits (image_id, version, kind, author, stroke_json, raster, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(row.imageId, at + 1, row.kind, row.author, row.strokeJson, row.raster, new Date().toISOString());
+    this.setCursor(row.imageId, at + 1);
   }
 
   undo(imageId: number): TrimapState {
