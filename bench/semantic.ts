@@ -69,6 +69,13 @@ for (let run = 0; run < RUNS; run++) {
           row.cpu.push(cpuMs(c));
         };
         measure('smart band', () => smartTrimap(r.prob, fresh));
+        const c = process.cpuUsage();
+        const t = performance.now();
+        const whole = await svc.semantic(MODEL, { ...fresh, data: Uint8Array.from(fresh.data) });
+        const row = (rows["whole stage, the engine's path (one request)"] ??= { total: [], cpu: [] });
+        row.total.push(performance.now() - t);
+        row.cpu.push(cpuMs(c));
+        for (const [k, v] of Object.entries(whole.stage.ms)) (row[k] ??= []).push(v);
         measure('fixed band (reference)', () => makeTrimap(r.prob, fresh.width, fresh.height));
         measure("working image (in the views' scale)", () => workingImage(fresh, 512));
       }
