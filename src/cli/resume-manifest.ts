@@ -22,14 +22,18 @@ interface Entry {
 export class ResumeManifest {
   private readonly done = new Map<string, string>();
   private readonly file: string;
+  /** Our file ends in a line torn by a kill: the next line starts on a fresh one. */
+  private torn = false;
 
   constructor(private readonly outDir: string, shard: Shard | undefined) {
     const dir = path.join(outDir, MANIFEST_DIR);
-    fs.mkdirSync(dir, { recursive: true });
     this.file = path.join(dir, shard ? `${shard.index}-of-${shard.count}.jsonl` : 'all.jsonl');
+    if (!fs.existsSync(dir)) return;
     for (const name of fs.readdirSync(dir)) {
       if (!name.endsWith('.jsonl')) continue;
-      for (const line of fs.readFileSync(path.join(dir, name), 'utf8').split('\n')) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      if (path.join(dir, name) === this.file && text.length > 0 && !text.endsWith('\n')) this.torn = true;
+      for (const line of text.split('\n')) {
         const entry = parseLine(line);
         if (entry) this.done.set(entry.input, entry.output);
       }
@@ -45,7 +49,10 @@ export class ResumeManifest {
 
   record(relPath: string, output: string): void {
     const line = `${JSON.stringify({ input: relPath, output: path.relative(this.outDir, output) } satisfies Entry)}\n`;
-    fs.appendFileSync(this.file, line);
+    // Made with the first finished image, so a run that writes nothing leaves nothing behind.
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.appendFileSync(this.file, this.torn ? `\n${line}` : line);
+    this.torn = false;
   }
 }
 
