@@ -4,6 +4,7 @@ import { StudioContext } from './features/context';
 import { setupApp } from './features/app';
 import { setupFiles } from './features/files';
 import { setupAdjustments } from './features/adjustments';
+import { setupSubject } from './features/subject';
 import { setupImages } from './features/images';
 import { setupJobs } from './features/jobs';
 import { type MediaFile, setupMedia } from './features/media';
@@ -46,6 +47,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...setupTraining(ctx),
     ...setupFiles(),
     ...setupAdjustments(ctx),
+    ...setupSubject(ctx),
   };
   return {
     dispatch: createDispatcher(handlers, options.onInternalError),

@@ -101,6 +101,8 @@ export const methods = {
   'adjustments.get': imageRef,
   /** Stores an image's output adjustments; export applies them. */
   'adjustments.set': z.strictObject({ imageId: id, adjustments: outputAdjustments }),
+  /** Keeps the subject under a point (full-resolution image pixels) and drops the rest: one undoable edit. */
+  'trimap.keepSubject': z.strictObject({ imageId: id, x: z.number().finite().min(0), y: z.number().finite().min(0) }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type Params<M extends MethodName> = z.input<(typeof methods)[M]>;
 
@@ -286,6 +288,7 @@ export interface Results extends Record<MethodName, unknown> {
   'files.list': FolderListing;
   'adjustments.get': OutputAdjustments;
   'adjustments.set': OutputAdjustments;
+  'trimap.keepSubject': TrimapView;
 }
 
 export type Result<M extends MethodName> = Results[M];

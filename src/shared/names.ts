@@ -33,6 +33,7 @@ export const methodNames = [
   'files.list',
   'adjustments.get',
   'adjustments.set',
+  'trimap.keepSubject',
 ] as const;
 export type MethodName = (typeof methodNames)[number];
 

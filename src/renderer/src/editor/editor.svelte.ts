@@ -73,6 +73,8 @@ export class EditorManager {
   paintView = $state<PaintViewMode>('trimap');
   /** Onion skin: how much of the original shows through where the result is transparent. */
   onionOpacity = $state(0.5);
+  /** The next click on the canvas picks the subject to keep (instead of painting). */
+  picking = $state(false);
   /** Held `P`: the original photo alone. */
   showOriginal = $state(false);
   autoRefine = $state(true);
@@ -282,10 +284,20 @@ export class EditorManager {
     return this.history('trimap.reset');
   }
 
-  private async history(method: 'trimap.undo' | 'trimap.redo' | 'trimap.reset'): Promise<void> {
+  /** Subject selection: keeps the subject under a point (full-resolution image pixels), drops the rest; undoable. */
+  keepSubjectAt(x: number, y: number): Promise<void> {
+    this.picking = false;
+    if (!this.detail) return Promise.resolve();
+    const { width, height } = this.detail.image;
+    const point = { x: Math.min(width - 1, Math.max(0, x)), y: Math.min(height - 1, Math.max(0, y)) };
+    return this.history((imageId) => this.api.call('trimap.keepSubject', { imageId, ...point }));
+  }
+
+  /** Runs an operation that replaces the trimap (undo, redo, reset, subject selection) and shows its result. */
+  private async history(op: 'trimap.undo' | 'trimap.redo' | 'trimap.reset' | ((imageId: number) => Promise<TrimapView>)): Promise<void> {
     if (!this.detail) return;
     const imageId = this.detail.image.id;
-    const view = await this.enqueue(() => this.api.call(method, { imageId }));
+    const view = await this.enqueue(() => (typeof op === 'string' ? this.api.call(op, { imageId }) : op(imageId)));
     if (!view || this.detail?.image.id !== imageId) return;
     await this.layer.load(this.api.mediaUrl(view.ref), this.api.mediaUrl(view.autoRef));
     this.applyTrimapView(view);

@@ -41,6 +41,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: ['B'], view: 'editor', description: 'Background brush' },
   { keys: ['U'], view: 'editor', description: 'Unknown brush' },
   { keys: ['E'], view: 'editor', description: 'Eraser (back to the automatic trimap)' },
+  { keys: ['K'], view: 'editor', description: 'Keep subject: the next click keeps the person under it, the rest becomes background' },
   { keys: ['[', ']'], view: 'editor', description: 'Smaller / larger brush' },
   { keys: ['Shift+[', 'Shift+]'], view: 'editor', description: 'Softer / harder brush' },
   { keys: ['T'], view: 'editor', description: 'Show or hide the trimap overlay' },
