@@ -180,6 +180,36 @@ describe('geometry budgets', () => {
   });
 });
 
+describe('trimap renders', () => {
+  it('a render after heavy strokes pays only for the strokes made since the last one', async () => {
+    const { p, id } = await projectWithImage(1000, 800);
+    const auto = new Uint8Array(1000 * 800).fill(128);
+    // 30 strokes each just under the budget (8× the image's pixels): a full replay is ~190 M pixel visits.
+    for (let k = 0; k < 30; k++) {
+      const points: [number, number][] = Array.from({ length: 12 }, (_, i) => [(i * 90 + k * 7) % 1000, (i * 60 + k * 13) % 800]);
+      p.trimaps.add(id, { kind: 'stroke', stroke: { tool: k % 3 === 0 ? 'erase' : k % 2 ? 'fg' : 'bg', radius: 260, hardness: 1, points } });
+    }
+    let t = performance.now();
+    const first = p.trimaps.compose(id, auto);
+    const firstMs = performance.now() - t;
+    t = performance.now();
+    const again = p.trimaps.compose(id, auto);
+    const againMs = performance.now() - t;
+    expect(again).toEqual(first);
+    p.trimaps.add(id, { kind: 'stroke', stroke: { tool: 'fg', radius: 10, hardness: 1, points: [[500, 400]] } });
+    t = performance.now();
+    const next = p.trimaps.compose(id, auto);
+    const nextMs = performance.now() - t;
+    expect(next[400 * 1000 + 500]).toBe(255);
+    // The same answer as a replay from scratch over a fresh copy of the automatic trimap.
+    expect(p.trimaps.compose(id, new Uint8Array(auto))).toEqual(next);
+    console.log(`compose after 30 heavy strokes: first ${firstMs.toFixed(0)} ms, again ${againMs.toFixed(0)} ms, after one more stroke ${nextMs.toFixed(0)} ms`);
+    expect(againMs).toBeLessThan(Math.max(50, firstMs / 10));
+    expect(nextMs).toBeLessThan(Math.max(100, firstMs / 5));
+    p.close();
+  });
+});
+
 describe('typed errors', () => {
   it('a full database is DISK_FULL, not INTERNAL', async () => {
     const { p, id } = await projectWithImage(256, 256);

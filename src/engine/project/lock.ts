@@ -61,6 +61,21 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/**
+ * Puts the lock in place atomically: a hard link of the finished temporary file, which fails with
+ * EEXIST if a lock exists. File systems without hard links (FAT, some network shares) get an
+ * exclusive create instead; its brief empty state is why a fresh unreadable lock counts as held.
+ */
+function placeLock(temp: string, file: string, mine: LockInfo): void {
+  try {
+    fs.linkSync(temp, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err;
+    fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx' });
+  }
+}
+
 /** Paths locked by this process: a second open in the same process is refused too. */
 const heldHere = new Set<string>();
 
@@ -104,7 +119,7 @@ export function acquireLock(file: string, onLost?: () => void): () => void {
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
-        fs.linkSync(temp, file);
+        placeLock(temp, file, mine);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const owner = readLock(file);

@@ -57,6 +57,8 @@ export class TrimapHistory {
   private readonly autoDir: string;
   /** Recently decoded automatic trimaps (shared, read-only: callers compose copies). */
   private readonly decodedAuto = new Map<number, { stamp: string; data: Uint8Array }>();
+  /** The last composition over each (kept) automatic trimap: which edits (row ids, in order) it holds. */
+  private readonly composed = new WeakMap<Uint8Array, { imageId: number; ids: number[]; data: Uint8Array }>();
   /** Saves waiting for the next group commit (see save). */
   private readonly pending: { row: PreparedEdit; resolve(state: TrimapState): void; reject(err: Error): void }[] = [];
 
@@ -207,11 +209,11 @@ export class TrimapHistory {
   }
 
   /** Edits 1..upTo (default: the cursor), oldest first. */
-  edits(imageId: number, upTo?: number): TrimapEdit[] {
+  edits(imageId: number, upTo?: number, after = 0): TrimapEdit[] {
     const limit = upTo ?? this.cursor(imageId);
     return this.db
-      .prepare<[number, number], EditRow>('SELECT * FROM trimap_edits WHERE image_id = ? AND version <= ? ORDER BY version')
-      .all(imageId, limit)
+      .prepare<[number, number, number], EditRow>('SELECT * FROM trimap_edits WHERE image_id = ? AND version > ? AND version <= ? ORDER BY version')
+      .all(imageId, after, limit)
       .map((row): TrimapEdit =>
         row.kind === 'stroke'
           ? { kind: 'stroke', stroke: JSON.parse(row.stroke_json as string) as BrushStroke }
@@ -223,7 +225,18 @@ export class TrimapHistory {
   compose(imageId: number, auto: Uint8Array, upTo?: number): Uint8Array {
     const { width, height } = this.size(imageId);
     if (auto.length !== width * height) throw new ProjectError('BAD_TRIMAP', `Automatic trimap does not match the image size ${width}×${height}`);
-    return applyEdits(auto, width, height, this.edits(imageId, upTo));
+    // Painting replays every stroke; the last composition over this automatic trimap is kept, so
+    // a later render, refinement or export pays only for the edits made since (none: a copy).
+    const limit = upTo ?? this.cursor(imageId);
+    const ids = this.db
+      .prepare<[number, number], { id: number }>('SELECT id FROM trimap_edits WHERE image_id = ? AND version <= ? ORDER BY version')
+      .all(imageId, limit)
+      .map((r) => r.id);
+    const kept = this.composed.get(auto);
+    const reusable = kept && kept.imageId === imageId && kept.ids.length <= ids.length && kept.ids.every((id, i) => id === ids[i]);
+    const out = applyEdits(reusable ? kept.data : auto, width, height, this.edits(imageId, limit, reusable ? kept.ids.length : 0));
+    this.composed.set(auto, { imageId, ids, data: new Uint8Array(out) });
+    return out;
   }
 
   revision(imageId: number): string {
