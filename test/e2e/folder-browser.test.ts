@@ -30,6 +30,7 @@ beforeAll(async () => {
       await writeTestImage(path.join(dir, 'shoot', 'two.jpg'), { width: 120, height: 90, seed: 2, format: 'jpeg' });
       await fs.writeFile(path.join(dir, 'shoot', 'two.xmp'), '<x/>');
       await fs.mkdir(path.join(dir, 'projects'));
+      await fs.mkdir(path.join(dir, 'exports'));
     },
   });
   page = studio.page;
@@ -79,6 +80,22 @@ describe('the folder browser', () => {
     await browser().getByRole('button', { name: 'Import this folder' }).click();
     await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(2);
     await shot('04-imported');
+  });
+
+  it('picks the export folder from the export dialog, and returns to it', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const exportDialog = page.getByTestId('export-dialog');
+    await exportDialog.getByRole('button', { name: 'Browse…' }).click();
+    await expect.poll(() => browser().count()).toBe(1);
+    await goTo(studio.root);
+    await browser().getByTestId('folder-entry').filter({ hasText: 'exports' }).click();
+    await shot('05-export-folder');
+    await browser().getByRole('button', { name: 'Export here' }).click();
+    await expect.poll(() => browser().count()).toBe(0);
+    expect(await exportDialog.getByLabel('Output folder').inputValue()).toBe(path.join(studio.root, 'exports'));
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Browse…');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => exportDialog.isVisible()).toBe(false);
   });
 
   it('shows no console warnings or errors', () => {
