@@ -19,6 +19,7 @@ const nodeEntries = {
   'matting-worker': resolve('src/engine/matting/matting-worker.ts'),
   'webcam-worker': resolve('src/engine/webcam/webcam-worker.ts'),
   'pipeline-worker': resolve('src/engine/pipeline/pipeline-worker.ts'),
+  'trimap-worker': resolve('src/engine/project/trimap-worker.ts'),
 };
 
 export default defineConfig({

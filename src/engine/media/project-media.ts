@@ -44,7 +44,7 @@ export class ProjectMedia {
     if (fs.existsSync(path.join(this.dir, name))) return path.join(this.dir, name);
     const auto = await this.project.trimaps.loadAuto(imageId);
     if (!auto) return null;
-    return this.cached(name, () => this.greyPreview(imageId, this.project.trimaps.compose(imageId, auto)));
+    return this.cached(name, async () => this.greyPreview(imageId, await this.project.trimaps.render(imageId, auto)));
   }
 
   /** The automatic trimap alone at preview size; null before it exists. */

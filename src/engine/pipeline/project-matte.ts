@@ -61,7 +61,8 @@ export async function matteProjectImage(project: Project, imageId: number, optio
   t = performance.now();
   const { auto, provider: segProvider } = await ensureAutoTrimap(project, imageId, image, options.modelId, engine, options.signal);
   timings.segment = performance.now() - t;
-  const trimap = project.trimaps.compose(imageId, auto);
+  // Painting many or large strokes runs on a worker thread (TrimapHistory.render).
+  const trimap = await project.trimaps.render(imageId, auto);
   const key = {
     imageId,
     trimapRevision: project.trimaps.revision(imageId),

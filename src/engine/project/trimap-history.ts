@@ -3,19 +3,20 @@ import path from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { TrimapCursor } from '../../shared/contract';
-import { paintStroke, strokeProblem, normaliseTrimap, type BrushStroke } from '../../shared/strokes';
+import { strokeProblem, normaliseTrimap, type BrushStroke } from '../../shared/strokes';
 import { writeFileAtomic } from '../imaging/atomic-write';
 import { decodeGrey } from '../imaging/decode';
 import { encodeGreyPng } from '../imaging/encode';
+import { applyEdits, type TrimapEdit } from './apply-edits';
 import { ProjectError } from './errors';
+import { renderTrimap } from './trimap-render';
 import { strokeBudgetProblem } from './stroke-budget';
 import type { ImageStates } from './image-state';
 
 /** How many decoded automatic trimaps loadAuto keeps (a 24 MP one is 24 MB). */
 const DECODED_AUTO_KEPT = 4;
 
-/** One saved step of a trimap's history: a brush stroke, or a whole trimap that replaces it. */
-export type TrimapEdit = { kind: 'stroke'; stroke: BrushStroke } | { kind: 'raster'; raster: Uint8Array };
+export { applyEdits, type TrimapEdit };
 export type EditAuthor = 'user' | 'auto' | 'import';
 
 export interface TrimapEditInfo {
@@ -223,20 +224,41 @@ export class TrimapHistory {
 
   /** The trimap at the cursor (or `upTo`): `auto` with the edits applied. `auto` is not modified. */
   compose(imageId: number, auto: Uint8Array, upTo?: number): Uint8Array {
+    const plan = this.composition(imageId, auto, upTo);
+    return plan.keep(applyEdits(auto, plan.width, plan.height, plan.edits, plan.start));
+  }
+
+  /** compose, with the painting on a worker thread when it is expensive (see renderTrimap): for request handlers. */
+  async render(imageId: number, auto: Uint8Array, upTo?: number): Promise<Uint8Array> {
+    const plan = this.composition(imageId, auto, upTo);
+    return plan.keep(await renderTrimap(auto, plan.width, plan.height, plan.edits, plan.start));
+  }
+
+  /**
+   * What composing takes. Painting replays every stroke; the last composition over this automatic
+   * trimap is kept, so a later render, refinement or export pays only for the edits made since
+   * (none: a copy). Edit ids never repeat (AUTOINCREMENT), so equal id prefixes mean equal edits.
+   */
+  private composition(imageId: number, auto: Uint8Array, upTo?: number) {
     const { width, height } = this.size(imageId);
     if (auto.length !== width * height) throw new ProjectError('BAD_TRIMAP', `Automatic trimap does not match the image size ${width}×${height}`);
-    // Painting replays every stroke; the last composition over this automatic trimap is kept, so
-    // a later render, refinement or export pays only for the edits made since (none: a copy).
     const limit = upTo ?? this.cursor(imageId);
     const ids = this.db
       .prepare<[number, number], { id: number }>('SELECT id FROM trimap_edits WHERE image_id = ? AND version <= ? ORDER BY version')
       .all(imageId, limit)
       .map((r) => r.id);
     const kept = this.composed.get(auto);
-    const reusable = kept && kept.imageId === imageId && kept.ids.length <= ids.length && kept.ids.every((id, i) => id === ids[i]);
-    const out = applyEdits(reusable ? kept.data : auto, width, height, this.edits(imageId, limit, reusable ? kept.ids.length : 0));
-    this.composed.set(auto, { imageId, ids, data: new Uint8Array(out) });
-    return out;
+    const reusable = kept !== undefined && kept.imageId === imageId && kept.ids.length <= ids.length && kept.ids.every((id, i) => id === ids[i]);
+    return {
+      width,
+      height,
+      start: reusable ? kept.data : auto,
+      edits: this.edits(imageId, limit, reusable ? kept.ids.length : 0),
+      keep: (out: Uint8Array) => {
+        this.composed.set(auto, { imageId, ids, data: new Uint8Array(out) });
+        return out;
+      },
+    };
   }
 
   revision(imageId: number): string {
@@ -303,11 +325,3 @@ export class TrimapHistory {
   }
 }
 
-export function applyEdits(auto: Uint8Array, width: number, height: number, edits: TrimapEdit[]): Uint8Array {
-  const out = new Uint8Array(auto);
-  for (const edit of edits) {
-    if (edit.kind === 'raster') out.set(edit.raster);
-    else paintStroke(out, width, height, edit.stroke, { auto });
-  }
-  return out;
-}
