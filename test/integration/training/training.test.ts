@@ -162,9 +162,21 @@ describe('training in the studio', () => {
     expect(await h.studio.resolveMedia(`cutout/${image.id}/${mnet}`)).not.toBeNull();
 
     // Delete: both halves go, and the settings fall back to the defaults.
+    const exported = path.join(root, 'exported');
+    fs.mkdirSync(exported);
+    for (const id of [tnet, mnet]) for (const ext of ['.onnx', '.json']) fs.copyFileSync(path.join(root, 'models', id + ext), path.join(exported, id + ext));
     expect((await h.call<{ deleted: string[] }>('models.delete', { id: tnet })).deleted.sort()).toEqual([mnet, tnet].sort());
     const after = await h.call<{ semanticModel: string; refineMethod: string }>('settings.get');
     expect([after.semanticModel, after.refineMethod]).not.toContain(tnet);
     expect([after.semanticModel, after.refineMethod]).not.toContain(mnet);
+    expect((await h.call<{ models: ModelView[] }>('models.list')).models.map((m) => m.id)).not.toContain(tnet);
+    await expect(h.call('models.delete', { id: 'selfie-general' })).rejects.toThrow(/built-in model/);
+
+    // Import the folder of exported models back: the pair returns with its training data; twice is refused.
+    const imported = (await h.call<{ models: ModelView[] }>('models.import', { dir: exported })).models;
+    expect(imported.map((m) => m.id).sort()).toEqual([mnet, tnet].sort());
+    expect(imported.map((m) => m.training)).toEqual([pair[0].training, pair[0].training]);
+    await expect(h.call('models.import', { dir: exported })).rejects.toThrow(/MODEL_EXISTS/);
+    await expect(h.call('models.import', { dir: path.join(root, 'photos') })).rejects.toThrow(/holds no exported model/);
   });
 });
