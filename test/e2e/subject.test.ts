@@ -1,5 +1,5 @@
 /**
- * Subject selection in the editor, in Debian's Chromium over browser mode: with a second region
+ * Subject selection and the band width in the editor, in Debian's Chromium over browser mode: with a second region
  * painted as foreground beside the person, "Keep subject" and a click on the person keep the
  * person and turn the other region into background, as one undoable edit. The overlay's pixels
  * are read back.
@@ -72,6 +72,31 @@ describe('subject selection', () => {
     expect(await overlayAt(0.12, 0.12)).toBe('fg');
     expect(await overlayAt(0.5, 0.6)).toBe('fg');
     await shot('01-two-regions');
+  });
+
+  it('the band control widens and narrows the automatic unknown band under the strokes', async () => {
+    const unknown = () =>
+      page.getByTestId('trimap-overlay').evaluate((canvas: HTMLCanvasElement) => {
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] !== 0 && d[i + 1] > 150) n++;
+        return n;
+      });
+    const before = await unknown();
+    expect(await page.getByTestId('band-width').inputValue()).toBe('1');
+    await page.getByTestId('band-width').fill('0.4');
+    await page.getByTestId('band-width').press('Enter');
+    await expect.poll(unknown, { timeout: 60_000 }).toBeLessThan(before * 0.8);
+    const narrow = await unknown();
+    await shot('04-band-narrow');
+    await page.getByTestId('band-width').fill('3');
+    await page.getByTestId('band-width').press('Enter');
+    await expect.poll(unknown, { timeout: 60_000 }).toBeGreaterThan(narrow * 2);
+    await page.getByTestId('band-width').blur();
+    await shot('05-band-wide');
+    // The stroke stays on top of the new automatic trimap.
+    expect(await overlayAt(0.12, 0.12)).toBe('fg');
+    expect(await page.getByTestId('trimap-version').textContent()).toBe('edit 1 of 1');
   });
 
   it('a click on the person with Keep subject keeps the person and drops the other region', async () => {

@@ -73,6 +73,8 @@ export class EditorManager {
   paintView = $state<PaintViewMode>('trimap');
   /** Onion skin: how much of the original shows through where the result is transparent. */
   onionOpacity = $state(0.5);
+  /** The automatic trimap's band width as a scale of its automatic width (the studio-wide `bandPercent` setting). */
+  bandPercent = $state<number | null>(null);
   /** The next click on the canvas picks the subject to keep (instead of painting). */
   picking = $state(false);
   /** Held `P`: the original photo alone. */
@@ -149,6 +151,10 @@ export class EditorManager {
     this.mode = 'edit';
     this.refineJob = null;
     try {
+      void this.api.call('settings.get', {}).then(
+        (settings) => (this.bandPercent = settings.bandPercent),
+        () => undefined,
+      );
       void this.api.call('adjustments.get', { imageId }).then(
         (adjustments) => (this.adjustments = adjustments),
         () => (this.adjustments = { ...neutralAdjustments }),
@@ -304,6 +310,28 @@ export class EditorManager {
     this.layerVersion++;
     if (this.livePreviewOn) this.requestLive();
     this.scheduleAutoRefine();
+  }
+
+  /**
+   * A wider or narrower automatic band: the setting changes for every photo, and this one's
+   * automatic trimap is made again under the strokes already painted.
+   */
+  async setBandPercent(scale: number): Promise<void> {
+    if (!this.detail || !(scale >= 0.1 && scale <= 25)) return;
+    const imageId = this.detail.image.id;
+    await this.queue;
+    try {
+      this.bandPercent = (await this.api.call('settings.set', { bandPercent: scale })).bandPercent;
+      const detail = await this.api.call('image.open', { imageId, method: this.method });
+      if (this.detail?.image.id !== imageId) return;
+      await this.layer.load(this.api.mediaUrl(detail.trimap.ref), this.api.mediaUrl(detail.trimap.autoRef));
+      this.detail = detail;
+      this.layerVersion++;
+      if (this.livePreviewOn) this.requestLive();
+      this.scheduleAutoRefine();
+    } catch (err) {
+      this.onError(plainError(err));
+    }
   }
 
   // --- output adjustments -------------------------------------------------------------------
