@@ -73,7 +73,7 @@ export class EditorManager {
   paintView = $state<PaintViewMode>('trimap');
   /** Onion skin: how much of the original shows through where the result is transparent. */
   onionOpacity = $state(0.5);
-  /** The automatic trimap's band width as a scale of its automatic width (the studio-wide `bandPercent` setting). */
+  /** The automatic trimap's band width (the studio-wide `bandPercent` setting; 1 is the default width, 2 twice as wide). */
   bandPercent = $state<number | null>(null);
   /** The next click on the canvas picks the subject to keep (instead of painting). */
   picking = $state(false);
