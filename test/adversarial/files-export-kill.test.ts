@@ -14,7 +14,7 @@ import { makeComposite, rawRgb, tempDir } from '../fixtures/make-fixtures';
 import { killAndWait, spawnTs, waitForLines } from '../integration/helpers';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'files-export-child.ts');
-const IMAGES = 60;
+const IMAGES = 160;
 const KILLS = 20;
 
 /** mulberry32: a small seeded generator, so a failing sequence of kill moments can be replayed. */
