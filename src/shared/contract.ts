@@ -44,7 +44,8 @@ export const settingsPatch = z.strictObject({
   executionProvider: z.enum(executionProviders).optional(),
   semanticModel: modelId.optional(),
   refineMethod: modelId.optional(),
-  maxMegapixels: z.number().positive().max(1000).optional(),
+  // At most what the decoder reads: MAX_DECODABLE_PIXELS (16383², engine/imaging/limits.ts).
+  maxMegapixels: z.number().positive().max(268).optional(),
   decontaminate: z.boolean().optional(),
   bandPercent: z.number().min(0.1).max(25).optional(),
   /** null: back to each method's measured default. */

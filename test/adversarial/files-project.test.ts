@@ -252,3 +252,16 @@ describe('typed errors', () => {
     p.close();
   });
 });
+
+describe('limits', () => {
+  it('the studio refuses an import limit above what the decoder reads (268 MP)', async () => {
+    const { createStudio } = await import('../../src/engine/studio');
+    const studio = createStudio({ appDataDir: tempDir('shm-adv-limits-'), shell: 'test', emit: () => undefined });
+    try {
+      expect(await studio.dispatch('settings.set', { maxMegapixels: 300 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await studio.dispatch('settings.set', { maxMegapixels: 268 })).toMatchObject({ ok: true, value: { maxMegapixels: 268 } });
+    } finally {
+      await studio.close();
+    }
+  });
+});
