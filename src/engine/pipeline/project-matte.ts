@@ -5,6 +5,7 @@ import { encodeRgbaPng } from '../imaging/encode';
 import type { RgbImage } from '../imaging/raster';
 import type { Project } from '../project/project';
 import { matteImage } from './matte';
+import { trimapFromProbabilities } from './shm-trimap';
 import type { PipelineEngine, StageTimings } from './types';
 
 export interface ProjectMatteOptions {
@@ -40,7 +41,8 @@ export async function ensureAutoTrimap(project: Project, imageId: number, image:
   const cached = await project.trimaps.loadAuto(imageId, key);
   if (cached) return { auto: cached, provider: undefined as string | undefined };
   const seg = await engine.segment(modelId, image, signal);
-  const auto = await engine.makeTrimap(seg.prob, image.width, image.height, image);
+  // An SHM T-Net's trimap is its own three-class argmax (as in matteImage); a segmenter's comes from the band around its mask.
+  const auto = seg.trimap ? trimapFromProbabilities(seg.trimap) : await engine.makeTrimap(seg.prob, image.width, image.height, image);
   await project.trimaps.saveAuto(imageId, auto, { modelId: key, provider: seg.provider });
   return { auto, provider: seg.provider };
 }

@@ -6,9 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageView, ModelView, TrainingCheck, TrainingRecord, TrainingStatus } from '../../../src/shared/contract';
 import { tempDir } from '../../fixtures/make-fixtures';
+import { decodeRgb } from '../../../src/engine/imaging/decode';
+import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
+import { trimapFromProbabilities } from '../../../src/engine/pipeline/shm-trimap';
 import { killAndWait, spawnTs, waitForLines } from '../helpers';
 import { makeRefinedProject, openHarness, TINY, type Harness } from './studio-fixture';
 
@@ -156,7 +160,18 @@ describe('training in the studio', () => {
     await h.call('settings.set', { semanticModel: tnet, refineMethod: mnet });
     const [image] = (await h.call<{ images: ImageView[] }>('images.list')).images;
     const detail = await h.call<{ trimap: { autoRef: string } }>('image.open', { imageId: image.id });
-    expect(await h.studio.resolveMedia(detail.trimap.autoRef)).not.toBeNull();
+    const autoFile = (await h.studio.resolveMedia(detail.trimap.autoRef))!.file;
+    const engine = createDefaultEngine({ provider: 'cpu', modelsDir: path.join(root, 'models') });
+    try {
+      const photo = await decodeRgb(path.join(root, 'photos', image.relPath));
+      const expected = trimapFromProbabilities((await engine.segment(tnet, photo)).trimap!);
+      const { data, info } = await sharp(autoFile).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([photo.width, photo.height]);
+      // The T-Net's own three classes, not a band drawn around a mask.
+      expect(Buffer.from(expected).equals(data)).toBe(true);
+    } finally {
+      await engine.close();
+    }
     const refine = await h.call<{ jobId: number }>('image.refine', { imageId: image.id });
     expect(await h.waitFor('job.done', (p) => p.jobId === refine.jobId)).toMatchObject({ state: 'done', done: 1 });
     expect(await h.studio.resolveMedia(`cutout/${image.id}/${mnet}`)).not.toBeNull();
