@@ -354,8 +354,8 @@ export class EditorManager {
 
   /** A fast preview of the alpha from the trimap as painted now. */
   requestLive(): void {
-    const { width, height, labels } = this.layer.labels();
-    if (width) this.preview.request(width, height, labels);
+    const { width, height, labels, dirty } = this.layer.takeDirty();
+    if (width) this.preview.request(width, height, labels, dirty);
   }
 
   private showLive(live: LiveResult): void {

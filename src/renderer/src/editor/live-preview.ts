@@ -1,5 +1,6 @@
 import { workingSize } from '../../../engine/matting/resample';
 import type { LivePreviewReply, LivePreviewRequest } from './live-preview-protocol';
+import type { Rect } from './trimap-layer';
 
 /**
  * The live preview works on at most this many megapixels, shown scaled to the view: the worker's
@@ -39,6 +40,12 @@ export class LivePreview {
   /** Replies at or below this sequence number are dropped (a full refinement replaced them). */
   private dropThrough = 0;
   private readonly started = new Map<number, number>();
+  /**
+   * The labels at the working size, kept up to date from the painted plane one changed rectangle
+   * at a time: a stroke on a 24 MP photo resamples its own area, not the 11 MP preview plane.
+   */
+  private low: Uint8Array | null = null;
+  private lowOf = { width: 0, height: 0 };
 
   constructor(private readonly onResult: (result: LiveResult) => void) {}
 
@@ -64,13 +71,59 @@ export class LivePreview {
     }
     this.post({ type: 'image', width: size.width, height: size.height, rgb }, [rgb.buffer]);
     this.photo = photo;
+    this.low = null;
   }
 
-  /** Asks for a preview of these labels (copied: painting goes on in the original). */
-  request(width: number, height: number, labels: Uint8Array, requestedAt = performance.now()): void {
-    if (!this.photo) return;
-    this.waiting = { width, height, labels: labels.slice(), requestedAt };
+  /**
+   * Asks for a preview of the painted labels; `changed` is the part of them changed since the last
+   * request (null: nothing). The labels are resampled to the working size here, so the worker
+   * gets a small copy and painting goes on in the original.
+   */
+  request(width: number, height: number, labels: Uint8Array, changed: Rect | null, requestedAt = performance.now()): void {
+    const photo = this.photo;
+    if (!photo) {
+      // What changed meanwhile is not known later: start from the whole plane next time.
+      this.low = null;
+      return;
+    }
+    if (!this.low || this.lowOf.width !== width || this.lowOf.height !== height) {
+      this.low = new Uint8Array(photo.width * photo.height);
+      this.lowOf = { width, height };
+      this.resample(labels, { left: 0, top: 0, right: width, bottom: height });
+    } else if (changed) {
+      this.resample(labels, changed);
+    }
+    this.waiting = { width: photo.width, height: photo.height, labels: this.low.slice(), requestedAt };
     this.next();
+  }
+
+  /** Working-size labels over `rect` of the plane: known only where every plane pixel of the block agrees. */
+  private resample(labels: Uint8Array, rect: Rect): void {
+    const low = this.low!;
+    const { width: lw, height: lh } = this.photo!;
+    const { width, height } = this.lowOf;
+    const from = (v: number, n: number, m: number) => Math.max(0, Math.floor((v * m) / n) - 1);
+    const to = (v: number, n: number, m: number) => Math.min(m, Math.ceil((v * m) / n) + 1);
+    const edge = (l: number, n: number, m: number) => Math.floor((l * n) / m);
+    for (let ly = from(rect.top, height, lh), ly1 = to(rect.bottom, height, lh); ly < ly1; ly++) {
+      const y0 = edge(ly, height, lh);
+      const y1 = Math.max(y0 + 1, edge(ly + 1, height, lh));
+      for (let lx = from(rect.left, width, lw), lx1 = to(rect.right, width, lw); lx < lx1; lx++) {
+        const x0 = edge(lx, width, lw);
+        const x1 = Math.max(x0 + 1, edge(lx + 1, width, lw));
+        let fg = 0;
+        let bg = 0;
+        for (let y = y0; y < y1; y++) {
+          for (let i = y * width + x0, end = y * width + x1; i < end; i++) {
+            const t = labels[i];
+            if (t === 255) fg++;
+            else if (t === 0) bg++;
+          }
+        }
+        const area = (x1 - x0) * (y1 - y0);
+        low[ly * lw + lx] = fg === area ? 255 : bg === area ? 0 : 128;
+      }
+    }
   }
 
   /** Drops every preview asked for so far: a full refinement is on screen now. */

@@ -1,5 +1,13 @@
 import { paintStroke, type BrushStroke } from '../../../shared/strokes';
 
+/** A rectangle of plane pixels, right and bottom exclusive. */
+export interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 /** Overlay colours per trimap label (RGBA): background red, unknown amber, foreground clear. */
 const COLOURS: Record<number, [number, number, number, number]> = {
   0: [214, 48, 49, 255],
@@ -40,6 +48,8 @@ export class TrimapLayer {
   private auto: Uint8Array | undefined;
   private pixels: ImageData | null = null;
   private ctx: CanvasRenderingContext2D | null = null;
+  /** The part of the plane changed since the last takeDirty() (the live preview resamples only that). */
+  private dirty: Rect | null = null;
 
   attach(canvas: HTMLCanvasElement): void {
     this.ctx = canvas.getContext('2d');
@@ -57,6 +67,7 @@ export class TrimapLayer {
     this.plane = trimap.data;
     this.auto = auto.width === trimap.width && auto.height === trimap.height ? auto.data : undefined;
     this.pixels = new ImageData(this.width, this.height);
+    this.dirty = { left: 0, top: 0, right: this.width, bottom: this.height };
     this.recolour(0, 0, this.width, this.height);
     const canvas = this.ctx?.canvas;
     if (canvas && this.ctx) {
@@ -66,9 +77,11 @@ export class TrimapLayer {
     }
   }
 
-  /** The label plane as painted now (the live preview copies it). */
-  labels(): { width: number; height: number; labels: Uint8Array } {
-    return { width: this.width, height: this.height, labels: this.plane };
+  /** The label plane as painted now, and the part of it changed since the last call. */
+  takeDirty(): { width: number; height: number; labels: Uint8Array; dirty: Rect | null } {
+    const dirty = this.dirty;
+    this.dirty = null;
+    return { width: this.width, height: this.height, labels: this.plane, dirty };
   }
 
   /** Label at a preview pixel (for tests and the status bar). */
@@ -93,6 +106,8 @@ export class TrimapLayer {
     const right = Math.min(this.width, Math.ceil(x1));
     const bottom = Math.min(this.height, Math.ceil(y1));
     if (right <= left || bottom <= top) return;
+    const d = this.dirty;
+    this.dirty = d ? { left: Math.min(d.left, left), top: Math.min(d.top, top), right: Math.max(d.right, right), bottom: Math.max(d.bottom, bottom) } : { left, top, right, bottom };
     this.recolour(left, top, right, bottom);
     this.ctx?.putImageData(this.pixels, 0, 0, left, top, right - left, bottom - top);
   }
