@@ -72,6 +72,28 @@ export interface TrainingStatus {
   /** Every progress record so far, oldest first (the chart's data after a reload). */
   records: TrainingRecord[];
   message?: string;
+  /** After a finished run: the automatic pipeline before and after, on images the training did not use. */
+  report?: BeforeAfterReport;
+}
+
+export interface BeforeAfterRow {
+  imageId: number;
+  relPath: string;
+  /** 'corrected': the user's alpha from a trimap they corrected; 'final': from the automatic trimap they kept. */
+  reference: 'corrected' | 'final';
+  /** SAD (/1000) against the reference. */
+  before: number;
+  after: number;
+}
+
+export interface BeforeAfterReport {
+  before: { modelId: string; refine: string };
+  after: { modelId: string; refine: string };
+  rows: BeforeAfterRow[];
+  meanBefore: number;
+  meanAfter: number;
+  /** photo | reference | before | after, one row per image (PNG). */
+  montage?: string;
 }
 
 /** The training data of a pair, stored in its manifests by the studio after the export. */

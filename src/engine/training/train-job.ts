@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { JobProgress } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
-import type { TrainingRecord, TrainingStatus, trainingStartParams } from '../../shared/training';
+import type { BeforeAfterReport, TrainingRecord, TrainingStatus, trainingStartParams } from '../../shared/training';
+import { flatStem } from '../export/paths';
 import type { JobStore } from '../jobs/store';
 import type { JobRecord } from '../jobs/types';
 import { packageRoot } from '../models/models-dir';
@@ -12,6 +13,7 @@ import type { PipelineEngine } from '../pipeline/types';
 import type { Project } from '../project/project';
 import type { AppSettings } from '../user';
 import { writeDatasetImage, writeSplit } from './dataset';
+import { beforeAfterReport, reportTable } from './report';
 import { checkPython, describeCheck, resolvePython } from './python';
 import { annotatePair, pairTaken } from './trained-models';
 import { runPythonScript, tailLines } from './trainer-process';
@@ -154,13 +156,25 @@ export class TrainingJobs {
           .map((l) => JSON.parse(l) as TrainingRecord)
       : [];
     const { runDir: _rel, refine: _r, modelId: _m, ...request } = params;
-    return { jobId, state: job.state, params: request, runDir, records, ...(job.reason ? { message: job.reason } : {}) };
+    const reportFile = path.join(runDir, 'report.json');
+    const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as BeforeAfterReport) : undefined;
+    return { jobId, state: job.state, params: request, runDir, records, ...(job.reason ? { message: job.reason } : {}), ...(report ? { report } : {}) };
   }
 
   log(jobId: number, lines: number): { file: string; text: string } {
     const params = this.requireJob(jobId).params as TrainJobParams;
     const file = runFiles(path.join(this.options.project.dir, params.runDir)).log;
     return { file, text: tailLines(file, lines) };
+  }
+
+  /** Refined images the training did not learn from: its validation split, and refined ones it was not given. */
+  private heldOut(trainedIds: number[], valNames: string[]): number[] {
+    const val = new Set(valNames);
+    const given = new Set(trainedIds);
+    return this.options.project
+      .listImages({ status: ['refined', 'exported'] })
+      .filter((i) => (given.has(i.id) ? val.has(`${flatStem(i.relPath)}.png`) : true))
+      .map((i) => i.id);
   }
 
   private requireJob(jobId: number): JobRecord {
@@ -260,8 +274,22 @@ export class TrainingJobs {
         epochs: params.epochs,
         ...(validation.length ? { validationSad: validation[validation.length - 1].sad } : {}),
       });
-      const last: TrainingRecord = { event: 'export', message: `${params.pairId}-tnet and ${params.pairId}-mnet are in the models folder` };
-      record(last);
+      record({ event: 'export', message: `${params.pairId}-tnet and ${params.pairId}-mnet are in the models folder` });
+
+      // 4. Before and after, on refined images the training did not use (the validation split, and any left out).
+      const heldOut = this.heldOut(items.map((i) => i.imageId), split.val);
+      if (heldOut.length) {
+        emit({ state: 'running', message: `Comparing before and after on ${heldOut.length} held-out image${heldOut.length === 1 ? '' : 's'}` });
+        const report = await beforeAfterReport(project, engine, {
+          imageIds: heldOut,
+          before: { modelId: params.modelId, refine: params.refine },
+          after: { modelId: `${params.pairId}-tnet`, refine: `${params.pairId}-mnet` },
+          finalRefine: params.refine,
+          outDir: runDir,
+          signal,
+        });
+        fs.appendFileSync(files.log, `\nBefore and after training (SAD /1000 against the user's final alpha):\n${reportTable(report)}\n`);
+      }
       return end('done', `Trained ${params.pairId}: ${params.pairId}-tnet (automatic trimap) and ${params.pairId}-mnet (refinement)`);
     } catch (err) {
       if (signal.aborted) return end('cancelled', 'Cancelled');

@@ -147,6 +147,16 @@ describe('training in the studio', () => {
     expect(resumed.filter((r) => r.event === 'epoch').map((r) => r.epoch)).toEqual(remaining);
     expect(status.records.some((r) => r.event === 'validation' && typeof r.sad === 'number')).toBe(true);
 
+    // Before and after on the held-out image (every fifth, or the last of four): a table and a montage.
+    const report = status.report!;
+    expect(report.rows.map((r) => r.relPath)).toEqual(['person3.png']);
+    expect(report.before).toEqual({ modelId: 'selfie-general', refine: 'guided' });
+    expect(report.after).toEqual({ modelId: `${status.params.pairId}-tnet`, refine: `${status.params.pairId}-mnet` });
+    for (const row of report.rows) for (const v of [row.before, row.after]) expect(v).toBeGreaterThanOrEqual(0);
+    expect(report.meanAfter).toBe(report.rows[0].after);
+    expect(await sharp(report.montage!).metadata()).toMatchObject({ width: 4 * 96, height: 96 });
+    expect((await h.call<{ text: string }>('training.log', { jobId, lines: 20 })).text).toMatch(/\| person3\.png \| final \| \d+\.\d{3} \| \d+\.\d{3} \|/);
+
     // The pair is a model of the studio with its training data.
     const { models } = await h.call<{ models: ModelView[] }>('models.list');
     const pair = models.filter((m) => m.training?.pairId === status.params.pairId);
