@@ -195,7 +195,7 @@ describe('trimap renders', () => {
       p.trimaps.add(id, { kind: 'stroke', stroke: { tool: k % 3 === 0 ? 'erase' : k % 2 ? 'fg' : 'bg', radius: 260, hardness: 1, points } });
     }
     let t = performance.now();
-    let first = new Uint8Array();
+    let first: Uint8Array = new Uint8Array();
     const gap = await worstEventLoopGap(async () => {
       first = await p.trimaps.render(id, auto);
     }, 1);

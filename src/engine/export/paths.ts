@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CollisionPolicy } from '../../shared/vocabulary';
 import { isSystemPath, realPathOrPlanned } from '../project/special-files';
 
-export type CollisionPolicy = 'skip' | 'overwrite' | 'suffix';
+export type { CollisionPolicy };
 
 export class ExportError extends Error {
   readonly code:

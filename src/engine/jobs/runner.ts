@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { forEachConcurrently } from './concurrency';
 import { RateMeter } from './rate';
 import type { JobStore } from './store';
 import { FatalJobError, type ItemProcessor, type JobProgress, type JobRecord, type JobState } from './types';
@@ -64,36 +65,32 @@ export async function runJob(store: JobStore, jobId: number, process: ItemProces
   };
   emit('running');
 
-  const worker = async () => {
-    while (queue.length && !controller.signal.aborted && !fatal) {
-      const imageId = queue.shift() as number;
-      store.itemRunning(jobId, imageId);
-      emit('running', { current: options.label?.(imageId) ?? String(imageId) });
-      const t0 = performance.now();
-      try {
-        const result = await process(imageId, controller.signal, { interrupted: interrupted.has(imageId) });
-        store.itemDone(jobId, imageId, performance.now() - t0, result ?? {});
-        done++;
-      } catch (err) {
-        if (err instanceof FatalJobError) {
-          fatal ??= err;
-          store.itemRequeue(jobId, imageId);
-          controller.abort(err);
-        } else if (controller.signal.aborted) {
-          store.itemRequeue(jobId, imageId);
-        } else {
-          store.itemFailed(jobId, imageId, performance.now() - t0, message(err));
-          failed++;
-        }
+  const one = async (imageId: number) => {
+    store.itemRunning(jobId, imageId);
+    emit('running', { current: options.label?.(imageId) ?? String(imageId) });
+    const t0 = performance.now();
+    try {
+      const result = await process(imageId, controller.signal, { interrupted: interrupted.has(imageId) });
+      store.itemDone(jobId, imageId, performance.now() - t0, result ?? {});
+      done++;
+    } catch (err) {
+      if (err instanceof FatalJobError) {
+        fatal ??= err;
+        store.itemRequeue(jobId, imageId);
+        controller.abort(err);
+      } else if (controller.signal.aborted) {
+        store.itemRequeue(jobId, imageId);
+      } else {
+        store.itemFailed(jobId, imageId, performance.now() - t0, message(err));
+        failed++;
       }
-      meter.tick();
-      emit('running', { current: options.label?.(imageId) ?? String(imageId) });
     }
+    meter.tick();
+    emit('running', { current: options.label?.(imageId) ?? String(imageId) });
   };
 
   try {
-    const n = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), queue.length || 1));
-    await Promise.all(Array.from({ length: n }, worker));
+    await forEachConcurrently(queue, options.concurrency ?? defaultConcurrency(), one, () => controller.signal.aborted || fatal !== undefined);
   } finally {
     external?.removeEventListener('abort', onAbort);
   }

@@ -6,7 +6,7 @@ import { WriteError } from '../imaging/atomic-write';
 import { exportImage, writeTrainList } from '../export/export';
 import { checkOutputDir, checkOutputFolders, ExportError } from '../export/paths';
 import { FatalJobError, type ItemProcessor } from '../jobs/types';
-import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../jobs/memory-budget';
+import { MemoryBudget } from '../jobs/memory-budget';
 import type { JobHandler } from '../jobs/manager';
 import type { Project } from '../project/project';
 import { matteProjectImage, readCutout } from './project-matte';
@@ -39,16 +39,6 @@ function warmUp(engine: PipelineEngine, images: number, params: MatteJobParams):
   engine.warmUp?.({ images, modelId: params.modelId, refine: params.refine, decontaminate: params.decontaminate });
 }
 
-/** Runs `fn` once the image's share of the batch's memory budget is free (large photos run fewer at a time). */
-async function withinBudget<T>(budget: MemoryBudget, image: { width: number; height: number }, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-  const release = await budget.acquire(image.width * image.height * BYTES_PER_PIXEL_IN_FLIGHT, signal);
-  try {
-    return await fn();
-  } finally {
-    release();
-  }
-}
-
 /** 'matte' jobs: refine each image (through the alpha cache) and mark it refined or failed. */
 export function matteJobHandler(project: Project, engine: PipelineEngine): JobHandler {
   return (raw, run): ItemProcessor => {
@@ -58,7 +48,7 @@ export function matteJobHandler(project: Project, engine: PipelineEngine): JobHa
     const budget = new MemoryBudget();
     return async (imageId, signal) => {
       try {
-        const r = await withinBudget(budget, project.requireImage(imageId), signal, () => matteProjectImage(project, imageId, { ...params, signal }, engine));
+        const r = await budget.run(project.requireImage(imageId), signal, () => matteProjectImage(project, imageId, { ...params, signal }, engine));
         return { output: r.cutoutFile, ...(r.provider ? { provider: r.provider } : {}) };
       } catch (err) {
         if (!signal.aborted) failImage(project, imageId, err);
@@ -92,7 +82,7 @@ export function exportJobHandler(project: Project, engine: PipelineEngine, write
     return async (imageId, signal, item) => {
       try {
         const record = project.requireImage(imageId);
-        const files = await withinBudget(budget, record, signal, async () => {
+        const files = await budget.run(record, signal, async () => {
           const m = await matteProjectImage(project, imageId, { ...params, signal }, engine);
           const cut = await readCutout(m.cutoutFile);
           return exportImage(

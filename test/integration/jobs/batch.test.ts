@@ -116,9 +116,9 @@ describe('batch jobs', () => {
     const base = matteJobHandler(again, cornerDistanceEngine());
     const counting = async (params: unknown, run: { items: number }) => {
       const process = await base(params, run);
-      return (imageId: number, signal: AbortSignal) => {
+      return (imageId: number, signal: AbortSignal, item: { interrupted: boolean }) => {
         seen.push(imageId);
-        return process(imageId, signal);
+        return process(imageId, signal, item);
       };
     };
     const jobs = new JobManager({ store, handlers: { matte: counting } });
