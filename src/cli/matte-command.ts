@@ -19,7 +19,8 @@ import { UsageError } from './errors';
 import { ProgressBar } from './progress-bar';
 import type { CliIo } from './io';
 import { defaultConcurrency } from '../engine/jobs/runner';
-import { BYTES_PER_PIXEL_IN_FLIGHT, MemoryBudget } from '../engine/jobs/memory-budget';
+import { MemoryBudget } from '../engine/jobs/memory-budget';
+import { forEachConcurrently } from '../engine/jobs/concurrency';
 import { inShard, parseShard } from './shard';
 import { ResumeManifest } from './resume-manifest';
 
@@ -121,7 +122,6 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const meter = new RateMeter();
   const t0 = performance.now();
   const taken = new Set<string>();
-  let next = 0;
   let done = 0;
   const total = scan.files.length;
 
@@ -129,34 +129,34 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const memory = new MemoryBudget();
   const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
     const start = performance.now();
-    let release: (() => void) | undefined;
     try {
-      const { width, height } = await probeImage(file.path, { maxPixels: maxMp * 1e6 });
-      release = await memory.acquire(width * height * BYTES_PER_PIXEL_IN_FLIGHT);
-      let t = performance.now();
-      const image = await decodeRgb(file.path, { maxPixels: maxMp * 1e6 });
-      const decodeMs = performance.now() - t;
-      if (debugDir) debugNames.set(image.data, file.relPath.replace(/\.[^./\\]*$/, ''));
-      let trimap: Uint8Array | undefined;
-      if (values.trimaps) {
-        const tf = findTrimap(values.trimaps, file);
-        if (!tf) throw new Error(`no trimap ${path.parse(file.path).name}.png in ${values.trimaps}`);
-        // A damaged trimap fails its photo; only an input that is not an image is passed over.
-        const grey = await decodeGrey(tf).catch((err: unknown) => {
-          throw new Error(`trimap ${tf}: ${err instanceof Error ? err.message : String(err)}`);
-        });
-        if (grey.width !== image.width || grey.height !== image.height) throw new Error(`trimap ${tf} is ${grey.width}×${grey.height}; the image is ${image.width}×${image.height}`);
-        trimap = grey.data;
-      }
-      const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, engine);
-      t = performance.now();
-      const files = await exportImage(file, result, { outDir, layout: 'mirror', collision: 'overwrite', alphaDir }, taken);
-      if (files.main) manifest.record(file.relPath, files.main);
-      const timings = { ...result.timings, decode: decodeMs, encode: performance.now() - t };
-      const item: MatteItemSummary = { input: file.path, status: 'ok', ms: performance.now() - start, timings };
-      if (files.main) item.output = files.main;
-      if (result.provider) item.provider = result.provider;
-      return item;
+      const size = await probeImage(file.path, { maxPixels: maxMp * 1e6 });
+      return await memory.run(size, undefined, async () => {
+        let t = performance.now();
+        const image = await decodeRgb(file.path, { maxPixels: maxMp * 1e6 });
+        const decodeMs = performance.now() - t;
+        if (debugDir) debugNames.set(image.data, file.relPath.replace(/\.[^./\\]*$/, ''));
+        let trimap: Uint8Array | undefined;
+        if (values.trimaps) {
+          const tf = findTrimap(values.trimaps, file);
+          if (!tf) throw new Error(`no trimap ${path.parse(file.path).name}.png in ${values.trimaps}`);
+          // A damaged trimap fails its photo; only an input that is not an image is passed over.
+          const grey = await decodeGrey(tf).catch((err: unknown) => {
+            throw new Error(`trimap ${tf}: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          if (grey.width !== image.width || grey.height !== image.height) throw new Error(`trimap ${tf} is ${grey.width}×${grey.height}; the image is ${image.width}×${image.height}`);
+          trimap = grey.data;
+        }
+        const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, engine);
+        t = performance.now();
+        const files = await exportImage(file, result, { outDir, layout: 'mirror', collision: 'overwrite', alphaDir }, taken);
+        if (files.main) manifest.record(file.relPath, files.main);
+        const timings = { ...result.timings, decode: decodeMs, encode: performance.now() - t };
+        const item: MatteItemSummary = { input: file.path, status: 'ok', ms: performance.now() - start, timings };
+        if (files.main) item.output = files.main;
+        if (result.provider) item.provider = result.provider;
+        return item;
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // Inside a folder, files that are not images are passed over; named ones are failures.
@@ -164,14 +164,11 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
         return { input: file.path, status: 'skipped', ms: performance.now() - start, error: message };
       }
       return { input: file.path, status: 'failed', ms: performance.now() - start, error: message };
-    } finally {
-      release?.();
     }
   };
 
-  const worker = async () => {
-    while (next < total) {
-      const file = scan.files[next++];
+  try {
+    await forEachConcurrently(scan.files, concurrency, async (file) => {
       bar.update({ done, total, ratePerSec: meter.rate(), etaMs: meter.etaMs(total - done), current: file.relPath });
       const item = await one(file);
       summary.push(item);
@@ -182,10 +179,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
         io.stderr.write(`failed: ${item.input}: ${item.error}\n`);
       }
       bar.update({ done, total, ratePerSec: meter.rate(), etaMs: meter.etaMs(total - done) }, done === total);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, total)) }, worker));
+    });
   } finally {
     bar.finish();
     if (!io.engine) await engine.close?.();
