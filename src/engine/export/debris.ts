@@ -1,17 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../host/process-alive';
 
 /** tempNameFor's shape: `.<name>.<pid>.<8 hex>.tmp`. */
 const TEMP = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the temporary files a killed export left in its output folders (written by a process
@@ -37,7 +29,7 @@ export function sweepExportDebris(dirs: (string | undefined)[], options: { recur
       }
       else if (e.isFile()) {
         const m = TEMP.exec(e.name);
-        if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) {
+        if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
           fs.rmSync(p, { force: true });
           removed.push(p);
         }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ProjectError } from './errors';
+import { processAlive } from '../host/process-alive';
 
 interface LockInfo {
   pid: number;
@@ -15,15 +16,6 @@ const HEARTBEAT_MS = 5_000;
 const STALE_MS = 60_000;
 /** A takeover marker older than this was left by a process killed mid-takeover. */
 const TAKEOVER_STALE_MS = 5_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readLock(file: string): LockInfo | 'missing' | 'unreadable' {
   let text: string;
@@ -53,7 +45,7 @@ function ageMs(file: string): number {
 function isStale(file: string, owner: LockInfo | 'unreadable'): boolean {
   // Locks appear whole (see acquireLock), so an unreadable one is damage, stale once it is not brand new.
   if (owner === 'unreadable') return ageMs(file) > TAKEOVER_STALE_MS;
-  if (owner.host === os.hostname()) return !alive(owner.pid);
+  if (owner.host === os.hostname()) return !processAlive(owner.pid);
   return ageMs(file) > STALE_MS;
 }
 
