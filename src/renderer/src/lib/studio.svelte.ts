@@ -19,6 +19,8 @@ export class StudioManager {
   notices = $state<Notice[]>([]);
   busy = $state(false);
   private nextNotice = 1;
+  /** Between Close and the engine's answer: events about the closing project are ignored. */
+  private closing = false;
 
   readonly runningJobs = $derived(Object.values(this.jobs).filter((j) => j.state === 'running' || j.state === 'queued'));
 
@@ -38,10 +40,11 @@ export class StudioManager {
         else if (p.message) this.notify('info', `${jobLabel(p.kind)}: ${p.message}`);
       }),
       this.api.on('project.changed', ({ project }) => {
+        if (this.closing && project) return;
         this.project = project;
         void this.refreshImages();
       }),
-      this.api.on('images.changed', (change) => this.applyImageChange(change)),
+      this.api.on('images.changed', (change) => !this.closing && this.applyImageChange(change)),
     ];
     await this.run(async () => {
       this.info = await this.api.call('app.info', {});
@@ -96,12 +99,27 @@ export class StudioManager {
     });
   }
 
+  /**
+   * Closes the project, stopping its jobs first. The library empties at once: the images a
+   * stopped import reports must not become tiles whose thumbnails the closing project no longer
+   * serves.
+   */
   closeProject() {
+    const closing = this.project;
+    this.project = null;
+    this.images = [];
+    this.closing = true;
     return this.run(async () => {
-      for (const job of this.runningJobs) await this.api.call('jobs.cancel', { jobId: job.jobId }).catch(() => undefined);
-      await this.api.call('project.close', {});
-      this.project = null;
-      this.images = [];
+      try {
+        for (const job of this.runningJobs) await this.api.call('jobs.cancel', { jobId: job.jobId }).catch(() => undefined);
+        await this.api.call('project.close', {});
+      } catch (err) {
+        this.project = closing;
+        await this.refreshImages().catch(() => undefined);
+        throw err;
+      } finally {
+        this.closing = false;
+      }
     });
   }
 
