@@ -63,8 +63,12 @@ describe('learning studio', () => {
     await page.getByLabel(/Import folders or files/).fill(path.join(root, 'photos'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 60_000 }).toBe(4);
+    const jobs = async () => ((await engine.call('jobs.list', {})) as { jobs: { jobId: number; kind: string; state: string }[] }).jobs;
+    await expect.poll(async () => (await jobs()).filter((j) => j.kind === 'import').map((j) => j.state), { timeout: 60_000 }).toEqual(['done']);
     await engine.call('settings.set', { refineMethod: 'guided' });
-    for (let id = 1; id <= 4; id++) await engine.call('image.refine', { imageId: id });
+    const refines: number[] = [];
+    for (let id = 1; id <= 4; id++) refines.push(((await engine.call('image.refine', { imageId: id })) as { jobId: number }).jobId);
+    await expect.poll(async () => (await jobs()).filter((j) => refines.includes(j.jobId)).map((j) => j.state), { timeout: 120_000 }).toEqual(['done', 'done', 'done', 'done']);
     await expect.poll(() => page.locator('[data-testid=image-tile][data-status=refined]').count(), { timeout: 120_000 }).toBe(4);
   });
 
@@ -91,6 +95,9 @@ describe('learning studio', () => {
     await dialog().getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => progress().getAttribute('data-state'), { timeout: 240_000 }).toBe('done');
     expect(await dialog().getByTestId('training-message').textContent()).toMatch(/^Trained \S+: \S+-tnet \(automatic trimap\) and \S+-mnet \(refinement\)$/);
+    // Before and after on the held-out image.
+    await expect.poll(() => dialog().getByTestId('training-report').locator('tbody tr').count()).toBe(2);
+    expect(await dialog().getByTestId('training-report').textContent()).toMatch(/person3\.png\s*final\s*\d+\.\d{3}\s*\d+\.\d{3}/);
     await dialog().getByRole('button', { name: 'Open log' }).click();
     await expect.poll(() => dialog().getByTestId('training-log').textContent()).toContain('"event": "done"');
     await studio.shot('02-done');

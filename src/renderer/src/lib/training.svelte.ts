@@ -1,4 +1,4 @@
-import type { JobProgress, TrainingCheck, TrainingDevice, TrainingPhase, TrainingRecord } from '../../../shared/contract';
+import type { BeforeAfterReport, JobProgress, TrainingCheck, TrainingDevice, TrainingPhase, TrainingRecord } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import { plainError } from './messages';
 
@@ -54,6 +54,8 @@ export class TrainingManager {
   message = $state<string | null>(null);
   error = $state<string | null>(null);
   log = $state<{ file: string; text: string } | null>(null);
+  /** Before and after, once a run has finished. */
+  report = $state<BeforeAfterReport | null>(null);
   busy = $state(false);
   private readonly offs: (() => void)[] = [];
 
@@ -126,6 +128,7 @@ export class TrainingManager {
       this.state = status.state;
       this.records = status.records;
       this.message = status.message ?? null;
+      this.report = status.report ?? null;
     });
   }
 
@@ -139,6 +142,7 @@ export class TrainingManager {
     this.state = p.state;
     if (p.training) this.records.push(p.training);
     if (p.state !== 'running' && p.state !== 'queued') this.message = p.message ?? null;
+    if (p.state === 'done') void this.call(async () => (this.report = (await this.api.call('training.status', { jobId: p.jobId })).report ?? null));
   }
 
   private async call(fn: () => Promise<unknown>): Promise<boolean> {
