@@ -111,6 +111,8 @@ export interface ProjectSummary {
   path: string;
   name: string;
   imageCount: number;
+  /** The folder the project was last exported to, if any. */
+  exportDir: string | null;
 }
 
 /** What the studio knows of an imported image (the engine adds its file path, a window its media). */

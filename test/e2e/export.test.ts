@@ -110,7 +110,7 @@ describe('export dialog', () => {
     await expect.poll(() => page.getByTestId('filter-exported').textContent()).toMatch(/Exported\s*2/);
   });
 
-  it('refuses a folder of originals (and a missing folder) inline, next to the folder field', async () => {
+  it('refuses a folder of originals (and a folder that cannot be made) inline, next to the folder field', async () => {
     await openExport();
     await dialog().getByLabel('All images').check();
     await dialog().getByLabel('Output folder').fill(path.join(photos, 'trip'));
@@ -121,9 +121,10 @@ describe('export dialog', () => {
     expect(await dialog().getByLabel('Output folder').getAttribute('aria-invalid')).toBe('true');
     await shot('03-inside-originals');
 
-    await dialog().getByLabel('Output folder').fill(path.join(root, 'no-such-folder'));
+    await fs.writeFile(path.join(root, 'a-file'), 'not a folder');
+    await dialog().getByLabel('Output folder').fill(path.join(root, 'a-file', 'under-it'));
     await dialog().getByRole('button', { name: 'Export', exact: true }).click();
-    await expect.poll(() => error.getAttribute('data-code')).toBe('OUTPUT_MISSING');
+    await expect.poll(() => error.getAttribute('data-code')).toBe('OUTPUT_READ_ONLY');
     expect(await pngsUnder(photos)).toEqual([path.join(photos, 'a.png'), path.join(photos, 'c.png')]);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog().isVisible()).toBe(false);
@@ -188,6 +189,28 @@ describe('export dialog', () => {
     expect(written.filter((f) => !f.startsWith('alpha/'))).toHaveLength(done);
     await dialog().getByRole('button', { name: 'Done' }).click();
     await page.getByTestId('filter-all').click();
+  });
+
+  it('makes a new export folder, and offers the last one again after a reload', async () => {
+    const fresh = path.join(root, 'new', 'cut-outs');
+    await tiles().nth(0).click();
+    await openExport();
+    // Within the session the dialog keeps the last folder used.
+    expect(await dialog().getByLabel('Output folder').inputValue()).toBe(path.join(root, 'out-many'));
+    expect(await dialog().getByLabel(/Selected images/).isChecked()).toBe(true);
+    await dialog().getByLabel('Output folder').fill(fresh);
+    await dialog().getByRole('button', { name: 'Export', exact: true }).click();
+    const summary = dialog().getByTestId('export-summary');
+    await expect.poll(() => summary.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect((await pngsUnder(fresh)).length).toBeGreaterThan(0);
+    await dialog().getByRole('button', { name: 'Done' }).click();
+
+    await page.reload();
+    await expect.poll(() => tiles().count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await openExport();
+    expect(await dialog().getByLabel('Output folder').inputValue()).toBe(fresh);
+    await shot('08-remembered-folder');
+    await page.keyboard.press('Escape');
   });
 
   it('ran without console errors or CSP violations', () => {

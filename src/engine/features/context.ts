@@ -77,7 +77,7 @@ export class StudioContext {
   }
 
   summary(p: Project): ProjectSummary {
-    return { path: p.dir, name: p.name, imageCount: p.countImages() };
+    return { path: p.dir, name: p.name, imageCount: p.countImages(), exportDir: p.exportDir };
   }
 
   /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { checkOutputDir } from '../export/paths';
+import { checkOutputFolders } from '../export/paths';
 import type { FeatureHandlers, StudioContext } from './context';
 
 /** Batch work: refinement and export jobs (stored in the project, resumable) and the job list. */
@@ -19,8 +19,9 @@ export function setupJobs(ctx: StudioContext): FeatureHandlers<'image.refine' | 
       if (!ids.length) throw new StudioError('BAD_REQUEST', 'No images match the export selection.');
       for (const id of ids) s.project.requireImage(id);
       const current = ctx.settings();
-      // Refuse a bad folder now, as a typed error, rather than as a failed job a moment later.
-      const outDir = checkOutputDir(path.resolve(params.outDir), s.project.listImages());
+      // Refuse a bad folder now, as a typed error, rather than as a failed job a moment later;
+      // a folder that does not exist yet is made (after the checks), as desktop apps do.
+      const [outDir] = checkOutputFolders([{ label: 'Output folder', dir: path.resolve(params.outDir) }], s.project.listImages(), { create: true });
       const jobId = s.jobs.start(
         'export',
         {
@@ -35,6 +36,7 @@ export function setupJobs(ctx: StudioContext): FeatureHandlers<'image.refine' | 
         },
         ids,
       );
+      s.project.exportDir = outDir;
       return { jobId, total: ids.length };
     },
     'jobs.list': () => ({ jobs: [...(ctx.session?.listJobs() ?? []), ...ctx.live.list()] }),

@@ -58,14 +58,30 @@ export class Project {
   }
 
   get name(): string {
-    this.assertOpen();
-    const row = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'name'`).get();
-    return row?.value ?? path.basename(this.dir);
+    return this.meta('name') ?? path.basename(this.dir);
   }
 
   set name(value: string) {
+    this.setMeta('name', value);
+  }
+
+  /** The folder this project was last exported to (the export dialog offers it again). */
+  get exportDir(): string | null {
+    return this.meta('exportDir') ?? null;
+  }
+
+  set exportDir(value: string) {
+    this.setMeta('exportDir', value);
+  }
+
+  private meta(key: string): string | undefined {
     this.assertOpen();
-    this.db.prepare(`INSERT INTO meta (key, value) VALUES ('name', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(value);
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.assertWritable();
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   get isOpen(): boolean {

@@ -90,7 +90,7 @@ describe.each(harnesses)('contract over %s', (_name, start) => {
     const projectDir = path.join(root, 'project');
     const changed = waitForEvent(client, 'project.changed', (p) => p.project?.path === projectDir);
     const created = await client.call('project.create', { path: projectDir });
-    expect(created).toEqual({ path: projectDir, name: 'project', imageCount: 0 });
+    expect(created).toEqual({ path: projectDir, name: 'project', imageCount: 0, exportDir: null });
     await changed;
     expect((await client.call('project.recent', {})).projects[0]).toMatchObject({ path: projectDir });
 
@@ -182,7 +182,13 @@ describe.each(harnesses)('contract over %s', (_name, start) => {
     expect(png.data[(24 * 64 + 32) * 4 + 3]).toBe(255);
     expect((await fs.stat(path.join(outDir, 'sub', 'b.png'))).isFile()).toBe(true);
     await expectError(client.call('export.start', { outDir: path.join(root, 'photos') }), 'OUTPUT_INSIDE_SOURCE');
-    await expectError(client.call('export.start', { outDir: path.join(root, 'nowhere') }), 'OUTPUT_MISSING');
+    // A folder that does not exist yet is made, and the project remembers where it was exported.
+    const fresh = await client.call('export.start', { outDir: path.join(root, 'nowhere', 'yet'), refine: 'guided' });
+    await waitForEvent(client, 'job.done', (p) => p.jobId === fresh.jobId);
+    expect((await fs.stat(path.join(root, 'nowhere', 'yet', 'a.png'))).isFile()).toBe(true);
+    expect((await client.call('app.info', {})).project?.exportDir).toBe(path.join(root, 'nowhere', 'yet'));
+    await fs.writeFile(path.join(root, 'a-file'), 'not a folder');
+    await expectError(client.call('export.start', { outDir: path.join(root, 'a-file', 'under-it') }), 'OUTPUT_READ_ONLY');
   });
 
   it('keeps settings and lists models with the execution provider report', async () => {

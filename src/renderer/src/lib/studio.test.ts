@@ -37,7 +37,7 @@ describe('StudioManager image changes', () => {
     const listed = [imageView(1, 'auto'), imageView(2, 'auto'), imageView(7, 'new')];
     const { client, calls } = fakeClient(listed);
     const studio = new StudioManager(client);
-    studio.project = { path: '/p', name: 'p', imageCount: 2 };
+    studio.project = { path: '/p', name: 'p', imageCount: 2, exportDir: null };
     studio.images = listed.slice(0, 2);
     const library = new LibraryManager(studio);
     studio.applyImageChange({ ids: [7], images: [imageView(7, 'new')] });
