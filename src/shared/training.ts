@@ -79,8 +79,8 @@ export interface TrainingStatus {
 export interface BeforeAfterRow {
   imageId: number;
   relPath: string;
-  /** 'corrected': the user's alpha from a trimap they corrected; 'final': from the automatic trimap they kept. */
-  reference: 'corrected' | 'final';
+  /** 'corrected': the user's alpha from a trimap they corrected; 'final': from the automatic trimap they kept; 'exact': a known alpha (benchmarks). */
+  reference: 'corrected' | 'final' | 'exact';
   /** SAD (/1000) against the reference. */
   before: number;
   after: number;

@@ -25,6 +25,8 @@ export interface ReportOptions {
   finalRefine: string;
   outDir: string;
   signal?: AbortSignal;
+  /** A known alpha (0..255) to compare with instead of the user's final one: synthetic composites in benchmarks. */
+  exactAlpha?(imageId: number): Promise<Uint8Array>;
 }
 
 const TILE = 96;
@@ -51,8 +53,9 @@ export async function beforeAfterReport(project: Project, engine: PipelineEngine
   for (const imageId of options.imageIds) {
     options.signal?.throwIfAborted();
     const record = project.requireImage(imageId);
-    const final = await matteProjectImage(project, imageId, { refine: options.finalRefine, modelId: options.before.modelId, signal: options.signal }, engine);
-    const reference = (await readCutout(final.cutoutFile)).alpha;
+    const reference = options.exactAlpha
+      ? await options.exactAlpha(imageId)
+      : (await readCutout((await matteProjectImage(project, imageId, { refine: options.finalRefine, modelId: options.before.modelId, signal: options.signal }, engine)).cutoutFile)).alpha;
     const image = await decodeRgb(record.sourcePath, { maxPixels: project.maxPixels });
     const auto = async (p: Pipeline) => (await matteImage({ image, refine: p.refine, modelId: p.modelId, decontaminate: false, signal: options.signal }, engine)).alpha;
     const [before, after] = [await auto(options.before), await auto(options.after)];
@@ -60,7 +63,7 @@ export async function beforeAfterReport(project: Project, engine: PipelineEngine
     rows.push({
       imageId,
       relPath: record.relPath,
-      reference: project.trimaps.state(imageId).version > 0 ? 'corrected' : 'final',
+      reference: options.exactAlpha ? 'exact' : project.trimaps.state(imageId).version > 0 ? 'corrected' : 'final',
       before: sad(toUnit(before), gt, image.width, image.height),
       after: sad(toUnit(after), gt, image.width, image.height),
     });
@@ -68,7 +71,8 @@ export async function beforeAfterReport(project: Project, engine: PipelineEngine
   }
   const mean = (k: 'before' | 'after') => (rows.length ? rows.reduce((s, r) => s + r[k], 0) / rows.length : 0);
   fs.mkdirSync(options.outDir, { recursive: true });
-  const montage = path.join(options.outDir, 'report.png');
+  const stem = options.exactAlpha ? 'report-exact' : 'report';
+  const montage = path.join(options.outDir, `${stem}.png`);
   if (montageRows.length) {
     const png = await sharp({ create: { width: TILE * 4, height: TILE * montageRows.length, channels: 3, background: '#000' } })
       .composite(montageRows.flatMap((row, y) => row.map((input, x) => ({ input, left: x * TILE, top: y * TILE }))))
@@ -84,7 +88,7 @@ export async function beforeAfterReport(project: Project, engine: PipelineEngine
     meanAfter: mean('after'),
     ...(montageRows.length ? { montage } : {}),
   };
-  await writeFileAtomic(path.join(options.outDir, 'report.json'), Buffer.from(`${JSON.stringify(report, null, 2)}\n`));
+  await writeFileAtomic(path.join(options.outDir, `${stem}.json`), Buffer.from(`${JSON.stringify(report, null, 2)}\n`));
   return report;
 }
 

@@ -83,6 +83,8 @@ export class TrainingJobs {
 
   /** Checks Python and PyTorch, then creates the job and starts it; nothing is written when the check fails. */
   async start(params: z.output<typeof trainingStartParams>, imageIds: number[]): Promise<{ jobId: number; pairId: string }> {
+    const busy = [...this.running.keys()][0];
+    if (busy !== undefined) throw new StudioError('BAD_REQUEST', `Training job ${busy} is running in this project; cancel it or wait for it to finish.`);
     const check = await checkPython(resolvePython(this.options.settings().pythonPath));
     if (!check.ok) throw new StudioError('TRAINING_UNAVAILABLE', describeCheck(check), check);
     if (params.device === 'cuda' && !check.cuda) throw new StudioError('TRAINING_UNAVAILABLE', `${check.message} The device "cuda" needs a PyTorch that sees a CUDA GPU; choose cpu or auto.`, check);

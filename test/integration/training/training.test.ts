@@ -85,6 +85,8 @@ describe('training in the studio', () => {
     const { jobId, pairId } = await h.call<{ jobId: number; pairId: string }>('training.start', { ...TINY, epochs: 3 });
     // The first checkpoint, then a cancel (the trainer is killed).
     await h.waitFor('job.progress', (p) => p.jobId === jobId && p.training?.event === 'checkpoint');
+    // One trainer at a time per project.
+    await expect(h.call('training.start', { ...TINY, epochs: 1 })).rejects.toThrow(new RegExp(`BAD_REQUEST: Training job ${jobId} is running`));
     expect(await h.call('jobs.cancel', { jobId })).toEqual({ cancelled: true });
     const cancelled = await h.waitFor('job.done', (p) => p.jobId === jobId);
     expect(cancelled.state).toBe('cancelled');
