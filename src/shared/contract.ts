@@ -10,7 +10,7 @@ import type { EventName, MethodName } from './names';
 import { BRUSH_TOOLS, MAX_STROKE_POINTS } from './strokes';
 import { outputAdjustments, type OutputAdjustments } from './adjustments';
 import { collisionPolicies, executionProviders, exportLayouts, imageStatuses, type ExecutionProviderSetting, type ImageStatus } from './vocabulary';
-import { trainingStartParams, type TrainedPairInfo, type TrainingCheck, type TrainingRecord, type TrainingStatus } from './training';
+import { PYTHON_PATH, trainingStartParams, type TrainedPairInfo, type TrainingCheck, type TrainingRecord, type TrainingStatus } from './training';
 
 export * from './training';
 export { eventNames, isEventName, isMethodName, methodNames, type EventName, type MethodName } from './names';
@@ -51,7 +51,7 @@ export const settingsPatch = z.strictObject({
   /** null: back to each method's measured default. */
   workingMegapixels: z.number().positive().max(1000).nullable().optional(),
   /** Python for the trainer; null: SHM_PYTHON, else /usr/bin/python3 where it exists, else python3. */
-  pythonPath: z.string().min(1).max(4096).nullable().optional(),
+  pythonPath: z.string().min(1).max(4096).regex(PYTHON_PATH, 'must name a Python interpreter (python, python3, python3.12, py.exe…)').nullable().optional(),
 });
 
 /** Parameter schemas, one per method. Strict objects: unknown keys are a bad request. */

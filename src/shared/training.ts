@@ -11,6 +11,12 @@ export type TrainingPhase = (typeof trainingPhases)[number];
 export const trainingDevices = ['auto', 'cpu', 'cuda'] as const;
 export type TrainingDevice = (typeof trainingDevices)[number];
 
+/**
+ * The trainer's interpreter, as the API may set it: a file named like Python (the studio runs it,
+ * so a window cannot point it at any other program).
+ */
+export const PYTHON_PATH = /(^|[\\/])(python[0-9.]*|py)(\.exe)?$/i;
+
 /** Model ids the trainer's export accepts (export.py): the pair is `<id>-tnet` and `<id>-mnet`. */
 export const PAIR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,53}$/;
 

@@ -48,17 +48,21 @@ describe('training in the studio', () => {
     const project = await makeRefinedProject(h, root, 2);
     const jobsBefore = (await h.call<{ jobs: unknown[] }>('jobs.list')).jobs.length;
 
-    await h.call('settings.set', { pythonPath: path.join(root, 'no-such-python3') });
+    // Only a file named like Python can be set (the studio runs it).
+    await expect(h.call('settings.set', { pythonPath: '/bin/sh' })).rejects.toThrow(/BAD_REQUEST: .*must name a Python interpreter/);
+    const missing = path.join(root, 'nowhere', 'python3');
+    await h.call('settings.set', { pythonPath: missing });
     const check = await h.call<TrainingCheck>('training.check');
     expect(check.ok).toBe(false);
-    expect(check.message).toContain(`Python (${path.join(root, 'no-such-python3')}) cannot be run: not found`);
+    expect(check.message).toContain(`Python (${missing}) cannot be run: not found`);
     expect(check.install?.debian).toMatch(/apt-get install .*python3-torch/);
     expect(check.install?.macos).toMatch(/pip install torch/);
     expect(check.install?.windows).toMatch(/pip install torch/);
     await expect(h.call('training.start', { ...TINY, epochs: 1 })).rejects.toThrow(/TRAINING_UNAVAILABLE: Python .* cannot be run[\s\S]*Debian\/Ubuntu: sudo apt-get[\s\S]*macOS:[\s\S]*Windows:/);
 
-    // A Python without PyTorch (a real interpreter: this probe imports torch and fails).
-    const fakeOld = path.join(root, 'old-python');
+    // A PyTorch too old for the trainer (a script answering the probe as such an interpreter would).
+    fs.mkdirSync(path.join(root, 'old'));
+    const fakeOld = path.join(root, 'old', 'python3.11');
     fs.writeFileSync(fakeOld, `#!/bin/sh\necho '{"python": "3.11.2", "torch": "1.8.1", "cuda": false, "missing": []}'\n`, { mode: 0o755 });
     await h.call('settings.set', { pythonPath: fakeOld });
     const old = await h.call<TrainingCheck>('training.check');
