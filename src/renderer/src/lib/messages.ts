@@ -17,7 +17,7 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
-const jobLabels: Record<string, string> = { import: 'Import', export: 'Export', matte: 'Refinement' };
+const jobLabels: Record<string, string> = { import: 'Import', export: 'Export', matte: 'Refinement', train: 'Training' };
 
 export function jobLabel(kind: string): string {
   return jobLabels[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1);
