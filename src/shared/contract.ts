@@ -181,6 +181,8 @@ export interface JobProgress {
   ratePerSec?: number;
   etaMs?: number;
   message?: string;
+  /** Share of the whole job done (0..1), counting how far the images in flight are: it moves within one long image too. */
+  fraction?: number;
   /** A training job: the trainer's latest progress record. */
   training?: TrainingRecord;
 }

@@ -25,6 +25,9 @@ export interface RunJobOptions {
   label?(imageId: number): string;
 }
 
+/** Within an image, progress events at most this often. */
+const PROGRESS_INTERVAL_MS = 100;
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -65,12 +68,28 @@ export async function runJob(store: JobStore, jobId: number, process: ItemProces
   };
   emit('running');
 
+  // How far each image in flight is: the job's fraction moves within a long image, not only between images.
+  const inFlight = new Map<number, number>();
+  let lastFractionAt = 0;
+  const fraction = () => (total ? Math.min(1, (done + failed + [...inFlight.values()].reduce((a, b) => a + b, 0)) / total) : 1);
+  const itemProgress = (imageId: number, current: string) => (f: number) => {
+    if (!inFlight.has(imageId) || controller.signal.aborted) return;
+    // Never backwards (a solver's residual may rise for an iteration).
+    inFlight.set(imageId, Math.min(1, Math.max(inFlight.get(imageId) ?? 0, f)));
+    const now = performance.now();
+    if (now - lastFractionAt < PROGRESS_INTERVAL_MS) return;
+    lastFractionAt = now;
+    emit('running', { current, fraction: fraction() });
+  };
+
   const one = async (imageId: number) => {
     store.itemRunning(jobId, imageId);
-    emit('running', { current: options.label?.(imageId) ?? String(imageId) });
+    const current = options.label?.(imageId) ?? String(imageId);
+    inFlight.set(imageId, 0);
+    emit('running', { current, fraction: fraction() });
     const t0 = performance.now();
     try {
-      const result = await process(imageId, controller.signal, { interrupted: interrupted.has(imageId) });
+      const result = await process(imageId, controller.signal, { interrupted: interrupted.has(imageId), progress: itemProgress(imageId, current) });
       store.itemDone(jobId, imageId, performance.now() - t0, result ?? {});
       done++;
     } catch (err) {
@@ -85,8 +104,9 @@ export async function runJob(store: JobStore, jobId: number, process: ItemProces
         failed++;
       }
     }
+    inFlight.delete(imageId);
     meter.tick();
-    emit('running', { current: options.label?.(imageId) ?? String(imageId) });
+    emit('running', { current, fraction: fraction() });
   };
 
   try {

@@ -36,8 +36,16 @@ export interface ItemResult {
   output?: string;
 }
 
-/** `item.interrupted`: the image was in flight when a process running this job was killed. */
-export type ItemProcessor = (imageId: number, signal: AbortSignal, item: { interrupted: boolean }) => Promise<ItemResult | void>;
+/**
+ * `item.interrupted`: the image was in flight when a process running this job was killed;
+ * `item.progress`: how far this image is (0..1), for the job's progress between images.
+ */
+export type ItemProcessor = (imageId: number, signal: AbortSignal, item: ItemContext) => Promise<ItemResult | void>;
+
+export interface ItemContext {
+  interrupted: boolean;
+  progress?(fraction: number): void;
+}
 
 /**
  * An error that stops the whole batch (the output folder vanished, the disk is full): the job is

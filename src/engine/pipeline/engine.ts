@@ -99,7 +99,8 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       return smart.trimap;
     },
     async refine(method: string, image: RgbImage, trimap: Uint8Array, hints: RefineHints): Promise<RefineResult> {
-      const ctx = { signal: hints.signal };
+      const report = hints.onProgress;
+      const ctx = { signal: hints.signal, ...(report ? { onProgress: (p: { fraction: number }) => report(p.fraction) } : {}) };
       switch (method) {
         case 'none':
           return { alpha: alphaWithoutRefinement(trimap, hints.prob) };

@@ -72,7 +72,11 @@ export async function matteImage(req: MatteRequest, engine: PipelineEngine): Pro
   const hints: RefineHints = { signal };
   if (prob) hints.prob = prob;
   if (soft) hints.trimapProbabilities = soft;
+  // The refinement is most of an image's time: it spans 5-90 % of the image's progress.
+  const report = req.onProgress;
+  if (report) hints.onProgress = (f) => report(0.05 + 0.85 * Math.min(1, Math.max(0, f)));
   const refined = await timed(timings, 'refine', () => engine.refine(req.refine, image, trimap, hints));
+  report?.(0.9);
   provider ??= refined.provider;
   const alphaF = refined.alpha;
   const alpha = pinKnownToBytes(alphaF, trimap, !refined.fused);

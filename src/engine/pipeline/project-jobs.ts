@@ -46,9 +46,9 @@ export function matteJobHandler(project: Project, engine: PipelineEngine): JobHa
     // Threads for the images this run will matte, not for the whole project (one refine in the editor is one image).
     warmUp(engine, run.items, params);
     const budget = new MemoryBudget();
-    return async (imageId, signal) => {
+    return async (imageId, signal, item) => {
       try {
-        const r = await budget.run(project.requireImage(imageId), signal, () => matteProjectImage(project, imageId, { ...params, signal }, engine));
+        const r = await budget.run(project.requireImage(imageId), signal, () => matteProjectImage(project, imageId, { ...params, signal, onProgress: item.progress }, engine));
         return { output: r.cutoutFile, ...(r.provider ? { provider: r.provider } : {}) };
       } catch (err) {
         if (!signal.aborted) failImage(project, imageId, err);
@@ -83,7 +83,7 @@ export function exportJobHandler(project: Project, engine: PipelineEngine, write
       try {
         const record = project.requireImage(imageId);
         const files = await budget.run(record, signal, async () => {
-          const m = await matteProjectImage(project, imageId, { ...params, signal }, engine);
+          const m = await matteProjectImage(project, imageId, { ...params, signal, onProgress: item.progress }, engine);
           const cut = await readCutout(m.cutoutFile);
           return exportImage(
             record,

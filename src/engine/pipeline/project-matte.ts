@@ -13,6 +13,7 @@ export interface ProjectMatteOptions {
   modelId: string;
   decontaminate?: boolean;
   signal?: AbortSignal;
+  onProgress?(fraction: number): void;
 }
 
 export interface ProjectMatte {
@@ -79,7 +80,7 @@ export async function matteProjectImage(project: Project, imageId: number, optio
   }
 
   const result = await matteImage(
-    { image, trimap, refine: options.refine, modelId: options.modelId, decontaminate: options.decontaminate, signal: options.signal },
+    { image, trimap, refine: options.refine, modelId: options.modelId, decontaminate: options.decontaminate, signal: options.signal, onProgress: options.onProgress },
     engine,
   );
   t = performance.now();

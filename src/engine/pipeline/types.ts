@@ -45,6 +45,8 @@ export interface WarmUpPlan {
 
 export interface RefineHints {
   signal?: AbortSignal;
+  /** How far the refinement is, 0..1 (the classical solvers report as they iterate). */
+  onProgress?(fraction: number): void;
   /** The semantic probability when this run computed it ('none' uses it inside the unknown band). */
   prob?: Float32Array;
   /**
@@ -81,6 +83,8 @@ export interface MatteRequest {
   /** Estimate foreground colours (default true). */
   decontaminate?: boolean;
   signal?: AbortSignal;
+  /** How far this image is, 0..1: the refinement is most of it. */
+  onProgress?(fraction: number): void;
 }
 
 export interface MatteResult {
