@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, ipcMain, utilityProcess, type UtilityProcess } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, utilityProcess, type UtilityProcess } from 'electron';
 import { ENGINE_WEBCAM_PORT, IpcChannel } from '../shared/ipc-channels';
 import { EngineClient } from './engine-client';
+import { setupFolderPicker } from './folder-picker';
 import { setupIpc, trustedUrlChecker } from './ipc';
 import { registerMediaScheme, setupMediaProtocol } from './media-protocol';
 import { setupSessionSecurity } from './security';
@@ -57,6 +58,16 @@ void app.whenReady().then(() => {
   engine = startEngine();
   setupIpc(ipcMain, (method, params) => currentEngine().call(method, params), isTrustedUrl);
   setupMediaProtocol(currentEngine);
+  setupFolderPicker(
+    ipcMain,
+    async ({ title, start }) => {
+      const window = BrowserWindow.getFocusedWindow();
+      const options = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[], ...(start ? { defaultPath: start } : {}) };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    isTrustedUrl,
+  );
   setupWebcam({
     ipcMain,
     isTrustedUrl,

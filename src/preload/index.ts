@@ -28,6 +28,10 @@ const bridge = {
   pathForFile(file: File): string {
     return webUtils.getPathForFile(file);
   },
+  /** The desktop's folder dialog: the chosen folder, or null when cancelled. */
+  pickFolder(request: { title: string; start?: string }): Promise<string | null> {
+    return ipcRenderer.invoke(IpcChannel.pickFolder, request) as Promise<string | null>;
+  },
   /** The webcam window: open it, and ask main for a frame channel to the engine. */
   webcam: {
     openWindow(): void {

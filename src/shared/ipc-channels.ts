@@ -8,6 +8,8 @@ export const IpcChannel = {
   webcamRequestPort: 'shm:webcam-request-port',
   /** Main → webcam window: the MessagePort of that channel. */
   webcamPort: 'shm:webcam-port',
+  /** Studio → main: show the desktop's folder dialog; answers the chosen path or null. */
+  pickFolder: 'shm:pick-folder',
 } as const;
 
 /** `type` of the window message by which the preload hands the webcam port to the page. */

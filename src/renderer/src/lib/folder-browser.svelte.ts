@@ -31,3 +31,11 @@ export class FolderBrowser {
     return base.endsWith(sep) ? base + name : base + sep + name;
   }
 }
+
+export type NativeFolderPicker = (request: { title: string; start?: string }) => Promise<string | null>;
+
+/** The desktop's folder dialog, where the page runs in the Electron app (the preload's bridge); null in a browser. */
+export function nativeFolderPicker(): NativeFolderPicker | null {
+  const bridge = (globalThis as { shm?: { pickFolder?: NativeFolderPicker } }).shm;
+  return bridge?.pickFolder ? (request) => bridge.pickFolder!(request) : null;
+}
