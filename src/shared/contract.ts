@@ -230,7 +230,7 @@ export interface Settings {
   refineMethod: string;
   maxMegapixels: number;
   decontaminate: boolean;
-  /** Automatic trimaps: erode/dilate radius in % of the longer side. */
+  /** Automatic trimaps: the unknown band's reach in % of the longer side for an average edge (the smart band scales with it: wider where the edge is uncertain, thinner where crisp). */
   bandPercent: number;
   /** Refinement working-resolution cap in megapixels; absent: each method's measured default. */
   workingMegapixels?: number;
