@@ -154,8 +154,14 @@ export class TrainingJobs {
       ? fs
           .readFileSync(file, 'utf8')
           .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as TrainingRecord)
+          .flatMap((l) => {
+            // A kill can cut the last line short: it is left out.
+            try {
+              return [JSON.parse(l) as TrainingRecord];
+            } catch {
+              return [];
+            }
+          })
       : [];
     const { runDir: _rel, refine: _r, modelId: _m, ...request } = params;
     const reportFile = path.join(runDir, 'report.json');
