@@ -94,13 +94,9 @@ export class SettingsManager {
     }
     this.adding = true;
     try {
-      this.lastAdded = await this.api.call('models.add', { onnxPath: onnxPath.trim(), manifest: manifest as Record<string, unknown> });
-      this.applyModels(await this.api.call('models.list', {}));
-      return true;
-    } catch (err) {
-      if (err instanceof ApiCallError) this.addError = { code: err.code, ...errorDetails(err) };
-      else this.addError = { code: 'ERROR', message: (err as Error).message, details: [] };
-      return false;
+      return await this.modelCall(async () => {
+        this.lastAdded = await this.api.call('models.add', { onnxPath: onnxPath.trim(), manifest: manifest as Record<string, unknown> });
+      });
     } finally {
       this.adding = false;
     }
