@@ -110,6 +110,8 @@ export interface TrainedPairInfo {
   date: string;
   phase: TrainingPhase;
   epochs: number;
-  /** The last validation SAD (the trainer's /1000 units), when validation ran. */
+  /** The exported epoch's validation SAD (the trainer's /1000 units): the lowest of the run, when validation ran. */
   validationSad?: number;
+  /** The exported epoch (the one with the lowest validation SAD). */
+  epoch?: number;
 }

@@ -68,6 +68,18 @@ function hasCheckpoint(dir: string): boolean {
  * then training/export.py into the models folder, and record the training data in the pair's
  * manifests. A run interrupted by a cancel or a restart continues from its newest checkpoint.
  */
+/** The checkpoint of the epoch with the lowest validation SAD (the last run's records win for an epoch trained twice). */
+export function bestCheckpoint(records: TrainingRecord[], checkpointsDir: string): { path: string; epoch: number; sad: number } | undefined {
+  const sadByEpoch = new Map<number, number>();
+  for (const r of records) if (r.event === 'validation' && r.epoch !== undefined && r.sad !== undefined && Number.isFinite(r.sad)) sadByEpoch.set(r.epoch, r.sad);
+  let best: { path: string; epoch: number; sad: number } | undefined;
+  for (const [epoch, sad] of sadByEpoch) {
+    const file = path.join(checkpointsDir, `ckpt_epoch_${String(epoch).padStart(4, '0')}.pth`);
+    if ((!best || sad < best.sad) && fs.existsSync(file)) best = { path: file, epoch, sad };
+  }
+  return best;
+}
+
 export class TrainingJobs {
   private readonly running = new Map<number, { controller: AbortController; finished: Promise<JobRecord> }>();
 
@@ -268,11 +280,12 @@ export class TrainingJobs {
 
       // 3. Export into the models folder (weights first, manifests last), then the training data.
       emit({ state: 'running', message: `Exporting ${params.pairId}-tnet and ${params.pairId}-mnet` });
-      const exportArgs = ['--ckpt', files.checkpoints, '--id', params.pairId, '--out', path.resolve(this.options.modelsDir), '--size', String(params.inputSize), '--node', process.execPath];
+      // The epoch with the lowest validation SAD whose checkpoint is there (small projects overfit), else the newest.
+      const best = bestCheckpoint(this.status(jobId).records, files.checkpoints);
+      const exportArgs = ['--ckpt', best?.path ?? files.checkpoints, '--id', params.pairId, '--out', path.resolve(this.options.modelsDir), '--size', String(params.inputSize), '--node', process.execPath];
       const exported = await runPythonScript(python, path.join(this.trainingDir, 'export.py'), exportArgs, { logFile: files.log, signal, cwd: runDir });
       if (exported.cancelled || signal.aborted) return end('cancelled', 'Cancelled; resume continues from the last checkpoint.');
       if (exported.code !== 0) return end('failed', `export.py exited with code ${exported.code}:\n${tailLines(files.log, LOG_LINES_ON_FAILURE)}`);
-      const validation = this.status(jobId).records.filter((r) => r.event === 'validation' && r.sad !== undefined);
       annotatePair(this.options.modelsDir, {
         pairId: params.pairId,
         project: project.name,
@@ -280,7 +293,7 @@ export class TrainingJobs {
         date: new Date().toISOString(),
         phase: params.phase,
         epochs: params.epochs,
-        ...(validation.length ? { validationSad: validation[validation.length - 1].sad } : {}),
+        ...(best ? { validationSad: best.sad, epoch: best.epoch } : {}),
       });
       record({ event: 'export', message: `${params.pairId}-tnet and ${params.pairId}-mnet are in the models folder` });
 
