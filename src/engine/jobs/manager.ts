@@ -1,5 +1,6 @@
 import { StudioError } from '../../shared/errors';
 import type { JobStore } from './store';
+import { JobRuns } from './job-runs';
 import { runJob, type RunJobOptions } from './runner';
 import type { ItemProcessor, JobProgress, JobRecord } from './types';
 
@@ -20,10 +21,11 @@ export interface JobManagerOptions {
 /** Starts, resumes and cancels jobs of one project; at most one run per job at a time. */
 export class JobManager {
   private readonly options: JobManagerOptions;
-  private readonly running = new Map<number, { controller: AbortController; finished: Promise<JobRecord> }>();
+  private readonly running: JobRuns;
 
   constructor(options: JobManagerOptions) {
     this.options = options;
+    this.running = new JobRuns(options.store);
   }
 
   /** Creates the job rows and starts it; returns the id at once. `finished(id)` awaits the end. */
@@ -43,17 +45,7 @@ export class JobManager {
   }
 
   cancel(jobId: number): boolean {
-    const run = this.running.get(jobId);
-    if (run) {
-      run.controller.abort();
-      return true;
-    }
-    const job = this.options.store.get(jobId);
-    if (job && (job.state === 'queued' || job.state === 'running' || job.state === 'failed')) {
-      this.options.store.finish(jobId, 'cancelled');
-      return true;
-    }
-    return false;
+    return this.running.cancel(jobId, ['queued', 'running', 'failed']);
   }
 
   isRunning(jobId: number): boolean {
@@ -61,28 +53,23 @@ export class JobManager {
   }
 
   finished(jobId: number): Promise<JobRecord> {
-    const run = this.running.get(jobId);
-    if (run) return run.finished;
+    const running = this.running.finished(jobId);
+    if (running) return running;
     const job = this.options.store.get(jobId);
     return job ? Promise.resolve(job) : Promise.reject(new RangeError(`No job ${jobId}`));
   }
 
   /** Cancels every running job and waits for them to stop (for project close). */
-  async stopAll(): Promise<void> {
-    const runs = [...this.running.values()];
-    for (const r of runs) r.controller.abort();
-    await Promise.allSettled(runs.map((r) => r.finished));
+  stopAll(): Promise<void> {
+    return this.running.stopAll();
   }
 
   private launch(jobId: number): void {
     const job = this.options.store.get(jobId) as JobRecord;
-    const controller = new AbortController();
-    const runOptions: RunJobOptions = { signal: controller.signal, concurrency: this.options.concurrency };
-    if (this.options.onProgress) runOptions.onProgress = this.options.onProgress;
-    if (this.options.label) runOptions.label = this.options.label;
-    const finished = (async () => {
-      // Yield first so the entry below is registered before any outcome removes it.
-      await Promise.resolve();
+    this.running.start(jobId, async (signal) => {
+      const runOptions: RunJobOptions = { signal, concurrency: this.options.concurrency };
+      if (this.options.onProgress) runOptions.onProgress = this.options.onProgress;
+      if (this.options.label) runOptions.label = this.options.label;
       try {
         const process = await this.options.handlers[job.kind](job.params, { items: Math.max(0, job.total - job.done - job.failed - job.cancelled) });
         return await runJob(this.options.store, jobId, process, runOptions);
@@ -92,10 +79,7 @@ export class JobManager {
         this.options.store.finish(jobId, 'failed', reason);
         this.options.onProgress?.({ jobId, kind: job.kind, state: 'failed', done: job.done, failed: job.failed, total: job.total, message: reason });
         return this.options.store.get(jobId) as JobRecord;
-      } finally {
-        this.running.delete(jobId);
       }
-    })();
-    this.running.set(jobId, { controller, finished });
+    });
   }
 }

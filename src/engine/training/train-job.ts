@@ -6,6 +6,7 @@ import type { JobProgress } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { BeforeAfterReport, TrainingRecord, TrainingStatus, trainingStartParams } from '../../shared/training';
 import { flatStem } from '../export/paths';
+import { JobRuns } from '../jobs/job-runs';
 import type { JobStore } from '../jobs/store';
 import type { JobRecord } from '../jobs/types';
 import { packageRoot } from '../models/models-dir';
@@ -81,9 +82,11 @@ export function bestCheckpoint(records: TrainingRecord[], checkpointsDir: string
 }
 
 export class TrainingJobs {
-  private readonly running = new Map<number, { controller: AbortController; finished: Promise<JobRecord> }>();
+  private readonly running: JobRuns;
 
-  constructor(private readonly options: TrainingJobsOptions) {}
+  constructor(private readonly options: TrainingJobsOptions) {
+    this.running = new JobRuns(options.store);
+  }
 
   private get trainingDir(): string {
     return this.options.trainingDir ?? process.env.SHM_TRAINING_DIR ?? path.join(packageRoot(), 'training');
@@ -95,7 +98,7 @@ export class TrainingJobs {
 
   /** Checks Python and PyTorch, then creates the job and starts it; nothing is written when the check fails. */
   async start(params: z.output<typeof trainingStartParams>, imageIds: number[]): Promise<{ jobId: number; pairId: string }> {
-    const busy = [...this.running.keys()][0];
+    const busy = this.running.ids()[0];
     if (busy !== undefined) throw new StudioError('BAD_REQUEST', `Training job ${busy} is running in this project; cancel it or wait for it to finish.`);
     const check = await checkPython(resolvePython(this.options.settings().pythonPath));
     if (!check.ok) throw new StudioError('TRAINING_UNAVAILABLE', describeCheck(check), check);
@@ -119,17 +122,7 @@ export class TrainingJobs {
   }
 
   cancel(jobId: number): boolean {
-    const run = this.running.get(jobId);
-    if (run) {
-      run.controller.abort();
-      return true;
-    }
-    const job = this.options.store.get(jobId);
-    if (job && (job.state === 'queued' || job.state === 'running')) {
-      this.options.store.finish(jobId, 'cancelled');
-      return true;
-    }
-    return false;
+    return this.running.cancel(jobId, ['queued', 'running']);
   }
 
   /** Jobs a kill or a crash of the studio stopped while they were running. */
@@ -147,14 +140,12 @@ export class TrainingJobs {
   }
 
   finished(jobId: number): Promise<JobRecord> {
-    return this.running.get(jobId)?.finished ?? Promise.resolve(this.requireJob(jobId));
+    return this.running.finished(jobId) ?? Promise.resolve(this.requireJob(jobId));
   }
 
   /** Stops every trainer for a close of the project; the jobs stay 'running', so the next open resumes them. */
-  async stopAll(): Promise<void> {
-    const runs = [...this.running.values()];
-    for (const r of runs) r.controller.abort(CLOSING);
-    await Promise.allSettled(runs.map((r) => r.finished));
+  stopAll(): Promise<void> {
+    return this.running.stopAll(CLOSING);
   }
 
   status(jobId: number): TrainingStatus {
@@ -204,16 +195,7 @@ export class TrainingJobs {
   }
 
   private launch(jobId: number): void {
-    const controller = new AbortController();
-    const finished = (async () => {
-      await Promise.resolve();
-      try {
-        return await this.run(jobId, controller.signal);
-      } finally {
-        this.running.delete(jobId);
-      }
-    })();
-    this.running.set(jobId, { controller, finished });
+    this.running.start(jobId, (signal) => this.run(jobId, signal));
   }
 
   private async run(jobId: number, signal: AbortSignal): Promise<JobRecord> {
