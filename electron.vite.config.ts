@@ -16,7 +16,7 @@ const nodeEntries = {
   cli: resolve('src/cli/entry.ts'),
   // Worker threads (spawnWorker): one entry each, named as the file.
   'inference-worker': resolve('src/engine/inference/inference-worker.ts'),
-  'matting-worker': resolve('src/engine/matting/matting-worker.ts'),
+  'matting-worker': resolve('src/engine/matting/workers/matting-worker.ts'),
   'webcam-worker': resolve('src/engine/webcam/webcam-worker.ts'),
   'pipeline-worker': resolve('src/engine/pipeline/pipeline-worker.ts'),
   'trimap-worker': resolve('src/engine/project/trimap-worker.ts'),

@@ -5,8 +5,8 @@
  * frozen pre-optimisation copies in bench/reference/ are timed in the same run, interleaved, and
  * the ratio printed, with the largest 8-bit difference of the foreground over pixels with alpha > 0.
  */
-import { estimateForeground } from '../src/engine/matting/foreground-ml.js';
-import { makeTrimap } from '../src/engine/matting/trimap.js';
+import { estimateForeground } from '../src/engine/matting/foreground/foreground-ml.js';
+import { makeTrimap } from '../src/engine/matting/trimap/trimap.js';
 import { makeComposite } from '../test/unit/matting/composites.js';
 import { estimateForeground as referenceForeground } from './reference/foreground-ml.js';
 import { makeTrimap as referenceTrimap } from './reference/trimap.js';

@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { guidedAlpha } from '../src/engine/matting/alpha-guided';
+import { guidedAlpha } from '../src/engine/matting/alpha/alpha-guided';
 import { launchBrowser, startBuiltWebServer } from '../test/helpers/browser';
 
 const strokes = Number(process.argv[2] ?? 8);

@@ -13,9 +13,9 @@ import sharp from 'sharp';
 import { decodeGrey, decodeRgb } from '../src/engine/imaging/decode.js';
 import type { RgbImage } from '../src/engine/imaging/raster.js';
 import { InferenceService } from '../src/engine/inference/service.js';
-import { sad } from '../src/engine/matting/metrics.js';
-import { refineAlpha } from '../src/engine/matting/refine.js';
-import { makeTrimap } from '../src/engine/matting/trimap.js';
+import { sad } from '../src/engine/matting/metrics/metrics.js';
+import { refineAlpha } from '../src/engine/matting/alpha/refine.js';
+import { makeTrimap } from '../src/engine/matting/trimap/trimap.js';
 import { semanticProbability, semanticTrimap, type SemanticOptions } from '../src/engine/semantic/index.js';
 
 const [photos, refs] = process.argv.slice(2).filter((a) => !a.startsWith('--'));

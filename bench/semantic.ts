@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { decodeRgb } from '../src/engine/imaging/decode.js';
 import type { RgbImage } from '../src/engine/imaging/raster.js';
 import { InferenceService } from '../src/engine/inference/service.js';
-import { makeTrimap } from '../src/engine/matting/trimap.js';
+import { makeTrimap } from '../src/engine/matting/trimap/trimap.js';
 import { semanticProbability, smartTrimap, type SemanticOptions } from '../src/engine/semantic/index.js';
 import { workingImage } from '../src/engine/semantic/working-image.js';
 import { ASTRONAUT } from '../test/integration/models/inputs.js';

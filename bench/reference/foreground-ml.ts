@@ -1,4 +1,4 @@
-// Frozen copy of src/engine/matting/foreground-ml.ts before the speed-up: the reference that
+// Frozen copy of src/engine/matting/foreground/foreground-ml.ts before the speed-up: the reference that
 // bench/foreground-trimap.ts and the unit tests compare the optimised version against.
 import type { Alpha, RgbImage } from '../../src/engine/imaging/raster';
 import { assertImage, assertPlane } from '../../src/engine/matting/validate';

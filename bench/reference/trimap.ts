@@ -1,8 +1,8 @@
-// Frozen copy of src/engine/matting/trimap.ts before the speed-up: the reference that
+// Frozen copy of src/engine/matting/trimap/trimap.ts before the speed-up: the reference that
 // bench/foreground-trimap.ts and the unit tests compare the optimised version against.
 import type { Trimap } from '../../src/engine/imaging/raster';
 import { MattingError } from '../../src/engine/matting/errors';
-import { squaredDistanceTo } from '../../src/engine/matting/morphology';
+import { squaredDistanceTo } from '../../src/engine/matting/trimap/morphology';
 import { assertPlane } from '../../src/engine/matting/validate';
 
 export interface TrimapOptions {

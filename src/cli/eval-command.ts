@@ -34,7 +34,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (!values.pred || !values.gt) throw new UsageError('eval needs --pred <dir> and --gt <dir>');
   for (const d of [values.pred, values.gt, values.trimaps]) if (d && !fs.statSync(d, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${d} is not a folder`);
-  const { sad, mse, gradientError, connectivityError } = await import('../engine/matting/metrics');
+  const { sad, mse, gradientError, connectivityError } = await import('../engine/matting/metrics/metrics');
   const preds = pngsIn(values.pred);
   const gts = pngsIn(values.gt);
   const rows: Row[] = [];

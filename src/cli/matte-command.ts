@@ -13,7 +13,7 @@ import { createDefaultEngine } from '../engine/pipeline/engine';
 import { SemanticDebugWriter } from '../engine/semantic/debug';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
-import { defaultRefinementMethod } from '../engine/matting/methods';
+import { defaultRefinementMethod } from '../engine/matting/alpha/methods';
 import { DEFAULT_SEMANTIC_MODEL } from '../engine/models/defaults';
 import { UsageError } from './errors';
 import { ProgressBar } from './progress-bar';

@@ -1,5 +1,5 @@
 import { executionProviders } from '../shared/vocabulary';
-import { defaultRefinementMethod, refinementMethodIds } from '../engine/matting/methods';
+import { defaultRefinementMethod, refinementMethodIds } from '../engine/matting/alpha/methods';
 import { DEFAULT_SEMANTIC_MODEL } from '../engine/models/defaults';
 
 /** "a (default) | b | c": the list, with the default marked. */

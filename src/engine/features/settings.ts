@@ -1,5 +1,5 @@
 import type { Settings } from '../../shared/contract';
-import { refinementMethods } from '../matting/registry';
+import { refinementMethods } from '../matting/alpha/registry';
 import { type ModelInfo, addUserModel, listModels } from '../models/registry';
 import type { ModelView } from '../../shared/contract';
 import { trainingInfoOf } from '../training/trained-models';

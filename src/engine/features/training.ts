@@ -1,6 +1,6 @@
 import type { Settings } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
-import { defaultRefinementMethod } from '../matting/methods';
+import { defaultRefinementMethod } from '../matting/alpha/methods';
 import { DEFAULT_SEMANTIC_MODEL } from '../models/defaults';
 import { defaultModelsDir } from '../models/models-dir';
 import { checkPython, resolvePython } from '../training/python';

@@ -3,7 +3,7 @@ import type { ModelRole, TrimapClass } from '../models/manifest.js';
 import { ModelError, type ModelErrorCode } from '../models/validate.js';
 import type { RgbImage } from '../imaging/raster.js';
 import { spawnWorker } from '../workers/spawn.js';
-import { fuseShm } from '../matting/fusion.js';
+import { fuseShm } from '../matting/alpha/fusion.js';
 import type { TrimapProbabilities } from './preprocess.js';
 import type { ResolvedModel, SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
 import { getModel } from '../models/registry.js';
@@ -14,7 +14,7 @@ import { PendingReplies } from '../../shared/pending-replies.js';
 
 export { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
 export type { TrimapProbabilities } from './preprocess.js';
-export { fuseShm } from '../matting/fusion.js';
+export { fuseShm } from '../matting/alpha/fusion.js';
 
 /** How long close() waits for requests under way before it ends the thread regardless. */
 const CLOSE_PATIENCE_MS = 30_000;

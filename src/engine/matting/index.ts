@@ -5,15 +5,15 @@
  */
 export type { Alpha, RgbImage, Trimap } from '../imaging/raster';
 export { MattingError, type MattingErrorCode, abortError, isAbortError } from './errors';
-export { makeTrimap, unknownMask, bandRadiusPx, type TrimapOptions } from './trimap';
-export { dilate, erode, squaredDistanceTo } from './morphology';
-export { buildCfLaplacian, type StencilLaplacian, type CfLaplacianOptions } from './laplacian';
-export { makePreconditioner, preconditionerIds, incompleteCholesky, jacobiPreconditioner, type Preconditioner, type PreconditionerId } from './preconditioner';
-export { pcg, type CgOptions, type CgResult } from './cg';
-export { closedFormAlpha, closedFormDefaults, type ClosedFormOptions, type SolveStats } from './alpha-cf';
-export { knnAlpha, knnDefaults, type KnnOptions } from './alpha-knn';
-export { guidedAlpha, guidedDefaults, estimateBandWidth, type GuidedOptions } from './alpha-guided';
-export { guidedFilter, guidedCoefficients, upsampleWithGuide, type GuidedCoefficients, type Planes } from './guided-filter';
+export { makeTrimap, unknownMask, bandRadiusPx, type TrimapOptions } from './trimap/trimap';
+export { dilate, erode, squaredDistanceTo } from './trimap/morphology';
+export { buildCfLaplacian, type StencilLaplacian, type CfLaplacianOptions } from './laplacian/laplacian';
+export { makePreconditioner, preconditionerIds, incompleteCholesky, jacobiPreconditioner, type Preconditioner, type PreconditionerId } from './solver/preconditioner';
+export { pcg, type CgOptions, type CgResult } from './solver/cg';
+export { closedFormAlpha, closedFormDefaults, type ClosedFormOptions, type SolveStats } from './alpha/alpha-cf';
+export { knnAlpha, knnDefaults, type KnnOptions } from './alpha/alpha-knn';
+export { guidedAlpha, guidedDefaults, estimateBandWidth, type GuidedOptions } from './alpha/alpha-guided';
+export { guidedFilter, guidedCoefficients, upsampleWithGuide, type GuidedCoefficients, type Planes } from './filters/guided-filter';
 export {
   refinementMethods,
   findRefinementMethod,
@@ -21,11 +21,11 @@ export {
   type RefinementMethod,
   type RefinementMethodId,
   type MethodParams,
-} from './registry';
-export { refineAlpha, upsampleDefaults, type RefineOptions, type UpsampleOptions } from './refine';
-export { fuseShm, fuseTrimap, shmProbabilitiesFromTrimap } from './fusion';
-export { estimateForeground, foregroundDefaults, type ForegroundOptions } from './foreground-ml';
-export { sad, mse, gradientError, connectivityError, gradientMagnitude, metrics } from './metrics';
-export { MattingPool, type MattingPoolOptions } from './pool';
+} from './alpha/registry';
+export { refineAlpha, upsampleDefaults, type RefineOptions, type UpsampleOptions } from './alpha/refine';
+export { fuseShm, fuseTrimap, shmProbabilitiesFromTrimap } from './alpha/fusion';
+export { estimateForeground, foregroundDefaults, type ForegroundOptions } from './foreground/foreground-ml';
+export { sad, mse, gradientError, connectivityError, gradientMagnitude, metrics } from './metrics/metrics';
+export { MattingPool, type MattingPoolOptions } from './workers/pool';
 export type { MattingContext, Progress } from './progress';
 export { downscaleRgb, downscaleTrimap, workingSize } from './resample';

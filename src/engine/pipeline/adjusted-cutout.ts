@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { adjustAlpha, blendForeground } from '../matting/output-adjust';
+import { adjustAlpha, blendForeground } from '../matting/alpha/output-adjust';
 import { readAdjustments } from '../project/adjustments-store';
 
 /** A cached cut-out with the image's output adjustments applied: what export writes. */

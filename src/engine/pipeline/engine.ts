@@ -117,7 +117,7 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
           };
         default: {
           // A matting-role model (SHM M-Net or end-to-end) by id.
-          const [{ shmProbabilitiesFromTrimap, fuseShm }, svc] = await Promise.all([import('../matting/fusion'), inference()]);
+          const [{ shmProbabilitiesFromTrimap, fuseShm }, svc] = await Promise.all([import('../matting/alpha/fusion'), inference()]);
           const soft = hints.trimapProbabilities;
           if (soft) {
             // The paper's path: the T-Net's soft probabilities in, alpha = Fs + Us * alpha_r out.

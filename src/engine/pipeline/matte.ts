@@ -3,7 +3,7 @@ import type { TrimapProbabilities } from '../inference/preprocess';
 import { trimapFromProbabilities } from './shm-trimap';
 import type { MatteRequest, MatteResult, PipelineEngine, RefineHints, StageTimings } from './types';
 
-export { refinementMethodIds as CLASSICAL_METHODS } from '../matting/methods';
+export { refinementMethodIds as CLASSICAL_METHODS } from '../matting/alpha/methods';
 
 /**
  * Known trimap pixels are exact: foreground 1, background 0, whatever the refiner returned there;

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { RgbImage } from '../imaging/raster';
 import { MattingError } from '../matting/errors';
-import { errorFromWorker } from '../matting/pool';
-import type { TrimapOptions } from '../matting/trimap';
+import { errorFromWorker } from '../matting/workers/pool';
+import type { TrimapOptions } from '../matting/trimap/trimap';
 import { spawnWorker } from '../workers/spawn';
 import { PoolFront, WorkerPool } from '../workers/worker-pool';
 import type { PipelineRequest, PipelineResponse, PipelineTask } from './pipeline-protocol';

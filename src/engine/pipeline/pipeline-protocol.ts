@@ -1,6 +1,6 @@
 import type { RgbImage } from '../imaging/raster';
 import type { MattingErrorCode } from '../matting/errors';
-import type { TrimapOptions } from '../matting/trimap';
+import type { TrimapOptions } from '../matting/trimap/trimap';
 
 /** Per-image CPU stages the pipeline runs off the caller's thread (see pipeline-pool.ts). */
 export type PipelineTask =

@@ -1,7 +1,7 @@
 import { workerPort } from '../workers/spawn';
 import { MattingError } from '../matting/errors';
-import { estimateForeground } from '../matting/foreground-ml';
-import { makeTrimap } from '../matting/trimap';
+import { estimateForeground } from '../matting/foreground/foreground-ml';
+import { makeTrimap } from '../matting/trimap/trimap';
 import type { PipelineRequest, PipelineResponse, PipelineTask } from './pipeline-protocol';
 
 function runTask(task: PipelineTask): Float32Array | Uint8Array {

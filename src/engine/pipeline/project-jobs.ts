@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { collisionPolicies, exportLayouts } from '../../shared/vocabulary';
-import { defaultRefinementMethod } from '../matting/methods';
+import { defaultRefinementMethod } from '../matting/alpha/methods';
 import { DEFAULT_SEMANTIC_MODEL } from '../models/defaults';
 import { WriteError } from '../imaging/atomic-write';
 import { exportImage, writeTrainList } from '../export/export';

@@ -1,8 +1,8 @@
 import type { RgbImage, Trimap } from '../imaging/raster';
 import { resizeBilinear } from '../inference/resize';
-import { makeBoxFilter } from '../matting/box-filter';
+import { makeBoxFilter } from '../matting/filters/box-filter';
 import { MattingError } from '../matting/errors';
-import { squaredDistanceTo } from '../matting/morphology';
+import { squaredDistanceTo } from '../matting/trimap/morphology';
 import { assertImage, assertPlane } from '../matting/validate';
 import { cachedWorkingImage, nearestLookup, workingSize } from './working-image';
 

@@ -1,5 +1,5 @@
 import { MattingError } from '../matting/errors';
-import { squaredDistanceTo } from '../matting/morphology';
+import { squaredDistanceTo } from '../matting/trimap/morphology';
 import { assertPlane } from '../matting/validate';
 
 export interface SubjectOptions {

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import type { BeforeAfterReport, BeforeAfterRow } from '../../shared/training';
 import { decodeRgb } from '../imaging/decode';
 import { writeFileAtomic } from '../imaging/atomic-write';
-import { sad } from '../matting/metrics';
+import { sad } from '../matting/metrics/metrics';
 import { matteImage } from '../pipeline/matte';
 import { matteProjectImage, readCutout } from '../pipeline/project-matte';
 import type { PipelineEngine } from '../pipeline/types';

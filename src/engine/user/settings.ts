@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { executionProviders } from '../../shared/vocabulary';
-import { defaultRefinementMethod } from '../matting/methods';
+import { defaultRefinementMethod } from '../matting/alpha/methods';
 import { DEFAULT_SEMANTIC_MODEL } from '../models/defaults';
 import { readJsonFile, writeJsonFileSync } from './json-file';
 

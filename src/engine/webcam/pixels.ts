@@ -1,5 +1,5 @@
 import type { RgbImage } from '../imaging/raster';
-import type { Planes } from '../matting/guided-filter';
+import type { Planes } from '../matting/filters/guided-filter';
 
 /** Canvas RGBA → interleaved RGB (the camera's alpha channel is always opaque). */
 export function rgbaToRgb(rgba: Uint8Array, width: number, height: number, out: Uint8Array = new Uint8Array(width * height * 3)): RgbImage {

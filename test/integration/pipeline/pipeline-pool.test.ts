@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { estimateForeground } from '../../../src/engine/matting/foreground-ml';
-import { makeTrimap } from '../../../src/engine/matting/trimap';
+import { estimateForeground } from '../../../src/engine/matting/foreground/foreground-ml';
+import { makeTrimap } from '../../../src/engine/matting/trimap/trimap';
 import { PipelinePool } from '../../../src/engine/pipeline/pipeline-pool';
 
 const W = 96;

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../../src/engine/imaging/raster';
-import { makeTrimap } from '../../../src/engine/matting/trimap';
+import { makeTrimap } from '../../../src/engine/matting/trimap/trimap';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
 import { InferenceService } from '../../../src/engine/inference/service';
 import { semanticStage, semanticTrimap } from '../../../src/engine/semantic';

@@ -1,5 +1,5 @@
 import type { Alpha, RgbImage, Trimap } from '../../../src/engine/imaging/raster';
-import { dilate, erode } from '../../../src/engine/matting/morphology';
+import { dilate, erode } from '../../../src/engine/matting/trimap/morphology';
 
 /** A synthetic composite I = aF + (1-a)B with exactly known alpha, F and B (0..1 float RGB planes). */
 export interface Composite {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guidedCoefficients, guidedFilter, squaredDistanceTo, upsampleWithGuide } from '../../../src/engine/matting';
-import { makeBoxFilter } from '../../../src/engine/matting/box-filter';
+import { makeBoxFilter } from '../../../src/engine/matting/filters/box-filter';
 import { rgbPlanes } from '../../../src/engine/matting/resample';
 import { makeComposite } from './composites';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildKdTree, makeKnnSearch } from '../../../src/engine/matting/kd-tree';
+import { buildKdTree, makeKnnSearch } from '../../../src/engine/matting/alpha/kd-tree';
 
 describe('k-d tree', () => {
   it('finds exactly the k nearest other points (same distances as brute force)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCfLaplacian } from '../../../src/engine/matting';
-import { STENCIL, STENCIL_DX, STENCIL_DY } from '../../../src/engine/matting/laplacian';
+import { STENCIL, STENCIL_DX, STENCIL_DY } from '../../../src/engine/matting/laplacian/laplacian';
 import { makeComposite } from './composites';
 
 function dense(width: number, height: number, rows: Uint8Array, seed: number): { full: Float64Array; n: number; partial: ReturnType<typeof buildCfLaplacian> } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { neutralAdjustments, type OutputAdjustments } from '../../../src/shared/adjustments';
-import { adjustAlpha, blendForeground } from '../../../src/engine/matting/output-adjust';
+import { adjustAlpha, blendForeground } from '../../../src/engine/matting/alpha/output-adjust';
 
 const W = 64;
 const H = 8;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelManifest, type ModelManifestInput } from '../../../src/engine/models/manifest.js';
 import { preprocess } from '../../../src/engine/inference/preprocess.js';
 import { postprocess } from '../../../src/engine/inference/postprocess.js';
-import { fuseShm } from '../../../src/engine/matting/fusion.js';
+import { fuseShm } from '../../../src/engine/matting/alpha/fusion.js';
 import { placeImage } from '../../../src/engine/inference/geometry.js';
 
 function manifest(input: Partial<ModelManifestInput['input']>, w: number, h: number): ModelManifest {

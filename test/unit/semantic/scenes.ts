@@ -1,5 +1,5 @@
 import type { Alpha, RgbImage } from '../../../src/engine/imaging/raster';
-import { makeBoxFilter } from '../../../src/engine/matting/box-filter';
+import { makeBoxFilter } from '../../../src/engine/matting/filters/box-filter';
 import { compose } from '../matting/composites';
 
 /** Synthetic scenes for the semantic stage: exact alphas plus the probability a segmenter might give. */

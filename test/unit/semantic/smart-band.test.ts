@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MattingError } from '../../../src/engine/matting/errors';
-import { sad } from '../../../src/engine/matting/metrics';
-import { refineAlpha } from '../../../src/engine/matting/refine';
-import { makeTrimap } from '../../../src/engine/matting/trimap';
+import { sad } from '../../../src/engine/matting/metrics/metrics';
+import { refineAlpha } from '../../../src/engine/matting/alpha/refine';
+import { makeTrimap } from '../../../src/engine/matting/trimap/trimap';
 import { smartTrimap } from '../../../src/engine/semantic/smart-band';
 import { hairScene } from './scenes';
 

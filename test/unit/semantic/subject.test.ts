@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MattingError } from '../../../src/engine/matting/errors';
-import { makeTrimap } from '../../../src/engine/matting/trimap';
+import { makeTrimap } from '../../../src/engine/matting/trimap/trimap';
 import { applySelection, keepSubjectAt, keepTrimapSubjectAt, labelRegions, selectSubject } from '../../../src/engine/semantic/subject';
 import { disc, personMask } from './scenes';
 

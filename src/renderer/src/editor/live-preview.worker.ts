@@ -3,7 +3,7 @@
  * code) of the photo at the preview's working size with the trimap as painted, off the page's
  * thread so painting never waits for it.
  */
-import { guidedAlpha } from '../../../engine/matting/alpha-guided';
+import { guidedAlpha } from '../../../engine/matting/alpha/alpha-guided';
 import { downscaleTrimap } from '../../../engine/matting/resample';
 import type { RgbImage } from '../../../engine/imaging/raster';
 import type { LivePreviewReply, LivePreviewRequest } from './live-preview-protocol';

@@ -1,7 +1,7 @@
-import type { Trimap } from '../imaging/raster';
-import { MattingError } from './errors';
+import type { Trimap } from '../../imaging/raster';
+import { MattingError } from '../errors';
 import { squaredDistanceTo } from './morphology';
-import { assertPlane } from './validate';
+import { assertPlane } from '../validate';
 
 export interface TrimapOptions {
   /** Probability at or above which a pixel counts as foreground. Default 0.5. */

@@ -1,12 +1,12 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { estimateBandWidth } from './alpha-guided';
-import { makeBoxFilter } from './box-filter';
-import { pcg } from './cg';
-import { throwIfAborted } from './errors';
+import { makeBoxFilter } from '../filters/box-filter';
+import { pcg } from '../solver/cg';
+import { throwIfAborted } from '../errors';
 import { buildKdTree, makeKnnSearch } from './kd-tree';
-import { jacobiPreconditioner } from './preconditioner';
-import { type MattingContext, residualFraction } from './progress';
-import { finishAlpha, isKnown } from './validate';
+import { jacobiPreconditioner } from '../solver/preconditioner';
+import { type MattingContext, residualFraction } from '../progress';
+import { finishAlpha, isKnown } from '../validate';
 
 export interface KnnOptions {
   /** Neighbours per pass; each pass weighs the pixel position differently. */

@@ -1,12 +1,12 @@
 import os from 'node:os';
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
-import { MattingError, type MattingErrorCode } from './errors';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
+import { MattingError, type MattingErrorCode } from '../errors';
 import type { WorkerRequest, WorkerResponse } from './pool-protocol';
-import type { MattingContext, Progress } from './progress';
-import type { RefineOptions } from './refine';
-import { spawnWorker } from '../workers/spawn';
-import { PoolFront, WorkerPool } from '../workers/worker-pool';
-import { assertImage, assertTrimap } from './validate';
+import type { MattingContext, Progress } from '../progress';
+import type { RefineOptions } from '../alpha/refine';
+import { spawnWorker } from '../../workers/spawn';
+import { PoolFront, WorkerPool } from '../../workers/worker-pool';
+import { assertImage, assertTrimap } from '../validate';
 
 export interface MattingPoolOptions {
   /** Worker threads; default the number of cores. */

@@ -1,13 +1,13 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { guidedAlpha } from './alpha-guided';
-import { pcg } from './cg';
+import { pcg } from '../solver/cg';
 import { coarseStart } from './coarse-start';
-import { throwIfAborted } from './errors';
-import { buildCfLaplacian } from './laplacian';
-import { type PreconditionerId, makePreconditioner } from './preconditioner';
-import { type MattingContext, residualFraction, subProgress } from './progress';
-import { makeStencilMatvec, restrictToUnknown } from './stencil-system';
-import { alphaFromTrimap, finishAlpha, isKnown } from './validate';
+import { throwIfAborted } from '../errors';
+import { buildCfLaplacian } from '../laplacian/laplacian';
+import { type PreconditionerId, makePreconditioner } from '../solver/preconditioner';
+import { type MattingContext, residualFraction, subProgress } from '../progress';
+import { makeStencilMatvec, restrictToUnknown } from '../laplacian/stencil-system';
+import { alphaFromTrimap, finishAlpha, isKnown } from '../validate';
 
 export interface ClosedFormOptions {
   /** Window covariance regularisation (Levin et al.'s epsilon). */

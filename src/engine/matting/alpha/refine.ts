@@ -1,10 +1,10 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
-import { MattingError, throwIfAborted } from './errors';
-import { guidedCoefficients, upsampleWithGuide } from './guided-filter';
-import { type MattingContext, subProgress } from './progress';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
+import { MattingError, throwIfAborted } from '../errors';
+import { guidedCoefficients, upsampleWithGuide } from '../filters/guided-filter';
+import { type MattingContext, subProgress } from '../progress';
 import { type MethodParams, type RefinementMethod, type RefinementMethodId, findRefinementMethod } from './registry';
-import { downscaleRgb, downscaleTrimap, rgbPlanes, workingSize } from './resample';
-import { alphaFromTrimap, assertImage, assertTrimap, countTrimap, finishAlpha } from './validate';
+import { downscaleRgb, downscaleTrimap, rgbPlanes, workingSize } from '../resample';
+import { alphaFromTrimap, assertImage, assertTrimap, countTrimap, finishAlpha } from '../validate';
 
 export interface UpsampleOptions {
   /** Guided filter radius at the working resolution. */

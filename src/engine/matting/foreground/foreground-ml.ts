@@ -1,5 +1,5 @@
-import type { Alpha, RgbImage } from '../imaging/raster';
-import { assertImage, assertPlane } from './validate';
+import type { Alpha, RgbImage } from '../../imaging/raster';
+import { assertImage, assertPlane } from '../validate';
 
 export interface ForegroundOptions {
   regularization: number;

@@ -1,6 +1,6 @@
-import { workerPort } from '../workers/spawn';
-import { MattingError } from './errors';
-import { refineAlpha } from './refine';
+import { workerPort } from '../../workers/spawn';
+import { MattingError } from '../errors';
+import { refineAlpha } from '../alpha/refine';
 import type { WorkerRequest, WorkerResponse } from './pool-protocol';
 
 // One job at a time per worker; the pool cancels by terminating the thread, so no abort plumbing here.

@@ -1,4 +1,4 @@
-import type { RgbImage } from '../imaging/raster';
+import type { RgbImage } from '../../imaging/raster';
 
 /**
  * The closed-form matting Laplacian (Levin, Lischinski, Weiss 2008) with 3x3 windows, stored as a

@@ -1,7 +1,7 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
-import { guidedCoefficients, upsampleWithGuide } from './guided-filter';
-import { squaredDistanceTo } from './morphology';
-import { downscaleRgb, rgbPlanes, trimapFractions } from './resample';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
+import { guidedCoefficients, upsampleWithGuide } from '../filters/guided-filter';
+import { squaredDistanceTo } from '../trimap/morphology';
+import { downscaleRgb, rgbPlanes, trimapFractions } from '../resample';
 
 export interface GuidedOptions {
   /** Guided filter window radius in full-resolution px; 'auto' follows the unknown band width. */

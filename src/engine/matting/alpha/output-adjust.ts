@@ -1,5 +1,5 @@
-import { leavesAlpha, type OutputAdjustments } from '../../shared/adjustments';
-import { makeBoxFilter } from './box-filter';
+import { leavesAlpha, type OutputAdjustments } from '../../../shared/adjustments';
+import { makeBoxFilter } from '../filters/box-filter';
 
 /** Three box passes approximate a Gaussian; each pass's radius for a total spread of `radius`. */
 function blurPasses(radius: number): number[] {

@@ -1,5 +1,5 @@
-import type { Alpha, Trimap } from '../imaging/raster';
-import { MattingError } from './errors';
+import type { Alpha, Trimap } from '../../imaging/raster';
+import { MattingError } from '../errors';
 
 /**
  * SHM fusion (Chen et al. 2018, eq. 1): alpha = Fs + Us * alpha_r, with Fs and Us the T-Net's

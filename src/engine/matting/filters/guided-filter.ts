@@ -1,4 +1,4 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { makeBoxFilter } from './box-filter';
 
 export type Planes = [Float32Array, Float32Array, Float32Array];

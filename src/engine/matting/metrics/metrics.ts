@@ -1,5 +1,5 @@
-import type { Alpha } from '../imaging/raster';
-import { assertPlane } from './validate';
+import type { Alpha } from '../../imaging/raster';
+import { assertPlane } from '../validate';
 
 /**
  * Matte error metrics with the conventions of the alphamatting.com benchmark and the Deep Image

@@ -1,10 +1,10 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { type ClosedFormOptions, closedFormAlpha, closedFormDefaults } from './alpha-cf';
 import { type GuidedOptions, guidedAlpha, guidedDefaults } from './alpha-guided';
 import { type KnnOptions, knnAlpha, knnDefaults } from './alpha-knn';
 import { type RefinementMethodId, type RefinementMethodInfo, refinementMethodInfo } from './methods';
-import type { MattingContext } from './progress';
-import { alphaFromTrimap } from './validate';
+import type { MattingContext } from '../progress';
+import { alphaFromTrimap } from '../validate';
 
 export interface NoneOptions {
   /** Alpha given to unknown pixels (use with SHM fusion of soft T-Net outputs). */

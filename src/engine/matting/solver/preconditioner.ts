@@ -1,5 +1,5 @@
-import { STENCIL, STENCIL_CENTER, STENCIL_DX, STENCIL_DY } from './laplacian';
-import { type StencilSystem, stencilDiagonal } from './stencil-system';
+import { STENCIL, STENCIL_CENTER, STENCIL_DX, STENCIL_DY } from '../laplacian/laplacian';
+import { type StencilSystem, stencilDiagonal } from '../laplacian/stencil-system';
 
 /** z = M^-1 r. */
 export type Preconditioner = (r: Float64Array, z: Float64Array) => void;

@@ -1,6 +1,6 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
-import type { MattingErrorCode } from './errors';
-import type { RefineOptions } from './refine';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
+import type { MattingErrorCode } from '../errors';
+import type { RefineOptions } from '../alpha/refine';
 
 export interface WorkerRequest {
   id: number;

@@ -1,4 +1,4 @@
-import type { Alpha } from '../imaging/raster';
+import type { Alpha } from '../../imaging/raster';
 import { STENCIL, STENCIL_CENTER, STENCIL_DX, STENCIL_DY, type StencilLaplacian } from './laplacian';
 
 /**

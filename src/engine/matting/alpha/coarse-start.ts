@@ -1,7 +1,7 @@
-import type { Alpha, RgbImage, Trimap } from '../imaging/raster';
-import { axisTaps } from './guided-filter';
-import { downscaleRgb, downscaleTrimap } from './resample';
-import { isKnown } from './validate';
+import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
+import { axisTaps } from '../filters/guided-filter';
+import { downscaleRgb, downscaleTrimap } from '../resample';
+import { isKnown } from '../validate';
 
 /**
  * A starting alpha for the unknown pixels from a solve at half the resolution, sampled bilinearly

@@ -1,4 +1,4 @@
-import { throwIfAborted } from './errors';
+import { throwIfAborted } from '../errors';
 import type { Preconditioner } from './preconditioner';
 
 export interface CgOptions {
