@@ -20,9 +20,10 @@ export const refinementMethodInfo: { readonly [Id in RefinementMethodId]: Refine
   'closed-form': {
     id: 'closed-form',
     label: 'Closed-form',
-    description: 'Levin et al. 2008 matting Laplacian, solved by conjugate gradient with incomplete Cholesky. Best for photos.',
-    // Measured (bench/matting.ts, 2 shared cores): 1 MP with a 10 % band in ~1.0-1.4 s (target 1.5 s),
-    // so 12 MP goes end to end in ~2 s; a larger cap breaks the 1.5 s budget.
+    description: 'Levin et al. 2008 matting Laplacian, solved by conjugate gradient with incomplete Cholesky from a half-resolution start. Best for photos.',
+    // Solved at 1 MP at most: larger photos are solved downscaled and guided-upsampled. With the
+    // half-resolution start (issue 15), `npm run bench:solver` on a quiet 2-core machine gives
+    // 0.91 CPU s per 1-2 MP composite through this cap (2.2 images/s with both cores).
     maxMegapixels: 1,
   },
   knn: {
