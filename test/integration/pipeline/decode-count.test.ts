@@ -97,3 +97,16 @@ describe('decodes on the interactive path', () => {
     expect(changed()).toBe(before);
   });
 });
+
+describe('one way to switch sessions', () => {
+  it('a settings change that rebuilds the engine reopens the project through the same path as project.open (project.changed)', async () => {
+    const before = events.length;
+    await call('settings.set', { bandPercent: 2 });
+    const after = events.slice(before).map((e) => e.event);
+    // The old rebuild swapped the session silently (no project.changed; jobs a crash had interrupted were not resumed).
+    expect(after).toContain('project.changed');
+    expect(after).toContain('settings.changed');
+    const info = await call<{ project: { imageCount: number } | null }>('app.info', {});
+    expect(info.project?.imageCount).toBe(1);
+  });
+});
