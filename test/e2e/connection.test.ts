@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { engineClient, openStudioPage, startBuiltWebServer, type StudioPage } from '../helpers/browser';
+import { engineClient, openFirstPhotoInEditor, openStudioPage, startBuiltWebServer, type StudioPage } from '../helpers/browser';
 import { writeTestImage } from '../helpers/images';
 
 const port = String(20_000 + Math.floor(Math.random() * 20_000));
@@ -50,15 +50,7 @@ afterAll(async () => {
 
 describe('a lost engine connection', () => {
   it('edits a photo with the server up', async () => {
-    await page.goto(studio.server.url);
-    await page.getByLabel('Project folder').fill(path.join(studio.root, 'project'));
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByLabel(/Import folders or files/).fill(path.join(studio.root, 'photos'));
-    await page.getByLabel(/Import folders or files/).press('Enter');
-    await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(1);
-    await page.getByTestId('image-tile').dblclick();
-    await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 0 of 0');
-    await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
+    await openFirstPhotoInEditor(studio);
     await page.keyboard.press('b');
     await stroke(page, 0.3);
     await expect.poll(() => page.getByTestId('trimap-version').textContent()).toBe('edit 1 of 1');

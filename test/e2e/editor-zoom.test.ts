@@ -9,12 +9,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { openStudioPage, type StudioPage } from '../helpers/browser';
+import { openFirstPhotoInEditor, openStudioPage, type StudioPage } from '../helpers/browser';
 
 const SIDE = 1024;
 let studio: StudioPage;
 let page: Page;
-const consoleProblems: string[] = [];
 const shot = (name: string) => studio.shot(name);
 
 /** Screen pixels per photo pixel, as the photo is drawn (its bounding box over its width). */
@@ -60,8 +59,6 @@ beforeAll(async () => {
     },
   });
   page = studio.page;
-  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
 });
 
 afterAll(async () => {
@@ -70,15 +67,7 @@ afterAll(async () => {
 
 describe('zoom and pan', () => {
   it('opens a photo larger than the window, fitted', async () => {
-    await page.goto(studio.server.url);
-    await page.getByLabel('Project folder').fill(path.join(studio.root, 'project'));
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByLabel(/Import folders or files/).fill(path.join(studio.root, 'photos'));
-    await page.getByLabel(/Import folders or files/).press('Enter');
-    await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(1);
-    await page.getByTestId('image-tile').dblclick();
-    await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 0 of 0');
-    await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
+    await openFirstPhotoInEditor(studio);
     const img = page.getByTestId('trimap-canvas').locator('img');
     await expect.poll(() => shownScale(img)).toBeLessThan(0.9);
     const fit = await shownScale(img);
@@ -188,6 +177,6 @@ describe('zoom and pan', () => {
   });
 
   it('shows no console warnings or errors', () => {
-    expect(consoleProblems).toEqual([]);
+    expect(studio.consoleProblems).toEqual([]);
   });
 });

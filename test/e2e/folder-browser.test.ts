@@ -12,7 +12,6 @@ import { writeTestImage } from '../helpers/images';
 
 let studio: StudioPage;
 let page: Page;
-const consoleProblems: string[] = [];
 const shot = (name: string) => studio.shot(name);
 /** The open one: the project bar and the import bar each have theirs. */
 const browser = () => page.locator('dialog[open][data-testid="folder-browser"]');
@@ -34,8 +33,6 @@ beforeAll(async () => {
     },
   });
   page = studio.page;
-  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
 });
 
 afterAll(async () => {
@@ -99,6 +96,6 @@ describe('the folder browser', () => {
   });
 
   it('shows no console warnings or errors', () => {
-    expect(consoleProblems).toEqual([]);
+    expect(studio.consoleProblems).toEqual([]);
   });
 });

@@ -11,7 +11,6 @@ import { writeTestImage } from '../helpers/images';
 
 let studio: StudioPage;
 let page: Page;
-const consoleProblems: string[] = [];
 const shot = (name: string) => studio.shot(name);
 
 const chipCount = async (status: string) => Number(await page.getByTestId(`filter-${status}`).locator('.count').textContent());
@@ -41,8 +40,6 @@ beforeAll(async () => {
     },
   });
   page = studio.page;
-  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
 });
 
 afterAll(async () => {
@@ -91,6 +88,6 @@ describe('a live library', () => {
   });
 
   it('shows no console warnings or errors', () => {
-    expect(consoleProblems).toEqual([]);
+    expect(studio.consoleProblems).toEqual([]);
   });
 });

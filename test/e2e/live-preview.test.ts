@@ -8,12 +8,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openStudioPage, type StudioPage } from '../helpers/browser';
+import { openFirstPhotoInEditor, openStudioPage, type StudioPage } from '../helpers/browser';
 
 type Rgb = [number, number, number];
 let studio: StudioPage;
 let page: Page;
-const consoleProblems: string[] = [];
 const shot = (name: string) => studio.shot(name);
 
 async function screenAt(fx: number, fy: number): Promise<{ x: number; y: number }> {
@@ -59,8 +58,6 @@ beforeAll(async () => {
     },
   });
   page = studio.page;
-  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
 });
 
 afterAll(async () => {
@@ -69,15 +66,7 @@ afterAll(async () => {
 
 describe('the result while painting', () => {
   it('shows a live preview of the alpha in a result view before any refinement', async () => {
-    await page.goto(studio.server.url);
-    await page.getByLabel('Project folder').fill(path.join(studio.root, 'project'));
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByLabel(/Import folders or files/).fill(path.join(studio.root, 'photos'));
-    await page.getByLabel(/Import folders or files/).press('Enter');
-    await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(1);
-    await page.getByTestId('image-tile').dblclick();
-    await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 0 of 0');
-    await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
+    await openFirstPhotoInEditor(studio);
     await page.getByTestId('view-mode').selectOption('black');
     await expect.poll(() => page.getByTestId('result-canvas').getAttribute('data-source')).toBe('live');
     // The subject shows, the backdrop is black.
@@ -114,6 +103,6 @@ describe('the result while painting', () => {
   });
 
   it('shows no console warnings or errors', () => {
-    expect(consoleProblems).toEqual([]);
+    expect(studio.consoleProblems).toEqual([]);
   });
 });

@@ -9,11 +9,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openStudioPage, type StudioPage } from '../helpers/browser';
+import { openFirstPhotoInEditor, openStudioPage, type StudioPage } from '../helpers/browser';
 
 let studio: StudioPage;
 let page: Page;
-const consoleProblems: string[] = [];
 const shot = (name: string) => studio.shot(name);
 let original: Buffer;
 
@@ -80,8 +79,6 @@ beforeAll(async () => {
   });
   page = studio.page;
   original = await sharp(path.join(studio.root, 'photos', 'astronaut.png')).removeAlpha().raw().toBuffer();
-  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
 });
 
 afterAll(async () => {
@@ -90,15 +87,7 @@ afterAll(async () => {
 
 describe('output adjustments', () => {
   it('refines a photo and exports it unadjusted', async () => {
-    await page.goto(studio.server.url);
-    await page.getByLabel('Project folder').fill(path.join(studio.root, 'project'));
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByLabel(/Import folders or files/).fill(path.join(studio.root, 'photos'));
-    await page.getByLabel(/Import folders or files/).press('Enter');
-    await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(1);
-    await page.getByTestId('image-tile').dblclick();
-    await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 0 of 0');
-    await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
+    await openFirstPhotoInEditor(studio);
     await page.keyboard.press('r');
     await expect.poll(() => page.getByTestId('refine-state').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
     baseline = await exportTo('out-neutral');
@@ -148,6 +137,6 @@ describe('output adjustments', () => {
   });
 
   it('shows no console warnings or errors', () => {
-    expect(consoleProblems).toEqual([]);
+    expect(studio.consoleProblems).toEqual([]);
   });
 });

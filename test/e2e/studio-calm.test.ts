@@ -15,7 +15,6 @@ import { writeTestImage } from '../helpers/images';
 
 let studio: StudioPage;
 let page: Page;
-const consoleProblems: string[] = [];
 const shot = (name: string) => studio.shot(name);
 const project = () => path.join(studio.root, 'project');
 
@@ -41,8 +40,6 @@ beforeAll(async () => {
     },
   });
   page = studio.page;
-  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
 });
 
 afterAll(async () => {
@@ -148,6 +145,6 @@ describe('keyboard and calm messages', () => {
   });
 
   it('shows no console warnings or errors', () => {
-    expect(consoleProblems).toEqual([]);
+    expect(studio.consoleProblems).toEqual([]);
   });
 });

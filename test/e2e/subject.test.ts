@@ -9,7 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openStudioPage, type StudioPage } from '../helpers/browser';
+import { openFirstPhotoInEditor, openStudioPage, type StudioPage } from '../helpers/browser';
 
 let studio: StudioPage;
 let page: Page;
@@ -51,15 +51,7 @@ afterAll(async () => {
 
 describe('subject selection', () => {
   it('paints a second foreground region apart from the person', async () => {
-    await page.goto(studio.server.url);
-    await page.getByLabel('Project folder').fill(path.join(studio.root, 'project'));
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByLabel(/Import folders or files/).fill(path.join(studio.root, 'photos'));
-    await page.getByLabel(/Import folders or files/).press('Enter');
-    await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(1);
-    await page.getByTestId('image-tile').dblclick();
-    await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 0 of 0');
-    await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
+    await openFirstPhotoInEditor(studio);
     await page.getByLabel('Size').fill('10');
     await page.keyboard.press('f');
     const a = await screenAt(0.08, 0.12);

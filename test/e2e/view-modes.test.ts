@@ -8,12 +8,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openStudioPage, type StudioPage } from '../helpers/browser';
+import { openFirstPhotoInEditor, openStudioPage, type StudioPage } from '../helpers/browser';
 
 type Rgb = [number, number, number];
 let studio: StudioPage;
 let page: Page;
-const consoleProblems: string[] = [];
 const shot = (name: string) => studio.shot(name);
 /** Points of the photo (fractions of its size) where the alpha is 0 and 255, found once the result exists. */
 let bgPoint: Fraction;
@@ -53,8 +52,6 @@ beforeAll(async () => {
     },
   });
   page = studio.page;
-  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
 });
 
 afterAll(async () => {
@@ -63,15 +60,7 @@ afterAll(async () => {
 
 describe('view modes', () => {
   it('refines a photo, then finds a kept and a dropped point on screen', async () => {
-    await page.goto(studio.server.url);
-    await page.getByLabel('Project folder').fill(path.join(studio.root, 'project'));
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByLabel(/Import folders or files/).fill(path.join(studio.root, 'photos'));
-    await page.getByLabel(/Import folders or files/).press('Enter');
-    await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(1);
-    await page.getByTestId('image-tile').dblclick();
-    await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 60_000 }).toBe('edit 0 of 0');
-    await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
+    await openFirstPhotoInEditor(studio);
     // Before a full refinement a result mode shows the live preview; then the refinement replaces it.
     await setView('On black');
     await expect.poll(() => page.getByTestId('result-canvas').getAttribute('data-source')).toBe('live');
@@ -193,6 +182,6 @@ describe('view modes', () => {
   });
 
   it('shows no console warnings or errors', () => {
-    expect(consoleProblems).toEqual([]);
+    expect(studio.consoleProblems).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /**
  * The browser for end-to-end tests: Debian's Chromium by default; set SHM_BROWSER to another
@@ -105,6 +106,8 @@ export interface StudioPage {
   page: Page;
   /** Console errors and page errors seen so far. */
   consoleErrors: string[];
+  /** Console warnings and errors and page errors seen so far ("type: text"): a calm walk has none. */
+  consoleProblems: string[];
   /** Saves a screenshot as test-results/e2e/<suite>/<name>.png. */
   shot(name: string): Promise<unknown>;
   close(): Promise<void>;
@@ -128,14 +131,20 @@ export async function openStudioPage(
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   const consoleErrors: string[] = [];
+  const consoleProblems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && consoleProblems.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => {
+    consoleErrors.push(e.message);
+    consoleProblems.push(`pageerror: ${e.message}`);
+  });
   const session: StudioPage = {
     root,
     server,
     browser,
     page,
     consoleErrors,
+    consoleProblems,
     shot: (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) }),
     async close() {
       await browser.close();
@@ -144,4 +153,23 @@ export async function openStudioPage(
     },
   };
   return session;
+}
+
+/**
+ * The first steps of most editor walks: a new project in `<root>/project`, the photos of
+ * `<root>/<folder>` imported (expecting `tiles` of them), the first opened in the editor on its
+ * automatic trimap, with refinement on pause switched off (the test refines when it chooses).
+ */
+export async function openFirstPhotoInEditor(studio: StudioPage, options: { folder?: string; tiles?: number; timeoutMs?: number } = {}): Promise<void> {
+  const { page } = studio;
+  const timeout = options.timeoutMs ?? 60_000;
+  await page.goto(studio.server.url);
+  await page.getByLabel('Project folder').fill(path.join(studio.root, 'project'));
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByLabel(/Import folders or files/).fill(path.join(studio.root, options.folder ?? 'photos'));
+  await page.getByLabel(/Import folders or files/).press('Enter');
+  await expect.poll(() => page.getByTestId('image-tile').count(), { timeout }).toBe(options.tiles ?? 1);
+  await page.getByTestId('image-tile').first().dblclick();
+  await expect.poll(() => page.getByTestId('trimap-version').textContent(), { timeout: 2 * timeout }).toBe('edit 0 of 0');
+  await page.getByRole('checkbox', { name: 'Auto' }).uncheck();
 }
