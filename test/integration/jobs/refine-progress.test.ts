@@ -6,29 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EventName, Events, JobProgress } from '../../../src/shared/contract';
-import { createStudio } from '../../../src/engine/studio';
+import type { JobProgress } from '../../../src/shared/contract';
+import { inProcessStudio } from '../../helpers/in-process-studio';
 import { makeComposite, rawRgb, tempDir } from '../../fixtures/make-fixtures';
 
 const root = tempDir('shm-refine-progress-');
-const events: { event: EventName; payload: unknown }[] = [];
-const studio = createStudio({ appDataDir: path.join(root, 'app'), shell: 'test', emit: (event, payload) => events.push({ event, payload }) });
+const { studio, events, call, jobDone } = inProcessStudio(root);
 afterAll(() => studio.close());
-
-async function call<T>(method: string, params: unknown): Promise<T> {
-  const outcome = await studio.dispatch(method, params);
-  if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
-  return outcome.value as T;
-}
-
-async function jobDone(jobId: number): Promise<Events['job.done']> {
-  for (let i = 0; i < 1200; i++) {
-    const done = events.find((e) => e.event === 'job.done' && (e.payload as JobProgress).jobId === jobId);
-    if (done) return done.payload as Events['job.done'];
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${jobId} did not end`);
-}
 
 describe('refinement progress', () => {
   it('a closed-form refinement of a 2 MP photo moves the job between 0 and 1 as the solver works', async () => {
@@ -44,7 +28,7 @@ describe('refinement progress', () => {
     await call('trimap.stroke', { imageId: image.id, stroke: { tool: 'fg', radius: 60, hardness: 1, points: [[400, 355], [1300, 845]] } });
 
     const { jobId } = await call<{ jobId: number }>('image.refine', { imageId: image.id, method: 'closed-form' });
-    const done = await jobDone(jobId);
+    const done = await jobDone(jobId, 120_000);
     expect(done.state).toBe('done');
     const fractions = events
       .filter((e) => e.event === 'job.progress' && (e.payload as JobProgress).jobId === jobId)

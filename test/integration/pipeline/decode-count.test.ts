@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { EventName, Events } from '../../../src/shared/contract';
 import type * as Decode from '../../../src/engine/imaging/decode';
 import { makeComposite, rawRgb, tempDir } from '../../fixtures/make-fixtures';
 
@@ -27,27 +26,11 @@ vi.mock('../../../src/engine/imaging/decode', async (importOriginal) => {
   };
 });
 
-const { createStudio } = await import('../../../src/engine/studio');
+const { inProcessStudio } = await import('../../helpers/in-process-studio');
 
 const root = tempDir('shm-decodes-');
-const events: { event: EventName; payload: unknown }[] = [];
-const studio = createStudio({ appDataDir: path.join(root, 'app'), shell: 'test', emit: (event, payload) => events.push({ event, payload }) });
+const { studio, events, call, jobDone } = inProcessStudio(root);
 afterAll(() => studio.close());
-
-async function call<T>(method: string, params: unknown): Promise<T> {
-  const outcome = await studio.dispatch(method, params);
-  if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
-  return outcome.value as T;
-}
-
-async function jobDone(jobId: number): Promise<Events['job.done']> {
-  for (let i = 0; i < 600; i++) {
-    const done = events.find((e) => e.event === 'job.done' && (e.payload as Events['job.done']).jobId === jobId);
-    if (done) return done.payload as Events['job.done'];
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${jobId} did not end`);
-}
 
 describe('decodes on the interactive path', () => {
   it('opening an image decodes its automatic trimap once; a refinement decodes the original once', async () => {
