@@ -8,20 +8,35 @@ export class FolderBrowser {
   error = $state<string | null>(null);
   loading = $state(false);
 
+  /** Only the newest request's answer is shown: an older one that arrives late is dropped. */
+  private latest = 0;
+
   constructor(private readonly api: StudioClient) {}
 
-  /** Shows a folder (none: the home folder); a folder that cannot be shown leaves the current one and says why. */
-  async go(path?: string): Promise<void> {
+  /**
+   * Shows a folder (none: the home folder); a folder that cannot be shown leaves the current one
+   * and says why. Answers whether this request's answer was shown (a newer request wins).
+   */
+  async go(path?: string): Promise<boolean> {
+    const request = ++this.latest;
     this.loading = true;
     try {
-      this.listing = await this.api.call('files.list', path ? { path } : {});
+      const listing = await this.api.call('files.list', path ? { path } : {});
+      if (request !== this.latest) return false;
+      this.listing = listing;
       this.error = null;
     } catch (err) {
+      if (request !== this.latest) return false;
       this.error = plainError(err);
-      if (!this.listing && path) await this.go();
+      if (!this.listing && path) {
+        const message = this.error;
+        await this.go();
+        this.error = message;
+      }
     } finally {
-      this.loading = false;
+      if (request === this.latest) this.loading = false;
     }
+    return true;
   }
 
   /** The full path of an entry of the folder shown. */
