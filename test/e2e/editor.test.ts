@@ -22,7 +22,7 @@ const shot = (name: string) => studio.shot(name);
 /** Counts overlay pixels by label colour (red = background, amber = unknown, clear = foreground). */
 function overlayCounts(p: Page) {
   return p.getByTestId('trimap-overlay').evaluate((canvas: HTMLCanvasElement) => {
-    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const d = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height).data;
     let bg = 0, unknown = 0, fg = 0;
     for (let i = 0; i < d.length; i += 4) {
       if (d[i + 3] === 0) fg++;
@@ -36,7 +36,7 @@ function overlayCounts(p: Page) {
 /** Overlay label at a point given in fractions of the photo. */
 function overlayAt(p: Page, fx: number, fy: number) {
   return p.getByTestId('trimap-overlay').evaluate((canvas: HTMLCanvasElement, [x, y]) => {
-    const d = canvas.getContext('2d')!.getImageData(Math.floor(x * canvas.width), Math.floor(y * canvas.height), 1, 1).data;
+    const d = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(Math.floor(x * canvas.width), Math.floor(y * canvas.height), 1, 1).data;
     return d[3] === 0 ? 'fg' : d[1] > 150 ? 'unknown' : 'bg';
   }, [fx, fy] as const);
 }
@@ -134,11 +134,11 @@ describe('trimap editor', () => {
     const alphaAt = (fx: number, fy: number) =>
       page.getByTestId('alpha-canvas').evaluate((c: HTMLCanvasElement, [x, y]) => {
         if (!c.width) return -1;
-        return c.getContext('2d')!.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data[0];
+        return c.getContext('2d', { willReadFrequently: true })!.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data[0];
       }, [fx, fy] as const);
     await expect.poll(() => alphaAt(0.12, 0.05), { timeout: 30_000 }).toBe(255);
     shownAlpha = await page.getByTestId('alpha-canvas').evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const d = c.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, c.width, c.height).data;
       return Array.from({ length: d.length / 4 }, (_, i) => d[i * 4]);
     });
     expect(await alphaAt(0.5, 0.4)).toBe(0);

@@ -64,7 +64,7 @@ async function setAdjustment(key: string, value: number): Promise<void> {
 /** The shown alpha (the alpha view's canvas), row-major. */
 function shownAlpha(): Promise<number[]> {
   return page.getByTestId('alpha-canvas').evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const d = c.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, c.width, c.height).data;
     return Array.from({ length: d.length / 4 }, (_, i) => d[i * 4]);
   });
 }

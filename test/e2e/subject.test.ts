@@ -18,7 +18,7 @@ const shot = (name: string) => studio.shot(name);
 
 function overlayAt(fx: number, fy: number) {
   return page.getByTestId('trimap-overlay').evaluate((canvas: HTMLCanvasElement, [x, y]) => {
-    const d = canvas.getContext('2d')!.getImageData(Math.floor(x * canvas.width), Math.floor(y * canvas.height), 1, 1).data;
+    const d = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(Math.floor(x * canvas.width), Math.floor(y * canvas.height), 1, 1).data;
     return d[3] === 0 ? 'fg' : d[1] > 150 ? 'unknown' : 'bg';
   }, [fx, fy] as const);
 }
@@ -69,7 +69,7 @@ describe('subject selection', () => {
   it('the band control widens and narrows the automatic unknown band under the strokes', async () => {
     const unknown = () =>
       page.getByTestId('trimap-overlay').evaluate((canvas: HTMLCanvasElement) => {
-        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const d = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height).data;
         let n = 0;
         for (let i = 0; i < d.length; i += 4) if (d[i + 3] !== 0 && d[i + 1] > 150) n++;
         return n;

@@ -22,7 +22,7 @@ const progress = () => dialog().getByTestId('training-progress');
 /** Coloured pixels of the chart (the curves and their labels), as a fingerprint of what it draws. */
 function chartPixels(): Promise<{ lit: number; hash: number }> {
   return page.getByTestId('training-chart').evaluate((canvas: HTMLCanvasElement) => {
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const data = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height).data;
     let lit = 0;
     let hash = 0;
     for (let i = 0; i < data.length; i += 4) {
