@@ -150,7 +150,10 @@ export class StudioManager {
       this.images = [];
       return;
     }
+    const asked = this.project.path;
     const { images } = await this.api.call('images.list', {});
+    // The project was closed or another opened while the list was on its way: it is not this one's.
+    if (this.project?.path !== asked) return;
     this.images = images;
     this.project = { ...this.project, imageCount: images.length };
   }

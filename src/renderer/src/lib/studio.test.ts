@@ -51,3 +51,25 @@ describe('StudioManager image changes', () => {
     expect(calls).toEqual(['images.list', 'images.list']);
   });
 });
+
+describe('StudioManager and a closing project', () => {
+  it('drops a listing that arrives after the project was closed (no tiles, no project brought back)', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const client = {
+      call: (method: string) => {
+        if (method === 'images.list') return new Promise((resolve) => (answer = resolve));
+        return Promise.resolve({ closed: true });
+      },
+      on: () => () => undefined,
+      mediaUrl: (ref: string) => `/media/${ref}`,
+    } as unknown as StudioClient;
+    const studio = new StudioManager(client);
+    studio.project = { path: '/p', name: 'p', imageCount: 0, exportDir: null };
+    const listing = studio.refreshImages();
+    await studio.closeProject();
+    answer({ images: [imageView(1, 'new')] });
+    await listing;
+    expect(studio.project).toBeNull();
+    expect(studio.images).toEqual([]);
+  });
+});
