@@ -12,22 +12,11 @@ import { openProject } from '../../src/engine/project';
 import { JobStore } from '../../src/engine/jobs';
 import { makeComposite, rawRgb, tempDir } from '../fixtures/make-fixtures';
 import { killAndWait, spawnTs, waitForLines } from '../integration/helpers';
+import { mulberry32 } from '../helpers/random';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'files-export-child.ts');
 const IMAGES = 160;
 const KILLS = 20;
-
-/** mulberry32: a small seeded generator, so a failing sequence of kill moments can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -58,7 +47,7 @@ describe('export killed at random moments', () => {
     const out = path.join(root, 'out');
     fs.mkdirSync(out);
 
-    const random = rng(17);
+    const random = mulberry32(17);
     const killedAt: number[] = [];
     for (let k = 0; k < KILLS; k++) {
       const c = spawnTs(child, [dir, out]);

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { mulberry32 } from './random';
 
 export interface RawReply {
   /** Status of the first response line, or null when the server closed without one. */
@@ -183,14 +184,7 @@ export function openRawWebSocket(port: number, pathname: string, headers: Record
 
 /** A small seeded generator (mulberry32): the same seed replays the same cases. */
 export function seededRandom(seed: number): { next(): number; int(maxExclusive: number): number; pick<T>(items: readonly T[]): T; bytes(n: number): Buffer } {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (maxExclusive: number) => Math.floor(next() * maxExclusive);
   return {
     next,

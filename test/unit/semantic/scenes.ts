@@ -1,22 +1,11 @@
 import type { Alpha, RgbImage } from '../../../src/engine/imaging/raster';
 import { makeBoxFilter } from '../../../src/engine/matting/filters/box-filter';
 import { compose } from '../matting/composites';
+import { mulberry32 } from '../../helpers/random';
 
 /** Synthetic scenes for the semantic stage: exact alphas plus the probability a segmenter might give. */
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-/** Deterministic 0..1 numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   const vx = bx - ax;
@@ -70,7 +59,7 @@ export interface HairScene {
 export function hairScene(size = 320): HairScene {
   const width = size;
   const height = size;
-  const rand = random(7);
+  const rand = mulberry32(7);
   const core = new Float32Array(width * height);
   const cx = width / 2;
   const cy = height * 0.38;
