@@ -48,9 +48,17 @@ export function downscaleRgb(image: RgbImage, lowWidth: number, lowHeight: numbe
   return { width: lowWidth, height: lowHeight, data: out };
 }
 
+/** A rectangle of low-resolution pixels: columns left..right-1, rows top..bottom-1. */
+export interface LowRegion {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 /**
- * Visits each low-resolution pixel with how many of the source pixels it covers the trimap marks
- * foreground and background, and how many it covers.
+ * Visits each low-resolution pixel (of `region`, default all) with how many of the source pixels
+ * it covers the trimap marks foreground and background, and how many it covers.
  */
 function countBlocks(
   trimap: Trimap,
@@ -59,13 +67,14 @@ function countBlocks(
   lowWidth: number,
   lowHeight: number,
   visit: (index: number, fg: number, bg: number, area: number) => void,
+  region: LowRegion = { left: 0, top: 0, right: lowWidth, bottom: lowHeight },
 ): void {
   const xs = spans(width, lowWidth);
   const ys = spans(height, lowHeight);
-  for (let ly = 0; ly < lowHeight; ly++) {
+  for (let ly = region.top; ly < region.bottom; ly++) {
     const y0 = ys[ly];
     const y1 = ys[ly + 1];
-    for (let lx = 0; lx < lowWidth; lx++) {
+    for (let lx = region.left; lx < region.right; lx++) {
       const x0 = xs[lx];
       const x1 = xs[lx + 1];
       let f = 0;
@@ -84,8 +93,12 @@ function countBlocks(
 
 /** A low-resolution pixel is known only where every source pixel agrees. */
 export function downscaleTrimap(trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number): Trimap {
-  const out = new Uint8Array(lowWidth * lowHeight);
-  countBlocks(trimap, width, height, lowWidth, lowHeight, (i, fg, bg, area) => (out[i] = fg === area ? 255 : bg === area ? 0 : 128));
+  return downscaleTrimapInto(new Uint8Array(lowWidth * lowHeight), trimap, width, height, lowWidth, lowHeight);
+}
+
+/** downscaleTrimap into `out` (lowWidth × lowHeight), only over `region` (the live preview redoes what a stroke changed). */
+export function downscaleTrimapInto(out: Trimap, trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number, region?: LowRegion): Trimap {
+  countBlocks(trimap, width, height, lowWidth, lowHeight, (i, fg, bg, area) => (out[i] = fg === area ? 255 : bg === area ? 0 : 128), region);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { workingSize } from '../../../engine/matting/resample';
+import { downscaleTrimapInto, workingSize } from '../../../engine/matting/resample';
 import type { LivePreviewReply, LivePreviewRequest } from './live-preview-protocol';
 import type { Rect } from './trimap-layer';
 
@@ -99,31 +99,13 @@ export class LivePreview {
 
   /** Working-size labels over `rect` of the plane: known only where every plane pixel of the block agrees. */
   private resample(labels: Uint8Array, rect: Rect): void {
-    const low = this.low!;
     const { width: lw, height: lh } = this.photo!;
     const { width, height } = this.lowOf;
+    // The low-resolution blocks the rectangle touches, and one more on each side.
     const from = (v: number, n: number, m: number) => Math.max(0, Math.floor((v * m) / n) - 1);
     const to = (v: number, n: number, m: number) => Math.min(m, Math.ceil((v * m) / n) + 1);
-    const edge = (l: number, n: number, m: number) => Math.floor((l * n) / m);
-    for (let ly = from(rect.top, height, lh), ly1 = to(rect.bottom, height, lh); ly < ly1; ly++) {
-      const y0 = edge(ly, height, lh);
-      const y1 = Math.max(y0 + 1, edge(ly + 1, height, lh));
-      for (let lx = from(rect.left, width, lw), lx1 = to(rect.right, width, lw); lx < lx1; lx++) {
-        const x0 = edge(lx, width, lw);
-        const x1 = Math.max(x0 + 1, edge(lx + 1, width, lw));
-        let fg = 0;
-        let bg = 0;
-        for (let y = y0; y < y1; y++) {
-          for (let i = y * width + x0, end = y * width + x1; i < end; i++) {
-            const t = labels[i];
-            if (t === 255) fg++;
-            else if (t === 0) bg++;
-          }
-        }
-        const area = (x1 - x0) * (y1 - y0);
-        low[ly * lw + lx] = fg === area ? 255 : bg === area ? 0 : 128;
-      }
-    }
+    const region = { left: from(rect.left, width, lw), top: from(rect.top, height, lh), right: to(rect.right, width, lw), bottom: to(rect.bottom, height, lh) };
+    downscaleTrimapInto(this.low!, labels, width, height, lw, lh, region);
   }
 
   /** Drops every preview asked for so far: a full refinement is on screen now. */
