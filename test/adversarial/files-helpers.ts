@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,19 +32,8 @@ export function runCli(args: string[], timeoutMs = 60_000): Promise<CliRun> {
   });
 }
 
-/** sha256 of every file under dir, by relative path: originals must come out byte-identical. */
-export function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out[path.relative(dir, p)] = createHash('sha256').update(fs.readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** Originals must come out untouched: sizes, mtimes and sha256 of every file (the fixtures' snapshot). */
+export { snapshot } from '../fixtures/make-fixtures';
 
 /** A folder of originals: src/a.png, src/sub/b.png, with matching trimaps in trimaps/. */
 export async function originals(prefix = 'shm-adv-files-'): Promise<{ root: string; src: string; trimaps: string }> {
