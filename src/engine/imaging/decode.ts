@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { ImageError } from './errors';
 import { DEFAULT_MAX_PIXELS, MAX_DECODABLE_PIXELS } from './limits';
@@ -25,8 +26,12 @@ export interface DecodeOptions {
 /** sharp's messages for inputs it cannot parse at all, as opposed to parsed-but-damaged files. */
 const UNSUPPORTED = /unsupported image format|Input file contains unsupported|Input buffer contains unsupported/i;
 
-function classify(err: unknown, source: string): ImageError {
+function classify(err: unknown, input: string | Buffer): ImageError {
   const message = err instanceof Error ? err.message : String(err);
+  const source = describe(input);
+  // sharp tells a missing file from an unknown format by reading libvips' error buffer, which
+  // concurrent decodes share: under load a vanished file can come back as "unsupported format".
+  if (typeof input === 'string' && !fs.existsSync(input)) return new ImageError('UNREADABLE', `${source}: file is missing`, { cause: err });
   if (UNSUPPORTED.test(message)) return new ImageError('NOT_AN_IMAGE', `${source}: not an image sharp can read`, { cause: err });
   if (/Input file is missing/i.test(message)) return new ImageError('UNREADABLE', `${source}: file is missing`, { cause: err });
   if (/ENOENT|EACCES|EISDIR|EPERM/.test(message)) return new ImageError('UNREADABLE', `${source}: ${message}`, { cause: err });
@@ -43,7 +48,7 @@ export async function probeImage(input: string | Buffer, options: DecodeOptions 
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw classify(err, describe(input));
+    throw classify(err, input);
   }
   if (!meta.width || !meta.height || !meta.format) throw new ImageError('NOT_AN_IMAGE', `${describe(input)}: no image size`);
   const orientation = meta.orientation ?? 1;
@@ -87,7 +92,7 @@ export async function decodeRgb(input: string | Buffer, options: DecodeOptions =
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (err) {
-    throw classify(err, describe(input));
+    throw classify(err, input);
   }
 }
 
@@ -104,6 +109,6 @@ export async function decodeGrey(input: string | Buffer, options: DecodeOptions 
       .toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (err) {
-    throw classify(err, describe(input));
+    throw classify(err, input);
   }
 }

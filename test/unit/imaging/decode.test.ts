@@ -47,6 +47,18 @@ describe('decode', () => {
     expect(await code(decodeRgb(path.join(fx.root, 'missing.png')))).toBe('UNREADABLE');
     expect(await code(decodeRgb(fx.good[0], { maxPixels: 100 }))).toBe('TOO_LARGE');
   });
+
+  it('calls a missing file missing while other decodes fail beside it (sharp reads a shared error buffer)', async () => {
+    const missing = path.join(fx.root, 'gone.png');
+    const junk = Buffer.from('not an image, only words');
+    const messages = new Set<string>();
+    for (let round = 0; round < 400; round++) {
+      const [first, ...rest] = await Promise.allSettled([probeImage(missing), ...Array.from({ length: 6 }, () => probeImage(junk)), probeImage(missing)]);
+      for (const r of [first, rest.at(-1)!]) messages.add(((r as PromiseRejectedResult).reason as Error).message);
+    }
+    // Without the check of its own, about one answer in 600 came back "not an image sharp can read".
+    expect([...messages]).toEqual([`${missing}: file is missing`]);
+  });
 });
 
 describe('writeFileAtomic', () => {
