@@ -78,7 +78,7 @@ export async function closedFormAlpha(
   const solveCtx = coarse ? subProgress(ctx, 0.3, 1) : ctx;
 
   // The coarse solve runs before the full-resolution system exists, so the two are never in memory together.
-  let t = performance.now();
+  const t = performance.now();
   let guess: Alpha | undefined;
   let coarseIterations = 0;
   if (coarse) {
@@ -93,10 +93,39 @@ export async function closedFormAlpha(
   const coarseMs = coarse ? performance.now() - t : 0;
   throwIfAborted(ctx.signal);
 
-  solveCtx.onProgress?.({ stage: 'laplacian', fraction: 0 });
-  t = performance.now();
+  // The known pixels hold their 0/1, the unknown ones the start (0.5 or the guess); solved in place.
+  const alpha = known;
+  if (guess) for (let i = 0; i < alpha.length; i++) if (unknown[i]) alpha[i] = guess[i];
+  const tolerance = coarse ? opts.refineTolerance : opts.tolerance;
+  const system = await solveClosedFormSystem(image, unknown, alpha, { ...opts, tolerance }, solveCtx);
+  finishAlpha(alpha, trimap);
+  ctx.onProgress?.({ stage: 'solve', fraction: 1 });
+  return {
+    alpha,
+    stats: { ...system, coarseMs, coarseIterations },
+  };
+}
+
+export type SystemOptions = Pick<ClosedFormOptions, 'epsilon' | 'preconditioner' | 'tolerance' | 'maxIterations'>;
+export type SystemStats = Omit<SolveStats, 'coarseMs' | 'coarseIterations'>;
+
+/**
+ * The closed-form system L_uu alpha_u = -L_uk alpha_k on the pixels `unknown` marks. `alpha` gives
+ * every other pixel's value (0/1 from a trimap, or any boundary value: the tiles of a large photo
+ * hold their edge at the current estimate) and each unknown pixel's start; the answer is written
+ * into it, unclamped.
+ */
+export async function solveClosedFormSystem(
+  image: RgbImage,
+  unknown: Uint8Array,
+  alpha: Alpha,
+  opts: SystemOptions,
+  ctx: MattingContext = {},
+): Promise<SystemStats> {
+  ctx.onProgress?.({ stage: 'laplacian', fraction: 0 });
+  let t = performance.now();
   const laplacian = buildCfLaplacian(image, unknown, { epsilon: opts.epsilon });
-  const { system, rhs } = restrictToUnknown(laplacian, known, 1e-9, 0.5);
+  const { system, rhs } = restrictToUnknown(laplacian, alpha, 1e-9, 0.5);
   const buildMs = performance.now() - t;
   throwIfAborted(ctx.signal);
 
@@ -107,39 +136,29 @@ export async function closedFormAlpha(
 
   t = performance.now();
   const { pixels } = laplacian;
-  const x0 = new Float64Array(system.n).fill(0.5);
-  if (guess) for (let r = 0; r < x0.length; r++) x0[r] = guess[pixels[r]];
-  const tolerance = coarse ? opts.refineTolerance : opts.tolerance;
+  const x0 = new Float64Array(system.n);
+  for (let r = 0; r < x0.length; r++) x0[r] = alpha[pixels[r]];
   let first = 0;
   const result = await pcg(makeStencilMatvec(system), rhs, x0, precondition, {
-    tolerance,
+    tolerance: opts.tolerance,
     maxIterations: opts.maxIterations,
     signal: ctx.signal,
-    onIteration: solveCtx.onProgress
+    onIteration: ctx.onProgress
       ? (it, res) => {
           if (it === 1) first = res;
-          if (it % 8 === 0) solveCtx.onProgress?.({ stage: 'solve', fraction: residualFraction(first, res, tolerance) });
+          if (it % 8 === 0) ctx.onProgress?.({ stage: 'solve', fraction: residualFraction(first, res, opts.tolerance) });
         }
       : undefined,
   });
   const solveMs = performance.now() - t;
-
-  const alpha = known;
   for (let r = 0; r < pixels.length; r++) alpha[pixels[r]] = result.x[r];
-  finishAlpha(alpha, trimap);
-  ctx.onProgress?.({ stage: 'solve', fraction: 1 });
   return {
-    alpha,
-    stats: {
-      unknown: pixels.length,
-      buildMs,
-      preconditionMs,
-      coarseMs,
-      coarseIterations,
-      solveMs,
-      iterations: result.iterations,
-      residual: result.residual,
-      converged: result.converged,
-    },
+    unknown: pixels.length,
+    buildMs,
+    preconditionMs,
+    solveMs,
+    iterations: result.iterations,
+    residual: result.residual,
+    converged: result.converged,
   };
 }
