@@ -18,19 +18,23 @@ export interface ConversionResult {
   /** TFLite operator name → count, as found in the source model. */
   operators: Record<string, number>;
   input: { name: string; shape: number[] };
+  /** The first graph output (a segmenter's only one). */
   output: { name: string; shape: number[] };
+  /** Every graph output in the source model's order (a detector has box regressors and scores). */
+  outputs: { name: string; shape: number[] }[];
 }
 
-/** The TFLite operators this converter maps (the two MediaPipe selfie models use all but a few). */
+/** The TFLite operators this converter maps (the MediaPipe selfie segmenters and short-range face detector). */
 export const SUPPORTED_OPERATORS = [
   'ADD', 'MUL', 'SUB', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'MEAN', 'DEQUANTIZE',
   'HARD_SWISH', 'LOGISTIC', 'RELU', 'RELU6', 'TANH', 'RESIZE_BILINEAR', 'CONCATENATION',
-  'CUSTOM:Convolution2DTransposeBias', 'TRANSPOSE_CONV',
+  'CUSTOM:Convolution2DTransposeBias', 'TRANSPOSE_CONV', 'PAD', 'RESHAPE',
 ] as const;
 
 // TFLite keeps activations NHWC; ONNX convolutions want NCHW. Every rank-4 activation is held
-// NCHW inside the graph; the model input and output are transposed at the edges so the ONNX
-// model has the same NHWC interface as the .tflite file.
+// NCHW inside the graph; the model input and rank-4 outputs are transposed at the edges so the
+// ONNX model has the same NHWC interface as the .tflite file. Activations of other ranks (the
+// detector's [1, boxes, values] heads) keep the TFLite layout as they are.
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 const NHWC_AXIS_IN_NCHW = [0, 2, 3, 1];
@@ -125,19 +129,28 @@ class Converter {
 
   run(): ConversionResult {
     const { m, g } = this;
-    if (m.inputs.length !== 1 || m.outputs.length !== 1) throw new UnsupportedOperatorError('graph', 'expected one input and one output');
+    if (m.inputs.length !== 1 || m.outputs.length < 1) throw new UnsupportedOperatorError('graph', 'expected one input and at least one output');
     const inT = this.t(m.inputs[0]);
-    const outT = this.t(m.outputs[0]);
-    if (inT.shape.length !== 4 || outT.shape.length !== 4) throw new UnsupportedOperatorError('graph', 'expected NHWC input and output');
+    if (inT.shape.length !== 4) throw new UnsupportedOperatorError('graph', 'expected an NHWC input');
     g.input(inT.name, OnnxType.FLOAT, inT.shape);
     g.node('Transpose', [inT.name], { perm: NHWC_TO_NCHW }, this.name(m.inputs[0]));
     const operators: Record<string, number> = {};
     for (const op of m.operators) operators[op.op] = (operators[op.op] ?? 0) + 1;
     for (const op of m.operators) this.convert(op);
-    g.node('Transpose', [this.name(m.outputs[0])], { perm: NCHW_TO_NHWC }, outT.name);
-    g.output(outT.name, OnnxType.FLOAT, outT.shape);
+    const outputs = m.outputs.map((i) => {
+      const outT = this.t(i);
+      this.toTfliteLayout(this.name(i), outT.shape.length, outT.name);
+      g.output(outT.name, OnnxType.FLOAT, outT.shape);
+      return { name: outT.name, shape: outT.shape };
+    });
     const onnx = g.encode('tflite_converted', m.description, { source_description: m.description, converter_version: String(CONVERTER_VERSION), ...this.metadata });
-    return { onnx, operators, input: { name: inT.name, shape: inT.shape }, output: { name: outT.name, shape: outT.shape } };
+    return { onnx, operators, input: { name: inT.name, shape: inT.shape }, output: outputs[0], outputs };
+  }
+
+  /** A graph value in TFLite's layout: rank-4 values go back from NCHW to NHWC. */
+  private toTfliteLayout(x: string, rank: number, output?: string): string {
+    if (rank === 4) return this.g.node('Transpose', [x], { perm: NCHW_TO_NHWC }, output);
+    return output ? this.g.node('Identity', [x], {}, output) : x;
   }
 
   /** A constant operand laid out to broadcast against NCHW activations. */
@@ -308,6 +321,29 @@ class Converter {
             : 'asymmetric';
         const sizes = g.int64(g.fresh('sizes'), [1, c, h, w]);
         g.node('Resize', [this.name(x), '', '', sizes], { mode: 'linear', coordinate_transformation_mode: mode }, out);
+        return;
+      }
+      case 'PAD': {
+        // Paddings are [rank, 2] (before, after) per TFLite axis; ONNX wants all befores then all afters.
+        const rank = this.t(x).shape.length;
+        if (!this.isConst(op.inputs[1])) throw new UnsupportedOperatorError(op.op, 'paddings must be constant');
+        const p = readInts(this.t(op.inputs[1]));
+        if (p.length !== rank * 2) throw new UnsupportedOperatorError(op.op, `paddings of ${p.length} values for rank ${rank}`);
+        const axes = rank === 4 ? NHWC_TO_NCHW : [...Array(rank).keys()];
+        const pads = [...axes.map((a) => p[a * 2]), ...axes.map((a) => p[a * 2 + 1])];
+        g.node('Pad', [this.name(x), g.int64(g.fresh('pads'), pads)], { mode: 'constant' }, out);
+        return;
+      }
+      case 'RESHAPE': {
+        // The target is the output tensor's static shape (the new_shape input or option says the same).
+        const inRank = this.t(x).shape.length;
+        const outShape = this.t(op.outputs[0]).shape;
+        if (outShape.length === 0 || outShape.some((d) => d < 0)) throw new UnsupportedOperatorError(op.op, 'output shape must be static');
+        // TFLite reshapes its row-major NHWC data: go back to that layout, reshape, and come back.
+        const flat = this.toTfliteLayout(this.name(x), inRank);
+        const shape = g.int64(g.fresh('shape'), outShape);
+        if (outShape.length === 4) g.node('Transpose', [g.node('Reshape', [flat, shape])], { perm: NHWC_TO_NCHW }, out);
+        else g.node('Reshape', [flat, shape], {}, out);
         return;
       }
       case 'CONCATENATION': {
