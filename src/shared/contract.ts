@@ -240,7 +240,7 @@ export interface Settings {
 
 export interface ModelView {
   id: string;
-  role: 'segmenter' | 'trimap' | 'matting' | 'end2end';
+  role: 'segmenter' | 'trimap' | 'matting' | 'end2end' | 'detector';
   name: string;
   license: string;
   present: boolean;

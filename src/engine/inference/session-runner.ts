@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../models/manifest.js';
 import type { RgbImage } from '../imaging/raster.js';
+import type { Placement } from './geometry.js';
 import { postprocess } from './postprocess.js';
 import { preprocess, type TrimapProbabilities } from './preprocess.js';
 import { InferenceError, type Provider } from './providers.js';
@@ -55,21 +56,34 @@ export class SessionRunner {
     await this.open(model);
   }
 
-  async run(model: ResolvedModel, image: RgbImage, trimap?: TrimapProbabilities): Promise<RunResult> {
+  /** The image placed and normalised as the manifest says, through the session; the named outputs as the graph gives them. */
+  private async infer(model: ResolvedModel, image: RgbImage, outputs: string[], trimap?: TrimapProbabilities) {
     const { session, manifest } = await this.open(model);
-    const modelId = manifest.id;
     const input = preprocess(manifest, image, trimap);
     const t0 = performance.now();
-    let out: ort.InferenceSession.ReturnType;
     try {
-      out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', input.data, input.dims) }, [manifest.output.name]);
+      const out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', input.data, input.dims) }, outputs);
+      return { out, placement: input.placement, runMs: performance.now() - t0 };
     } catch (e) {
-      throw new InferenceError('INFERENCE_FAILED', `model ${modelId}: ${(e as Error).message}`);
+      throw new InferenceError('INFERENCE_FAILED', `model ${manifest.id}: ${(e as Error).message}`);
     }
-    const runMs = performance.now() - t0;
+  }
+
+  /**
+   * Raw outputs by name, with where the image sat in the network input: for models whose outputs
+   * are not image planes (a detector's box and score heads).
+   */
+  async runOutputs(model: ResolvedModel, image: RgbImage, names: string[]): Promise<{ outputs: Record<string, Float32Array>; placement: Placement; runMs: number }> {
+    const { out, placement, runMs } = await this.infer(model, image, names);
+    return { outputs: Object.fromEntries(names.map((n) => [n, out[n].data as Float32Array])), placement, runMs };
+  }
+
+  async run(model: ResolvedModel, image: RgbImage, trimap?: TrimapProbabilities): Promise<RunResult> {
+    const { manifest } = model;
+    const { out, placement, runMs } = await this.infer(model, image, [manifest.output.name], trimap);
     const tensor = out[manifest.output.name];
     // Probabilities and alphas come back in 0..1; trimap class planes as the activation left them.
-    const planes = postprocess(manifest, { data: tensor.data as Float32Array, dims: tensor.dims }, input.placement, image.width, image.height, {
+    const planes = postprocess(manifest, { data: tensor.data as Float32Array, dims: tensor.dims }, placement, image.width, image.height, {
       clampUnit: manifest.role !== 'trimap',
     });
     return { planes, runMs };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const MODEL_ROLES = ['segmenter', 'trimap', 'matting', 'end2end'] as const;
+export const MODEL_ROLES = ['segmenter', 'trimap', 'matting', 'end2end', 'detector'] as const;
 export const TRIMAP_CLASSES = ['background', 'unknown', 'foreground'] as const;
 
 const triple = z.tuple([z.number(), z.number(), z.number()]);
@@ -27,12 +27,36 @@ export const ModelInput = z.object({
 export const ModelOutput = z.object({
   name: z.string().min(1),
   layout: z.enum(['NHWC', 'NCHW']),
-  /** foreground-probability (segmenter), trimap-logits (trimap), alpha (matting, end2end). */
-  meaning: z.enum(['foreground-probability', 'trimap-logits', 'alpha']),
+  /**
+   * foreground-probability (segmenter), trimap-logits (trimap), alpha (matting, end2end),
+   * box-regressors (detector: [1, anchors, 4 + 2·keypoints], values last, hence layout NHWC).
+   */
+  meaning: z.enum(['foreground-probability', 'trimap-logits', 'alpha', 'box-regressors']),
   /** Applied to the raw output: sigmoid/softmax when the graph stops at logits. */
   activation: z.enum(['none', 'sigmoid', 'softmax']).default('none'),
   /** trimap-logits only: which class each of the 3 channels is. */
   classes: classOrder.optional(),
+});
+
+/**
+ * A single-shot detector's head (detector role), as MediaPipe's face detector describes it: SSD
+ * anchors of fixed unit size on a grid per stride (consecutive equal strides share a grid, two
+ * anchors per layer and cell), box and keypoint offsets in input pixels from each anchor's centre.
+ */
+export const DetectionHead = z.object({
+  /** The output with one score logit per anchor, [1, anchors, 1]. */
+  scores: z.string().min(1),
+  strides: z.array(z.number().int().positive()).min(1),
+  /** Anchor centre within its cell (0.5: the middle). */
+  anchorOffset: z.number().min(0).max(1),
+  keypoints: z.number().int().min(0),
+  /** Box width/height and centre offsets are divided by this (the input size the model was trained at). */
+  coordScale: z.number().positive(),
+  /** Logits are clipped to ±this before the sigmoid (MediaPipe's score_clipping_thresh). */
+  scoreClip: z.number().positive(),
+  minScore: z.number().min(0).max(1),
+  /** Weighted non-maximum suppression: boxes overlapping the best by more than this IoU are merged into it. */
+  minSuppressionIou: z.number().min(0).max(1),
 });
 
 export const ModelSource = z.object({
@@ -50,6 +74,8 @@ export const ModelManifest = z
     output: ModelOutput,
     license: z.object({ name: z.string().min(1), url: z.string().optional() }),
     source: ModelSource.optional(),
+    /** Detector role only: how to turn the outputs into boxes. */
+    detection: DetectionHead.optional(),
     preparation: z.discriminatedUnion('method', [
       z.object({ method: z.literal('tflite-to-onnx'), notes: z.string().optional() }),
       z.object({ method: z.literal('user-onnx'), addedAt: z.string().optional() }),
@@ -57,18 +83,20 @@ export const ModelManifest = z
   })
   .superRefine((m, ctx) => {
     const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });
-    const expected = { segmenter: 'foreground-probability', trimap: 'trimap-logits', matting: 'alpha', end2end: 'alpha' }[m.role];
+    const expected = { segmenter: 'foreground-probability', trimap: 'trimap-logits', matting: 'alpha', end2end: 'alpha', detector: 'box-regressors' }[m.role];
     if (m.output.meaning !== expected) issue(`role ${m.role} needs output meaning ${expected}`, ['output', 'meaning']);
     if (m.role === 'trimap' && !m.output.classes) issue('a trimap model must name its output class order', ['output', 'classes']);
     if ((m.role === 'matting') !== (m.input.trimapChannels !== undefined)) {
       issue('input.trimapChannels is required for, and only for, the matting role', ['input', 'trimapChannels']);
     }
+    if ((m.role === 'detector') !== (m.detection !== undefined)) issue('detection is required for, and only for, the detector role', ['detection']);
     if (m.preparation.method === 'tflite-to-onnx' && !m.source) issue('a converted model must name its source', ['source']);
   });
 
 export type ModelManifest = z.infer<typeof ModelManifest>;
 export type ModelManifestInput = z.input<typeof ModelManifest>;
 export type ModelRole = (typeof MODEL_ROLES)[number];
+export type DetectionHead = z.infer<typeof DetectionHead>;
 export type TrimapClass = (typeof TRIMAP_CLASSES)[number];
 
 export { inputChannels, outputChannels } from './channels.js';

@@ -1,5 +1,6 @@
 import { inputChannels, outputChannels, type ModelManifest } from './manifest.js';
 import { FLOAT_TYPE, type OnnxIo, type OnnxSignature } from './onnx/inspect.js';
+import { ssdAnchorCount } from './ssd-anchors.js';
 
 export { ModelError, type ModelErrorCode } from './errors.js';
 
@@ -38,6 +39,13 @@ export function signatureProblems(m: ModelManifest, sig: OnnxSignature): string[
   if (sig.outputs.length < 1) problems.push('the graph has no output');
   const { input, output } = m;
   checkTensor('input', sig.inputs.find((i) => i.name === input.name), input.name, layoutDims(input.layout, input.height, input.width, inputChannels(m)), problems, sig.inputs);
+  if (m.detection) {
+    // A detector's heads are [1, anchors, values]: as many anchors as its strides make.
+    const anchors = ssdAnchorCount(m.detection.strides, input.width, input.height);
+    checkTensor('output', sig.outputs.find((o) => o.name === output.name), output.name, [1, anchors, 4 + 2 * m.detection.keypoints], problems, sig.outputs);
+    checkTensor('output', sig.outputs.find((o) => o.name === m.detection?.scores), m.detection.scores, [1, anchors, 1], problems, sig.outputs);
+    return problems;
+  }
   checkTensor('output', sig.outputs.find((o) => o.name === output.name), output.name, layoutDims(output.layout, ANY, ANY, outputChannels(m)), problems, sig.outputs);
   return problems;
 }

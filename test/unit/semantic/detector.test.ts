@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ModelError } from '../../../src/engine/models/errors';
+import type { DetectionHead } from '../../../src/engine/models/manifest';
+import { ssdAnchorCenters, ssdAnchorCount } from '../../../src/engine/models/ssd-anchors';
+import { decodeDetections, iou, weightedNms, type Detection } from '../../../src/engine/semantic/detector';
+
+// The short-range face detector's head, as models/face-short-range.json gives it.
+const HEAD: DetectionHead = { scores: 'classificators', strides: [8, 16, 16, 16], anchorOffset: 0.5, keypoints: 6, coordScale: 128, scoreClip: 100, minScore: 0.5, minSuppressionIou: 0.3 };
+
+describe('SSD anchors (MediaPipe layout, fixed size)', () => {
+  it('short-range face detector: 16×16 cells × 2 anchors at stride 8, then 8×8 × 6 for the three stride-16 layers', () => {
+    expect(ssdAnchorCount(HEAD.strides, 128, 128)).toBe(896);
+    const a = ssdAnchorCenters(HEAD.strides, 128, 128, 0.5);
+    // Anchors 0 and 1 share the first stride-8 cell; anchor 2 is the next cell along the row.
+    expect([a[0], a[1], a[2], a[3], a[4], a[5]]).toEqual([0.5 / 16, 0.5 / 16, 0.5 / 16, 0.5 / 16, 1.5 / 16, 0.5 / 16]);
+    // Anchor 32 starts the second row of cells.
+    expect([a[64], a[65]]).toEqual([0.5 / 16, 1.5 / 16]);
+    // Anchors 512..517 are the first stride-16 cell; 518 the next one.
+    for (let k = 512; k < 518; k++) expect([a[2 * k], a[2 * k + 1]]).toEqual([0.5 / 8, 0.5 / 8]);
+    expect([a[2 * 518], a[2 * 518 + 1]]).toEqual([1.5 / 8, 0.5 / 8]);
+    expect([a[2 * 895], a[2 * 895 + 1]]).toEqual([7.5 / 8, 7.5 / 8]);
+  });
+});
+
+function heads(entries: { anchor: number; logit: number; values: number[] }[]): { regressors: Float32Array; scores: Float32Array } {
+  const regressors = new Float32Array(896 * 16);
+  const scores = new Float32Array(896).fill(-10);
+  for (const e of entries) {
+    scores[e.anchor] = e.logit;
+    regressors.set(e.values, e.anchor * 16);
+  }
+  return { regressors, scores };
+}
+
+describe('box and keypoint decoding', () => {
+  it('offsets in input pixels from the anchor centre, sizes in input pixels; scores through a sigmoid and the threshold', () => {
+    // Anchor 518: centre (1.5/8, 0.5/8) = (24, 8) px of 128. Box centre +8 px right, +4 px down, 32×16 px; first keypoint −4, −2.
+    const values = [8, 4, 32, 16, -4, -2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const { regressors, scores } = heads([{ anchor: 518, logit: 2, values }, { anchor: 3, logit: -0.1, values }]);
+    const d = decodeDetections(regressors, scores, HEAD, 128, 128);
+    expect(d).toHaveLength(1); // sigmoid(-0.1) < 0.5
+    expect(d[0].score).toBeCloseTo(1 / (1 + Math.exp(-2)), 6);
+    const px = (v: number) => v * 128;
+    expect([px(d[0].box.x0), px(d[0].box.y0), px(d[0].box.x1), px(d[0].box.y1)].map((v) => +v.toFixed(4))).toEqual([16, 4, 48, 20]);
+    expect([px(d[0].keypoints[0].x), px(d[0].keypoints[0].y)].map((v) => +v.toFixed(4))).toEqual([20, 6]);
+    expect(d[0].keypoints).toHaveLength(6);
+  });
+
+  it('refuses heads of the wrong size with a typed error', () => {
+    expect(() => decodeDetections(new Float32Array(10), new Float32Array(896), HEAD, 128, 128)).toThrow(ModelError);
+  });
+});
+
+describe('weighted non-maximum suppression', () => {
+  const det = (score: number, x0: number, y0: number, x1: number, y1: number, kx = 0): Detection => ({ score, box: { x0, y0, x1, y1 }, keypoints: [{ x: kx, y: 0 }] });
+
+  it('IoU of two boxes', () => {
+    expect(iou({ x0: 0, y0: 0, x1: 2, y1: 2 }, { x0: 1, y0: 0, x1: 3, y1: 2 })).toBeCloseTo(2 / 6, 10);
+    expect(iou({ x0: 0, y0: 0, x1: 1, y1: 1 }, { x0: 2, y0: 2, x1: 3, y1: 3 })).toBe(0);
+  });
+
+  it('merges overlapping boxes into their score-weighted mean with the best score, and keeps a separate face apart', () => {
+    const out = weightedNms([det(0.6, 2, 0, 12, 10, 4), det(0.9, 0, 0, 10, 10, 1), det(0.8, 50, 50, 60, 60, 55)], 0.3);
+    expect(out).toHaveLength(2);
+    expect(out[0].score).toBe(0.9);
+    // (0.9·0 + 0.6·2) / 1.5 = 0.8; (0.9·10 + 0.6·12) / 1.5 = 10.8; keypoint (0.9·1 + 0.6·4) / 1.5 = 2.2
+    expect(out[0].box.x0).toBeCloseTo(0.8, 10);
+    expect(out[0].box.x1).toBeCloseTo(10.8, 10);
+    expect(out[0].keypoints[0].x).toBeCloseTo(2.2, 10);
+    expect(out[1]).toEqual(det(0.8, 50, 50, 60, 60, 55));
+  });
+
+  it('keeps boxes that overlap by no more than the threshold', () => {
+    // IoU 2/6 = 0.33 > 0.3 merges; at 0.4 they stay apart.
+    expect(weightedNms([det(0.9, 0, 0, 2, 2), det(0.8, 1, 0, 3, 2)], 0.4)).toHaveLength(2);
+    expect(weightedNms([det(0.9, 0, 0, 2, 2), det(0.8, 1, 0, 3, 2)], 0.3)).toHaveLength(1);
+  });
+});
