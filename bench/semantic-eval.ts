@@ -16,7 +16,7 @@ import { InferenceService } from '../src/engine/inference/service.js';
 import { sad } from '../src/engine/matting/metrics/metrics.js';
 import { refineAlpha } from '../src/engine/matting/alpha/refine.js';
 import { makeTrimap } from '../src/engine/matting/trimap/trimap.js';
-import { semanticProbability, semanticTrimap, type SemanticOptions } from '../src/engine/semantic/index.js';
+import { semanticStage, type SemanticOptions } from '../src/engine/semantic/index.js';
 
 const [photos, refs] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const montage = process.argv.includes('--montage');
@@ -49,8 +49,9 @@ for (const name of names) {
   const ref = await decodeGrey(path.join(refs, `${stem}.png`));
   const gt = Float32Array.from(ref.data, (v) => v / 255);
   for (const [label, options] of CONFIGS) {
-    const r = await semanticProbability(segment, image, options);
-    const trimap = semanticTrimap(r.prob, image, options)?.trimap ?? makeTrimap(r.prob, image.width, image.height);
+    // The engine's path: the whole stage (its full-size trimap painted from the working size), the fixed band when it is off.
+    const r = await semanticStage(segment, image, options);
+    const trimap = r.band?.trimap ?? makeTrimap(r.prob, image.width, image.height);
     const alpha = await refineAlpha(image, trimap, { method: 'closed-form' });
     (table[label] ??= []).push(sad(alpha, gt, image.width, image.height));
     if (montage && label.endsWith('(default)')) await writeMontage(stem, image, r.prob, trimap, alpha);

@@ -1,12 +1,12 @@
 /** Source taps of each destination index along one axis: i0, i1 and the weight of i1. */
-interface AxisTaps {
+export interface AxisTaps {
   i0: Int32Array;
   i1: Int32Array;
   w: Float64Array;
 }
 
-/** Pixel-centre taps for `dst` samples over the source span [start, start + size). */
-function axisTaps(start: number, size: number, dst: number): AxisTaps {
+/** Pixel-centre taps for `dst` samples over the source span [start, start + size) (also used by the semantic stage's banded upsample, to equal resizeBilinear exactly). */
+export function axisTaps(start: number, size: number, dst: number): AxisTaps {
   const i0 = new Int32Array(dst);
   const i1 = new Int32Array(dst);
   const w = new Float64Array(dst);

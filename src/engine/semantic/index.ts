@@ -5,14 +5,14 @@
  */
 import type { RgbImage } from '../imaging/raster';
 import { resizeBilinear } from '../inference/resize';
-import { DEFAULT_MULTI_VIEW, segmentMultiView, type MultiViewOptions, type Segmenter } from './multi-view';
-import { SMART_BAND_DEFAULTS, smartTrimap, type SmartBand, type SmartBandOptions } from './smart-band';
+import { DEFAULT_MULTI_VIEW, segmentWorking, type MultiViewOptions, type Segmenter } from './multi-view';
+import { SMART_BAND_DEFAULTS, smartTrimap, smartTrimapFromWorking, type SmartBand, type SmartBandOptions } from './smart-band';
 import { selectSubject, type SubjectOptions, type SubjectSelection } from './subject';
 import type { View } from './views';
 import { cachedWorkingImage, nearestLookup } from './working-image';
 
 export { segmentMultiView, type MultiViewOptions, type MultiViewResult, type Segmenter } from './multi-view';
-export { smartTrimap, boundaryComplexity, SMART_BAND_DEFAULTS, type SmartBand, type SmartBandOptions } from './smart-band';
+export { smartTrimap, smartTrimapFromWorking, boundaryComplexity, SMART_BAND_DEFAULTS, type SmartBand, type SmartBandOptions } from './smart-band';
 export { selectSubject, keepSubjectAt, keepTrimapSubjectAt, applySelection, labelRegions, type SubjectOptions, type SubjectSelection } from './subject';
 export type { View } from './views';
 
@@ -26,7 +26,11 @@ export interface SemanticOptions {
 }
 
 export interface SemanticResult {
-  /** Foreground probability at the image's size, dropped regions cleared. */
+  /**
+   * Foreground probability at the image's size, dropped regions cleared. From semanticStage with
+   * the views and the smart band: bilinear inside the unknown band, the nearest working-size value
+   * outside it (on the same side of the threshold as the bilinear value would be).
+   */
   prob: Float32Array;
   /** The working resolution the views ran at, and its probability before selection. */
   work: { width: number; height: number; prob: Float32Array; image: RgbImage };
@@ -41,47 +45,69 @@ export interface SemanticResult {
 /** Longer side of the map the subject is selected on (measured: 116 → 33 ms at 512 → 256 on a loaded 2-core machine). */
 const SELECT_SIDE = 256;
 
-/** The probability of the automatic trimap: multi-view segmentation, then subject selection. */
-export async function semanticProbability(segment: Segmenter, image: RgbImage, options: SemanticOptions = {}): Promise<SemanticResult> {
+/** The views' merged probability (or the single pass), at working size and, for a single pass, at full size. */
+async function look(segment: Segmenter, image: RgbImage, options: SemanticOptions): Promise<{ result: Omit<SemanticResult, 'prob'>; full: Float32Array | null }> {
   const views = options.views === false ? null : { ...DEFAULT_MULTI_VIEW, ...options.views };
   const side = views?.workingSide ?? DEFAULT_MULTI_VIEW.workingSide;
-  let result: SemanticResult;
   if (views) {
-    const r = await segmentMultiView(segment, image, views);
-    result = { prob: r.prob, work: { ...r.work, image: cachedWorkingImage(image, side) }, views: r.views, selection: null, ms: r.ms };
-  } else {
-    const t0 = performance.now();
-    const prob = await segment(image);
-    const work = cachedWorkingImage(image, side);
-    const small = work === image ? prob : resizeBilinear(prob, image.width, image.height, 1, work.width, work.height);
-    const full: View = { kind: 'full', x: 0, y: 0, w: work.width, h: work.height, mirrored: false };
-    result = { prob, work: { width: work.width, height: work.height, prob: small, image: work }, views: [full], selection: null, ms: { full: performance.now() - t0 } };
+    const r = await segmentWorking(segment, image, views);
+    return { result: { work: { ...r.work, image: cachedWorkingImage(image, side) }, views: r.views, selection: null, ms: r.ms }, full: null };
   }
-  if (options.subject !== false) {
-    const t0 = performance.now();
-    // Which regions to keep is a coarse question: asked at most SELECT_SIDE px on the longer side.
-    const { width: ww, height: wh } = result.work;
-    const f = Math.min(1, SELECT_SIDE / Math.max(ww, wh));
-    const width = Math.max(1, Math.round(ww * f));
-    const height = Math.max(1, Math.round(wh * f));
-    const prob = f === 1 ? result.work.prob : resizeBilinear(result.work.prob, ww, wh, 1, width, height);
-    const selection = selectSubject(prob, width, height, options.subject ?? {});
-    result.selection = selection;
-    result.selectionSize = { width, height };
-    if (selection.dropped > 0) {
-      // Chosen on the small map; each full-size pixel follows its nearest small pixel.
-      const { cols, rows } = nearestLookup(image.width, image.height, width, height);
-      const kept = Float32Array.from(result.prob);
-      for (let y = 0; y < image.height; y++) {
-        const row = y * image.width;
-        const small = rows[y];
-        for (let x = 0; x < image.width; x++) if (selection.cleared[small + cols[x]]) kept[row + x] = 0;
-      }
-      result.prob = kept;
-    }
-    result.ms.subject = performance.now() - t0;
+  const t0 = performance.now();
+  const prob = await segment(image);
+  const work = cachedWorkingImage(image, side);
+  const small = work === image ? prob : resizeBilinear(prob, image.width, image.height, 1, work.width, work.height);
+  const full: View = { kind: 'full', x: 0, y: 0, w: work.width, h: work.height, mirrored: false };
+  return { result: { work: { width: work.width, height: work.height, prob: small, image: work }, views: [full], selection: null, ms: { full: performance.now() - t0 } }, full: prob };
+}
+
+/** `prob` (w×h) with the pixels whose nearest selection-map pixel was cleared set to 0 (a new map), or `prob` itself when nothing was dropped. */
+function clearDropped(prob: Float32Array, w: number, h: number, selection: SubjectSelection, size: { width: number; height: number }): Float32Array {
+  if (selection.dropped === 0) return prob;
+  const { cols, rows } = nearestLookup(w, h, size.width, size.height);
+  const kept = Float32Array.from(prob);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const small = rows[y];
+    for (let x = 0; x < w; x++) if (selection.cleared[small + cols[x]]) kept[row + x] = 0;
   }
-  return result;
+  return kept;
+}
+
+/**
+ * The semantic stage up to the band, without a full-size map unless the single pass made one:
+ * the views (or one pass), then the subject selection. `kept` is the working-size probability
+ * with the dropped regions cleared; `full` the single pass's full-size one, likewise.
+ */
+async function selectOnWorking(segment: Segmenter, image: RgbImage, options: SemanticOptions): Promise<{ result: Omit<SemanticResult, 'prob'>; kept: Float32Array; full: Float32Array | null }> {
+  const { result, full } = await look(segment, image, options);
+  const { width: ww, height: wh, prob: merged } = result.work;
+  if (options.subject === false) return { result, kept: merged, full };
+  const t0 = performance.now();
+  // Which regions to keep is a coarse question: asked at most SELECT_SIDE px on the longer side.
+  const f = Math.min(1, SELECT_SIDE / Math.max(ww, wh));
+  const width = Math.max(1, Math.round(ww * f));
+  const height = Math.max(1, Math.round(wh * f));
+  const prob = f === 1 ? merged : resizeBilinear(merged, ww, wh, 1, width, height);
+  const selection = selectSubject(prob, width, height, options.subject ?? {});
+  result.selection = selection;
+  result.selectionSize = { width, height };
+  // Chosen on the small map; each pixel of the larger maps follows its nearest small pixel.
+  const kept = clearDropped(merged, ww, wh, selection, result.selectionSize);
+  const fullKept = full && clearDropped(full, image.width, image.height, selection, result.selectionSize);
+  result.ms.subject = performance.now() - t0;
+  return { result, kept, full: fullKept };
+}
+
+/** The probability of the automatic trimap at the image's size: multi-view segmentation, then subject selection. */
+export async function semanticProbability(segment: Segmenter, image: RgbImage, options: SemanticOptions = {}): Promise<SemanticResult> {
+  const { result, kept, full } = await selectOnWorking(segment, image, options);
+  if (full) return { ...result, prob: full };
+  const t0 = performance.now();
+  const { width: w, height: h } = result.work;
+  const prob = w === image.width && h === image.height ? kept : resizeBilinear(kept, w, h, 1, image.width, image.height);
+  result.ms.upsample = performance.now() - t0;
+  return { ...result, prob };
 }
 
 export interface SemanticStage extends SemanticResult {
@@ -89,13 +115,26 @@ export interface SemanticStage extends SemanticResult {
   band: SmartBand | null;
 }
 
-/** The whole semantic stage: the probability (semanticProbability), then its smart band. */
+/**
+ * The whole semantic stage: the probability, then its smart band. With the views, the band is
+ * planned on their working-size map and the full-size trimap and probability are painted in
+ * one pass (smartTrimapFromWorking: the probability is bilinear inside the band, where the
+ * refinement reads it, and the nearest working value outside); without the smart band or the
+ * views, the full-size probability is made first, as semanticProbability does.
+ */
 export async function semanticStage(segment: Segmenter, image: RgbImage, options: SemanticOptions = {}): Promise<SemanticStage> {
-  const r = await semanticProbability(segment, image, options);
+  if (options.band === false || options.views === false) {
+    const r = await semanticProbability(segment, image, options);
+    const t0 = performance.now();
+    const band = semanticTrimap(r.prob, image, options);
+    if (band) r.ms.band = performance.now() - t0;
+    return { ...r, band };
+  }
+  const { result, kept } = await selectOnWorking(segment, image, options);
   const t0 = performance.now();
-  const band = semanticTrimap(r.prob, image, options);
-  if (band) r.ms.band = performance.now() - t0;
-  return { ...r, band };
+  const { prob, ...band } = smartTrimapFromWorking({ width: result.work.width, height: result.work.height, prob: kept }, image, options.band ?? {});
+  result.ms.band = performance.now() - t0;
+  return { ...result, prob, band };
 }
 
 /** The smart band's trimap, or null when the options ask for the fixed band. */

@@ -17,14 +17,17 @@ export interface MultiViewOptions {
   mirror?: boolean;
 }
 
-export interface MultiViewResult {
-  /** Merged probability at the image's size. */
-  prob: Float32Array;
-  /** The same at working size, which the later semantic steps use. */
+export interface WorkingViews {
+  /** The merged probability at working size, which the later semantic steps use. */
   work: { width: number; height: number; prob: Float32Array };
   views: View[];
-  /** Milliseconds per part: scale, each view kind (model calls and merging), upsample. */
+  /** Milliseconds per part: scale, each view kind (model calls and merging). */
   ms: Record<string, number>;
+}
+
+export interface MultiViewResult extends WorkingViews {
+  /** Merged probability at the image's size. */
+  prob: Float32Array;
 }
 
 export const DEFAULT_MULTI_VIEW: Required<MultiViewOptions> = { workingSide: 512, tiles: true, person: true, mirror: false };
@@ -36,6 +39,16 @@ export const DEFAULT_MULTI_VIEW: Required<MultiViewOptions> = { workingSide: 512
  * trust a view where it is confident (ViewMerger).
  */
 export async function segmentMultiView(segment: Segmenter, image: RgbImage, options: MultiViewOptions = {}): Promise<MultiViewResult> {
+  const r = await segmentWorking(segment, image, options);
+  const t = performance.now();
+  const { width: w, height: h, prob: merged } = r.work;
+  const prob = w === image.width && h === image.height ? merged : resizeBilinear(merged, w, h, 1, image.width, image.height);
+  r.ms.upsample = performance.now() - t;
+  return { ...r, prob };
+}
+
+/** segmentMultiView without the upsample: the merged views at working size only. */
+export async function segmentWorking(segment: Segmenter, image: RgbImage, options: MultiViewOptions = {}): Promise<WorkingViews> {
   const o = { ...DEFAULT_MULTI_VIEW, ...options };
   const ms: Record<string, number> = {};
   let t = performance.now();
@@ -71,7 +84,5 @@ export async function segmentMultiView(segment: Segmenter, image: RgbImage, opti
       merged = merger.result();
     }
   }
-  const prob = w === image.width && h === image.height ? merged : resizeBilinear(merged, w, h, 1, image.width, image.height);
-  lap('upsample');
-  return { prob, work: { width: w, height: h, prob: merged }, views, ms };
+  return { work: { width: w, height: h, prob: merged }, views, ms };
 }

@@ -4,6 +4,7 @@ import { makeBoxFilter } from '../matting/filters/box-filter';
 import { MattingError } from '../matting/errors';
 import { squaredDistanceTo } from '../matting/trimap/morphology';
 import { assertImage, assertPlane } from '../matting/validate';
+import { paintFullSize } from './full-size';
 import { cachedWorkingImage, nearestLookup, workingSize } from './working-image';
 
 export interface SmartBandOptions {
@@ -90,16 +91,9 @@ export function boundaryComplexity(prob: Float32Array, image: RgbImage, window: 
   return out;
 }
 
-/**
- * Trimap whose unknown band is wide where the boundary is hard (uncertain probability, hair, fur,
- * motion blur) and thin where it is crisp. The band is planned at a bounded resolution (a disc of
- * the local radius around every boundary pixel) and laid over the full-size map, whose own
- * threshold decides foreground and background outside it. Frame edges get no band.
- */
-export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartBandOptions = {}): SmartBand {
-  assertImage(image);
-  const { width, height } = image;
-  assertPlane(prob, width, height, 'Probability map');
+type ResolvedBand = Required<SmartBandOptions>;
+
+function resolveOptions(options: SmartBandOptions): ResolvedBand {
   const o = { ...SMART_BAND_DEFAULTS, ...options };
   for (const k of ['threshold', 'scale', 'thin', 'wide', 'planSide', 'uncertainSaturation', 'edgeWeight'] as const) {
     if (!Number.isFinite(o[k]) || o[k] < 0) throw new MattingError('INVALID_OPTIONS', `Smart band option ${k} must be a number >= 0, got ${o[k]}`);
@@ -108,15 +102,25 @@ export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartB
     throw new MattingError('INVALID_OPTIONS', 'Smart band option uncertain must be [low, high]');
   }
   if (o.wide < o.thin) throw new MattingError('INVALID_OPTIONS', `Smart band: wide (${o.wide}) must be at least thin (${o.thin})`);
-  const planSide = Math.max(1, Math.round(o.planSide));
-  const { width: pw, height: ph } = workingSize(width, height, planSide);
-  const p = pw === width && ph === height ? prob : resizeBilinear(prob, width, height, 1, pw, ph);
+  return o;
+}
+
+/** Size of the map the band of a width×height image is planned on. */
+function planSize(width: number, height: number, o: ResolvedBand): { width: number; height: number } {
+  return workingSize(width, height, Math.max(1, Math.round(o.planSide)));
+}
+
+/**
+ * The band on the plan map p (pw×ph): a disc of the local radius around every boundary pixel,
+ * the radius between thin and wide by how hard the boundary is there, plus the soft fringe.
+ */
+function planBand(p: Float32Array, pw: number, ph: number, image: RgbImage, o: ResolvedBand): { unknown: Uint8Array; plan: SmartBand['plan'] } {
   const long = Math.max(pw, ph);
   // At least 1.5 plan pixels: the full-size boundary lies within a plan pixel of the planned one.
   const thin = Math.max(1.5, o.thin * long * o.scale);
   const wide = Math.max(thin, o.wide * long * o.scale);
   // The photo itself is read only for its edges (the segmenter's views made it at this size already).
-  const small = o.edgeWeight > 0 ? cachedWorkingImage(image, planSide) : { width: pw, height: ph, data: new Uint8Array(0) };
+  const small = o.edgeWeight > 0 ? cachedWorkingImage(image, Math.max(1, Math.round(o.planSide))) : { width: pw, height: ph, data: new Uint8Array(0) };
   const complexity = boundaryComplexity(p, small, Math.max(2, Math.round(o.wide * long)), Math.max(1e-6, o.uncertainSaturation), o.edgeWeight);
   const radius = new Float32Array(pw * ph);
   for (let i = 0; i < radius.length; i++) radius[i] = thin + (wide - thin) * complexity[i];
@@ -127,6 +131,23 @@ export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartB
     const reach2 = (wide - thin) ** 2;
     for (let i = 0; i < unknown.length; i++) if (p[i] > low && p[i] < high && d2[i] <= reach2) unknown[i] = 1;
   }
+  return { unknown, plan: { width: pw, height: ph, radius, complexity } };
+}
+
+/**
+ * Trimap whose unknown band is wide where the boundary is hard (uncertain probability, hair, fur,
+ * motion blur) and thin where it is crisp. The band is planned at a bounded resolution (a disc of
+ * the local radius around every boundary pixel) and laid over the full-size map, whose own
+ * threshold decides foreground and background outside it. Frame edges get no band.
+ */
+export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartBandOptions = {}): SmartBand {
+  assertImage(image);
+  const { width, height } = image;
+  assertPlane(prob, width, height, 'Probability map');
+  const o = resolveOptions(options);
+  const { width: pw, height: ph } = planSize(width, height, o);
+  const p = pw === width && ph === height ? prob : resizeBilinear(prob, width, height, 1, pw, ph);
+  const { unknown, plan } = planBand(p, pw, ph, image, o);
   const trimap = new Uint8Array(width * height);
   const { cols, rows } = nearestLookup(width, height, pw, ph);
   for (let y = 0; y < height; y++) {
@@ -137,7 +158,24 @@ export function smartTrimap(prob: Float32Array, image: RgbImage, options: SmartB
       trimap[i] = unknown[planRow + cols[x]] ? 128 : prob[i] >= o.threshold ? 255 : 0; // NaN: background
     }
   }
-  return { trimap, plan: { width: pw, height: ph, radius, complexity } };
+  return { trimap, plan };
+}
+
+/**
+ * The smart band of the semantic stage, from its working-resolution probability (work, of the
+ * image's frame): planned on that map itself when the plan size is the working size (the
+ * default), so no full-size probability is made to be shrunk again; then the full-size trimap
+ * and probability in one pass (paintFullSize: the probability is bilinear inside the band).
+ */
+export function smartTrimapFromWorking(work: { width: number; height: number; prob: Float32Array }, image: RgbImage, options: SmartBandOptions = {}): SmartBand & { prob: Float32Array } {
+  assertImage(image);
+  assertPlane(work.prob, work.width, work.height, 'Probability map');
+  const o = resolveOptions(options);
+  const { width: pw, height: ph } = planSize(image.width, image.height, o);
+  const p = pw === work.width && ph === work.height ? work.prob : resizeBilinear(work.prob, work.width, work.height, 1, pw, ph);
+  const { unknown, plan } = planBand(p, pw, ph, image, o);
+  const { trimap, prob } = paintFullSize({ width: pw, height: ph, prob: p, unknown }, o.threshold, image.width, image.height);
+  return { trimap, plan, prob };
 }
 
 /** 1 within radius[b] of every boundary pixel b (a pixel with a 4-neighbour of the other class). */
