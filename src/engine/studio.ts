@@ -11,6 +11,7 @@ import { type MediaFile, setupMedia } from './features/media';
 import { setupProjects } from './features/projects';
 import { setupSettings } from './features/settings';
 import { setupTraining } from './features/training';
+import { defaultModelsDir } from './models/models-dir';
 
 export type { MediaFile } from './features/media';
 
@@ -28,6 +29,8 @@ export interface StudioOptions {
 export interface Studio {
   dispatch: Dispatch;
   resolveMedia(ref: string): Promise<MediaFile | null>;
+  /** The models folder this studio reads (the webcam's worker loads trained pairs from it). */
+  modelsDir: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export function createStudio(options: StudioOptions): Studio {
   return {
     dispatch: createDispatcher(handlers, options.onInternalError),
     resolveMedia: setupMedia(ctx),
+    modelsDir: options.modelsDir ?? defaultModelsDir(),
     close: () => ctx.close(),
   };
 }

@@ -27,4 +27,4 @@ const studio = serveEngine(
   () => process.exit(0),
 );
 // Webcam frame channels from main (one MessagePortMain per camera stream).
-attachWebcamPorts(parentPort, ENGINE_WEBCAM_PORT, { provider: () => studioProvider(studio), snapshot: studioSnapshotSink(studio) });
+attachWebcamPorts(parentPort, ENGINE_WEBCAM_PORT, { provider: () => studioProvider(studio), snapshot: studioSnapshotSink(studio), modelsDir: studio.modelsDir });

@@ -5,11 +5,13 @@
  *
  *   0 u8 magic 0x53 ('S')   1 u8 version   2 u8 kind   3 u8 flags   4 u32 seq
  *   8 u16 width   10 u16 height   12 f32 modelMs   16 f32 refineMs   20 f32 transferMs
- *   24 u8 provider   25..31 reserved
+ *   24 u8 provider   25 u8 model (alpha: 0 the automatic model, 1 the chosen pair)   26..31 reserved
  *
- * frame  (page → engine): payload is width*height*4 RGBA bytes (what a canvas gives).
- * alpha  (engine → page): payload is width*height bytes, one opacity per pixel.
- * notice (engine → page): payload is UTF-8 JSON `{ level, code, text }`.
+ * frame   (page → engine): payload is width*height*4 RGBA bytes (what a canvas gives).
+ * alpha   (engine → page): payload is width*height bytes, one opacity per pixel.
+ * notice  (engine → page): payload is UTF-8 JSON `{ level, code, text, models?, model? }`.
+ * control (page → engine): payload is UTF-8 JSON `{ request: 'list' }` or `{ request: 'select', model }`;
+ *         rare (a choice in the window), so JSON costs nothing on the per-frame path.
  */
 import { concreteProviders, type ConcreteProvider } from './vocabulary';
 
@@ -20,7 +22,7 @@ export const FRAME_VERSION = 1;
 /** Largest frame side the engine accepts (4K camera modes fit). */
 export const MAX_FRAME_SIDE = 4096;
 
-export const frameKinds = { frame: 1, alpha: 2, notice: 3 } as const;
+export const frameKinds = { frame: 1, alpha: 2, notice: 3, control: 4 } as const;
 export type FrameKind = keyof typeof frameKinds;
 
 /** Flags on a frame: also save this frame and its matte into the open project. */
@@ -29,6 +31,19 @@ export const FLAG_SNAPSHOT = 1;
 /** The provider byte of an alpha frame: its index here (0: not known yet). */
 export const webcamProviders = ['unknown', ...concreteProviders] as const;
 export type WebcamProvider = 'unknown' | ConcreteProvider;
+
+/** The choice that runs the built-in segmenter path (any other id names a trained pair). */
+export const WEBCAM_AUTO_MODEL = 'auto';
+
+/** A model the webcam window offers: the automatic one, or a trained pair (its pair id). */
+export interface WebcamModelOption {
+  id: string;
+  label: string;
+}
+
+/** Which model made an alpha frame (header byte 25). */
+export const webcamModelSlots = ['auto', 'pair'] as const;
+export type WebcamModelSlot = (typeof webcamModelSlots)[number];
 
 export interface FrameTimings {
   /** Semantic model (pre/post-processing and the worker hop included). */
@@ -56,11 +71,12 @@ export interface AlphaMessage {
   height: number;
   timings: FrameTimings;
   provider: WebcamProvider;
+  model: WebcamModelSlot;
   /** width*height bytes, 0 transparent … 255 opaque. */
   alpha: Uint8Array;
 }
 
-export type NoticeCode = 'BAD_FRAME' | 'ENGINE_FAILED' | 'SNAPSHOT_SAVED' | 'SNAPSHOT_FAILED' | 'BUSY';
+export type NoticeCode = 'BAD_FRAME' | 'ENGINE_FAILED' | 'SNAPSHOT_SAVED' | 'SNAPSHOT_FAILED' | 'BUSY' | 'MODELS' | 'MODEL_READY' | 'MODEL_FAILED';
 
 export interface NoticeMessage {
   kind: 'notice';
@@ -68,9 +84,21 @@ export interface NoticeMessage {
   level: 'info' | 'error';
   code: NoticeCode;
   text: string;
+  /** MODELS: what the window can choose from (the automatic model first). */
+  models?: WebcamModelOption[];
+  /** MODELS, MODEL_READY, MODEL_FAILED: the choice now running (WEBCAM_AUTO_MODEL or a pair id) and its label. */
+  model?: WebcamModelOption;
 }
 
-export type WebcamMessage = FrameMessage | AlphaMessage | NoticeMessage;
+export type ControlRequest = { request: 'list' } | { request: 'select'; model: string };
+
+export interface ControlMessage {
+  kind: 'control';
+  seq: number;
+  control: ControlRequest;
+}
+
+export type WebcamMessage = FrameMessage | AlphaMessage | NoticeMessage | ControlMessage;
 
 export class FrameProtocolError extends Error {
   constructor(message: string) {
@@ -113,13 +141,14 @@ export function encodeFrame(seq: number, width: number, height: number, rgba: Ui
   return frame.buffer;
 }
 
-export function allocateAlpha(seq: number, width: number, height: number, timings: FrameTimings, provider: WebcamProvider): { buffer: ArrayBuffer; alpha: Uint8Array } {
+export function allocateAlpha(seq: number, width: number, height: number, timings: FrameTimings, provider: WebcamProvider, model: WebcamModelSlot = 'auto'): { buffer: ArrayBuffer; alpha: Uint8Array } {
   checkSize(width, height);
   const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + width * height);
   const view = new DataView(buffer);
   writeHeader(view, 'alpha', seq, width, height);
   writeTimings(view, timings);
   view.setUint8(24, Math.max(0, webcamProviders.indexOf(provider)));
+  view.setUint8(25, Math.max(0, webcamModelSlots.indexOf(model)));
   return { buffer, alpha: new Uint8Array(buffer, FRAME_HEADER_BYTES) };
 }
 
@@ -130,19 +159,50 @@ export function writeTimings(view: DataView, timings: FrameTimings): void {
   view.setFloat32(20, timings.transferMs, true);
 }
 
-export function encodeAlpha(seq: number, width: number, height: number, alpha: Uint8Array, timings: FrameTimings, provider: WebcamProvider): ArrayBuffer {
-  const message = allocateAlpha(seq, width, height, timings, provider);
+export function encodeAlpha(seq: number, width: number, height: number, alpha: Uint8Array, timings: FrameTimings, provider: WebcamProvider, model: WebcamModelSlot = 'auto'): ArrayBuffer {
+  const message = allocateAlpha(seq, width, height, timings, provider, model);
   if (alpha.length !== width * height) throw new FrameProtocolError(`expected ${width * height} alpha bytes, got ${alpha.length}`);
   message.alpha.set(alpha);
   return message.buffer;
 }
 
-export function encodeNotice(notice: Omit<NoticeMessage, 'kind'>): ArrayBuffer {
-  const json = new TextEncoder().encode(JSON.stringify({ level: notice.level, code: notice.code, text: notice.text }));
+function encodeJson(kind: 'notice' | 'control', seq: number, value: unknown): ArrayBuffer {
+  const json = new TextEncoder().encode(JSON.stringify(value));
   const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + json.length);
-  writeHeader(new DataView(buffer), 'notice', notice.seq, 1, 1);
+  writeHeader(new DataView(buffer), kind, seq, 1, 1);
   new Uint8Array(buffer, FRAME_HEADER_BYTES).set(json);
   return buffer;
+}
+
+export function encodeNotice(notice: Omit<NoticeMessage, 'kind'>): ArrayBuffer {
+  const { level, code, text, models, model } = notice;
+  return encodeJson('notice', notice.seq, { level, code, text, ...(models ? { models } : {}), ...(model ? { model } : {}) });
+}
+
+export function encodeControl(seq: number, control: ControlRequest): ArrayBuffer {
+  return encodeJson('control', seq, control);
+}
+
+function parseJson(payload: Uint8Array, what: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(payload));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new FrameProtocolError(`${what} payload is not a JSON object`);
+}
+
+function modelOption(value: unknown): WebcamModelOption | undefined {
+  const v = value as { id?: unknown; label?: unknown } | null;
+  return v && typeof v.id === 'string' && typeof v.label === 'string' ? { id: v.id, label: v.label } : undefined;
+}
+
+/** A control request as the engine accepts it; anything else is a FrameProtocolError. */
+function parseControl(value: Record<string, unknown>): ControlRequest {
+  if (value.request === 'list') return { request: 'list' };
+  if (value.request === 'select' && typeof value.model === 'string' && value.model.length > 0 && value.model.length <= 128) return { request: 'select', model: value.model };
+  throw new FrameProtocolError('a control message is { "request": "list" } or { "request": "select", "model": "<id>" }');
 }
 
 /** Accepts what either transport delivers: an ArrayBuffer or a view on one (Node's Buffer). */
@@ -159,20 +219,20 @@ export function decodeMessage(data: ArrayBuffer | ArrayBufferView): WebcamMessag
   const height = view.getUint16(10, true);
   const payload = bytes.subarray(FRAME_HEADER_BYTES);
   if (kindCode === frameKinds.notice) {
-    let parsed: { level?: unknown; code?: unknown; text?: unknown };
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(payload)) as typeof parsed;
-    } catch {
-      throw new FrameProtocolError('notice payload is not JSON');
-    }
+    const parsed = parseJson(payload, 'notice');
+    const models = Array.isArray(parsed.models) ? parsed.models.map(modelOption).filter((m): m is WebcamModelOption => !!m) : undefined;
+    const model = modelOption(parsed.model);
     return {
       kind: 'notice',
       seq,
       level: parsed.level === 'info' ? 'info' : 'error',
       code: String(parsed.code) as NoticeCode,
       text: String(parsed.text ?? ''),
+      ...(models ? { models } : {}),
+      ...(model ? { model } : {}),
     };
   }
+  if (kindCode === frameKinds.control) return { kind: 'control', seq, control: parseControl(parseJson(payload, 'control')) };
   checkSize(width, height);
   if (kindCode === frameKinds.frame) {
     if (payload.length !== width * height * 4) throw new FrameProtocolError(`frame ${width}x${height} needs ${width * height * 4} bytes, got ${payload.length}`);
@@ -187,6 +247,7 @@ export function decodeMessage(data: ArrayBuffer | ArrayBufferView): WebcamMessag
       height,
       timings: { modelMs: view.getFloat32(12, true), refineMs: view.getFloat32(16, true), transferMs: view.getFloat32(20, true) },
       provider: webcamProviders[view.getUint8(24)] ?? 'unknown',
+      model: webcamModelSlots[view.getUint8(25)] ?? 'auto',
       alpha: payload,
     };
   }

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Studio } from '../engine/studio';
 import type { ProviderSetting } from '../engine/inference/service';
-import { StreamSlots, WebcamSession, WorkerWebcamEngine, studioProvider, studioSnapshotSink, tooManyStreamsNotice, tooManyStreamsText, type SnapshotSink } from '../engine/webcam';
+import { StreamSlots, WebcamSession, WorkerWebcamEngine, listWebcamPairs, studioProvider, studioSnapshotSink, tooManyStreamsNotice, tooManyStreamsText, type SnapshotSink } from '../engine/webcam';
 import { FRAME_HEADER_BYTES } from '../shared/webcam';
 
 /** Up to a 4K frame in RGBA. */
@@ -22,6 +22,8 @@ export interface WebcamEndpointOptions {
   provider?: () => Promise<ProviderSetting>;
   snapshot?: SnapshotSink;
   slots?: StreamSlots;
+  /** The studio's models folder: the trained pairs the window may choose (default: the package's models/). */
+  modelsDir?: string;
 }
 
 export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): WebcamEndpoint {
@@ -38,13 +40,14 @@ export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): Webca
         socket.close(CLOSE_TRY_AGAIN_LATER, tooManyStreamsText(slots.max));
         return null;
       }
-      const engine = new WorkerWebcamEngine({ provider: options.provider?.() ?? 'auto' });
+      const engine = new WorkerWebcamEngine({ provider: options.provider?.() ?? 'auto', modelsDir: options.modelsDir });
       const session = new WebcamSession(
         engine,
         (message) => {
           if (socket.readyState === socket.OPEN) socket.send(message, { binary: true });
         },
         options.snapshot,
+        () => listWebcamPairs(options.modelsDir),
       );
       sessions.set(session, socket);
       socket.on('message', (data, isBinary) => {
@@ -67,7 +70,7 @@ export function createWebcamEndpoint(options: WebcamEndpointOptions = {}): Webca
   };
 }
 
-/** The endpoint as the browser-mode server mounts it: the studio's provider setting, snapshots into its project. */
-export function createStudioWebcamEndpoint(studio: Pick<Studio, 'dispatch'>): WebcamEndpoint {
-  return createWebcamEndpoint({ provider: () => studioProvider(studio), snapshot: studioSnapshotSink(studio) });
+/** The endpoint as the browser-mode server mounts it: the studio's provider setting, snapshots into its project, its models. */
+export function createStudioWebcamEndpoint(studio: Pick<Studio, 'dispatch' | 'modelsDir'>): WebcamEndpoint {
+  return createWebcamEndpoint({ provider: () => studioProvider(studio), snapshot: studioSnapshotSink(studio), modelsDir: studio.modelsDir });
 }

@@ -92,6 +92,14 @@ export class InferenceService {
     return model;
   }
 
+  /**
+   * Makes a model the caller resolved itself callable by its manifest id (the webcam's copy of a
+   * trained pair at a smaller input size): the registry is not consulted for that id.
+   */
+  define(model: ResolvedModel): void {
+    this.models.set(model.manifest.id, model);
+  }
+
   /** Accepts a request unless close() has begun; close() waits for the accepted ones. */
   private accept<T>(operation: () => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new InferenceError('SERVICE_CLOSED', 'inference service is closed'));

@@ -1,10 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawn';
 import type { ProviderSetting } from '../inference/service';
-import type { FrameTimings, WebcamProvider } from '../../shared/webcam';
+import type { FrameTimings, WebcamModelSlot, WebcamProvider } from '../../shared/webcam';
 import type { WebcamProcessorOptions } from './processor';
 import { PendingReplies } from '../../shared/pending-replies';
 import type { FromWebcamWorker, ToWebcamWorker } from './worker-protocol';
+import type { WebcamPair } from './pairs';
+import type { PairInputSize } from './pair-stage';
 
 export interface EngineFrame {
   width: number;
@@ -13,6 +15,7 @@ export interface EngineFrame {
   /** The frame's pixels, handed back (they travel to the worker and return without copies). */
   rgba: Uint8Array;
   provider: WebcamProvider;
+  model: WebcamModelSlot;
   timings: Omit<FrameTimings, 'transferMs'>;
 }
 
@@ -39,6 +42,7 @@ const CLOSE_PATIENCE_MS = 35_000;
 export class WorkerWebcamEngine {
   private worker: Worker | null = null;
   private readonly pending = new PendingReplies<EngineFrame, { width: number; height: number }>();
+  private readonly choices = new PendingReplies<PairInputSize | null>();
   private closed = false;
   private initialised: Promise<void> | null = null;
 
@@ -48,14 +52,26 @@ export class WorkerWebcamEngine {
     const { options } = this;
     const worker = (this.worker = spawnWorker(import.meta.url, 'webcam-worker'));
     worker.on('message', (m: FromWebcamWorker) => {
+      if (m.type === 'model') {
+        const c = this.choices.take(m.id);
+        if (m.ok) c?.resolve(m.input);
+        else c?.reject(new Error(m.message));
+        return;
+      }
       if (m.type !== 'frame') return;
       const p = this.pending.take(m.id);
       if (!p) return;
-      if (m.ok) p.resolve({ width: p.extra.width, height: p.extra.height, alpha: new Uint8Array(m.alpha), rgba: new Uint8Array(m.rgba), provider: m.provider, timings: m.timings });
+      if (m.ok) p.resolve({ width: p.extra.width, height: p.extra.height, alpha: new Uint8Array(m.alpha), rgba: new Uint8Array(m.rgba), provider: m.provider, model: m.model, timings: m.timings });
       else p.reject(new Error(m.message));
     });
-    worker.on('error', (e) => this.pending.rejectAll(e));
-    worker.on('exit', () => this.pending.rejectAll(new Error('the webcam worker stopped')));
+    worker.on('error', (e) => {
+      this.pending.rejectAll(e);
+      this.choices.rejectAll(e);
+    });
+    worker.on('exit', () => {
+      this.pending.rejectAll(new Error('the webcam worker stopped'));
+      this.choices.rejectAll(new Error('the webcam worker stopped'));
+    });
     return Promise.resolve(options.provider)
       .catch((): ProviderSetting => 'auto')
       .then((provider) => this.post({ type: 'init', provider, modelsDir: options.modelsDir, options: options.processor }));
@@ -70,6 +86,21 @@ export class WorkerWebcamEngine {
     const { id, reply } = this.pending.open({ width, height });
     const buffer = owned.buffer as ArrayBuffer;
     this.post({ type: 'frame', id, width, height, rgba: buffer }, [buffer]);
+    return reply;
+  }
+
+  /**
+   * Runs a trained pair from the next frame on, or the automatic model (null). Resolves to the
+   * pair's input size once it is loaded; rejects with the reason when it cannot be, and the
+   * stream then goes on with the automatic model.
+   */
+  async selectModel(pair: WebcamPair | null): Promise<PairInputSize | null> {
+    if (this.closed) throw new Error('the webcam engine is closed');
+    // Nothing runs yet and the automatic model is what a first frame starts with.
+    if (!pair && !this.initialised) return null;
+    await (this.initialised ??= this.start());
+    const { id, reply } = this.choices.open();
+    this.post({ type: 'model', id, pair });
     return reply;
   }
 

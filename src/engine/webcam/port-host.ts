@@ -2,6 +2,7 @@ import type { ProviderSetting } from '../inference/service';
 import { WorkerWebcamEngine } from './engine';
 import { WebcamSession, type SnapshotSink } from './session';
 import { StreamSlots, tooManyStreamsNotice } from './session-limit';
+import { listWebcamPairs } from './pairs';
 
 /**
  * The engine's end of an Electron MessagePortMain (or any port shaped like it): messages are the
@@ -19,12 +20,14 @@ export interface FramePort {
 export interface WebcamHooks {
   provider?: () => Promise<ProviderSetting>;
   snapshot?: SnapshotSink;
+  /** The studio's models folder: the trained pairs the window may choose (default: the package's models/). */
+  modelsDir?: string;
 }
 
 /** Serves one port; `onClosed` runs once the stream's engine has shut down after the port closed. */
 export function serveWebcamPort(port: FramePort, hooks: WebcamHooks = {}, onClosed?: () => void): WebcamSession {
-  const engine = new WorkerWebcamEngine({ provider: hooks.provider?.() ?? 'auto' });
-  const session = new WebcamSession(engine, (message) => port.postMessage(message), hooks.snapshot);
+  const engine = new WorkerWebcamEngine({ provider: hooks.provider?.() ?? 'auto', modelsDir: hooks.modelsDir });
+  const session = new WebcamSession(engine, (message) => port.postMessage(message), hooks.snapshot, () => listWebcamPairs(hooks.modelsDir));
   port.on('message', (event) => {
     const data = event.data;
     if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) session.receive(data);

@@ -1,10 +1,12 @@
 import type { InferenceService } from '../inference/service';
 import type { RgbImage } from '../imaging/raster';
 import { downscaleRgb, guidedCoefficients, upsampleWithGuide } from '../matting';
-import type { FrameTimings, WebcamProvider } from '../../shared/webcam';
+import { resizeBilinear } from '../inference/resize';
+import type { FrameTimings, WebcamModelSlot, WebcamProvider } from '../../shared/webcam';
 import { TemporalSmoother, type SmoothingOptions } from './smoothing';
 import { bandTrimap, enlargeTrimap } from './band';
 import { quantizeAlpha, rgbaToRgb, sharpen, toPlanes } from './pixels';
+import type { PairStage } from './pair-stage';
 
 /** The fast segmentation model for video (MediaPipe selfie, landscape 144x256). */
 export const WEBCAM_MODEL_ID = 'selfie-landscape';
@@ -36,6 +38,8 @@ export interface ProcessedFrame {
   /** One byte per pixel at frame resolution. */
   alpha: Uint8Array;
   provider: WebcamProvider;
+  /** Which model made the alpha: the automatic segmenter or the chosen pair. */
+  model: WebcamModelSlot;
   timings: Omit<FrameTimings, 'transferMs'>;
 }
 
@@ -57,6 +61,9 @@ export class WebcamProcessor {
   readonly options: WebcamProcessorOptions;
   private readonly smoother: TemporalSmoother;
   private scratch: Scratch | null = null;
+  private pair: PairStage | null = null;
+  /** The last frame's size (a pair's input size follows the camera's aspect). */
+  lastFrame = { width: 640, height: 480 };
 
   constructor(
     private readonly inference: InferenceService,
@@ -72,10 +79,23 @@ export class WebcamProcessor {
     return { width: w, height: Math.max(1, Math.round((height * w) / width)) };
   }
 
+  /** Runs a trained pair from the next frame on (null: the automatic model again). */
+  usePair(stage: PairStage | null): void {
+    this.pair = stage;
+    this.smoother.reset();
+  }
+
+  get activePair(): PairStage | null {
+    return this.pair;
+  }
+
   async process(rgba: Uint8Array, width: number, height: number, out?: Uint8Array): Promise<ProcessedFrame> {
     const t0 = performance.now();
+    this.lastFrame = { width, height };
     const s = this.scratchFor(width, height);
     const full = rgbaToRgb(rgba, width, height, s.rgb);
+    const pair = this.pair;
+    if (pair) return this.processWithPair(pair, full, t0, out);
     const work = this.workSize(width, height);
     const low = work.width === width ? full : downscaleRgb(full, work.width, work.height);
     const t1 = performance.now();
@@ -88,8 +108,27 @@ export class WebcamProcessor {
       height,
       alpha,
       provider: seg.provider,
+      model: 'auto',
       timings: { modelMs: t2 - t1, refineMs: t1 - t0 + (t3 - t2) },
     };
+  }
+
+  /**
+   * The pair's path: the frame at the pair's input size, T-Net → M-Net → fusion, and the fused
+   * alpha enlarged bilinearly to the frame (the M-Net made the detail: no filter on top of it,
+   * and no temporal smoothing, as in the reference implementation's camera demo).
+   */
+  private async processWithPair(pair: PairStage, full: RgbImage, t0: number, out?: Uint8Array): Promise<ProcessedFrame> {
+    const { width, height } = full;
+    const { input } = pair;
+    const low = input.width === width && input.height === height ? full : downscaleRgb(full, input.width, input.height);
+    const t1 = performance.now();
+    const r = await pair.run(low);
+    const t2 = performance.now();
+    const alpha = low === full ? r.alpha : resizeBilinear(r.alpha, low.width, low.height, 1, width, height);
+    const bytes = quantizeAlpha(alpha, out ?? new Uint8Array(width * height));
+    const t3 = performance.now();
+    return { width, height, alpha: bytes, provider: r.provider, model: 'pair', timings: { modelMs: t2 - t1, refineMs: t1 - t0 + (t3 - t2) } };
   }
 
   /** Smoothing + guided filter + quantisation, on the model's probability at the working size. */

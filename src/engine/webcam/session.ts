@@ -1,11 +1,30 @@
-import { FrameProtocolError, allocateAlpha, decodeMessage, encodeNotice, writeTimings, type FrameMessage, type NoticeCode } from '../../shared/webcam';
+import {
+  FrameProtocolError,
+  WEBCAM_AUTO_MODEL,
+  allocateAlpha,
+  decodeMessage,
+  encodeNotice,
+  writeTimings,
+  type ControlRequest,
+  type FrameMessage,
+  type NoticeCode,
+  type NoticeMessage,
+  type WebcamModelOption,
+} from '../../shared/webcam';
 import type { EngineFrame } from './engine';
+import { autoModelOption, webcamModelOptions, type WebcamPair } from './pairs';
+import type { PairInputSize } from './pair-stage';
 
 /** What a session needs of the engine: WorkerWebcamEngine, or anything shaped like it. */
 export interface FrameEngine {
   process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame>;
+  /** Runs a trained pair (null: the automatic model); rejects with the reason it cannot. */
+  selectModel?(pair: WebcamPair | null): Promise<PairInputSize | null>;
   close(): Promise<void>;
 }
+
+/** The trained pairs a stream may choose from, read again at each request (a pair may just have been trained). */
+export type PairCatalog = () => WebcamPair[];
 
 export interface Snapshot {
   width: number;
@@ -31,6 +50,10 @@ export class WebcamSession {
   private busy = false;
   private next: Queued | null = null;
   private closed = false;
+  /** What runs now, as the window shows it. */
+  private model: WebcamModelOption = autoModelOption;
+  /** Model choices, one after another (a second waits for the first's load). */
+  private choosing: Promise<void> = Promise.resolve();
   /** Frames replaced before they were processed (for tests and the log). */
   dropped = 0;
   processed = 0;
@@ -39,6 +62,7 @@ export class WebcamSession {
     private readonly engine: FrameEngine,
     private readonly send: (message: ArrayBuffer) => void,
     private readonly snapshot?: SnapshotSink,
+    private readonly pairs: PairCatalog = () => [],
   ) {}
 
   receive(data: ArrayBuffer | ArrayBufferView): void {
@@ -49,6 +73,10 @@ export class WebcamSession {
       message = decodeMessage(data);
     } catch (e) {
       this.notice(0, 'error', 'BAD_FRAME', e instanceof FrameProtocolError ? e.message : 'unreadable message');
+      return;
+    }
+    if (message.kind === 'control') {
+      this.choosing = this.choosing.then(() => this.control(message.seq, message.control));
       return;
     }
     if (message.kind !== 'frame') {
@@ -93,13 +121,54 @@ export class WebcamSession {
     }
     if (this.closed) return;
     const { modelMs, refineMs } = result.timings;
-    const reply = allocateAlpha(frame.seq, result.width, result.height, { modelMs, refineMs, transferMs: 0 }, result.provider);
+    const reply = allocateAlpha(frame.seq, result.width, result.height, { modelMs, refineMs, transferMs: 0 }, result.provider, result.model);
     reply.alpha.set(result.alpha);
     const transferMs = Math.max(0, decodeMs + performance.now() - t0 - modelMs - refineMs);
     writeTimings(new DataView(reply.buffer), { modelMs, refineMs, transferMs });
     this.send(reply.buffer);
     this.processed++;
     if (frame.snapshot) await this.saveSnapshot(frame.seq, result);
+  }
+
+  /** The window's model list and choice, validated here: only 'auto' or a pair of the catalog runs. */
+  private async control(seq: number, control: ControlRequest): Promise<void> {
+    let pairs: WebcamPair[];
+    try {
+      pairs = this.pairs();
+    } catch (e) {
+      pairs = [];
+      this.notice(seq, 'error', 'MODEL_FAILED', `The trained pairs cannot be listed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (control.request === 'list') {
+      this.notice(seq, 'info', 'MODELS', '', { models: webcamModelOptions(pairs), model: this.model });
+      return;
+    }
+    const wanted = control.model;
+    const pair = wanted === WEBCAM_AUTO_MODEL ? null : pairs.find((p) => p.id === wanted);
+    if (pair === undefined) {
+      await this.fallBack(seq, `There is no trained pair “${wanted}” in the models folder (it needs its T-Net and its M-Net).`);
+      return;
+    }
+    if (pair && !this.engine.selectModel) {
+      await this.fallBack(seq, 'This engine runs the automatic model only.');
+      return;
+    }
+    try {
+      const input = (await this.engine.selectModel?.(pair)) ?? null;
+      this.model = pair ? { id: pair.id, label: pair.label } : autoModelOption;
+      const text = pair && input ? `Running ${pair.label} at ${input.width}×${input.height}.` : `Running the ${autoModelOption.label.toLowerCase()}.`;
+      this.notice(seq, 'info', 'MODEL_READY', text, { model: this.model });
+    } catch (e) {
+      // The worker is back on the automatic model already.
+      await this.fallBack(seq, `${pair?.label ?? wanted} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** A choice that cannot run: say why; the stream goes on with the automatic model. */
+  private async fallBack(seq: number, reason: string): Promise<void> {
+    if (this.model.id !== WEBCAM_AUTO_MODEL) await this.engine.selectModel?.(null).catch(() => null);
+    this.model = autoModelOption;
+    this.notice(seq, 'error', 'MODEL_FAILED', `${reason} The webcam goes on with the automatic model.`, { model: autoModelOption });
   }
 
   private async saveSnapshot(seq: number, result: EngineFrame): Promise<void> {
@@ -115,7 +184,7 @@ export class WebcamSession {
     }
   }
 
-  private notice(seq: number, level: 'info' | 'error', code: NoticeCode, text: string): void {
-    if (!this.closed) this.send(encodeNotice({ seq, level, code, text }));
+  private notice(seq: number, level: 'info' | 'error', code: NoticeCode, text: string, extra: Pick<NoticeMessage, 'models' | 'model'> = {}): void {
+    if (!this.closed) this.send(encodeNotice({ seq, level, code, text, ...extra }));
   }
 }

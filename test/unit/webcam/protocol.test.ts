@@ -6,6 +6,7 @@ import {
   allocateFrame,
   decodeMessage,
   encodeAlpha,
+  encodeControl,
   encodeFrame,
   encodeNotice,
 } from '../../../src/shared/webcam';
@@ -34,7 +35,7 @@ describe('webcam frame protocol', () => {
 
   it('round-trips an alpha reply with its timings and provider', () => {
     const alpha = Uint8Array.of(0, 128, 255, 10);
-    const message = decodeMessage(encodeAlpha(0xfffffffe, 2, 2, alpha, { modelMs: 5.5, refineMs: 7.25, transferMs: 0.5 }, 'webgpu'));
+    const message = decodeMessage(encodeAlpha(0xfffffffe, 2, 2, alpha, { modelMs: 5.5, refineMs: 7.25, transferMs: 0.5 }, 'webgpu', 'pair'));
     expect(message).toEqual({
       kind: 'alpha',
       seq: 0xfffffffe,
@@ -42,6 +43,7 @@ describe('webcam frame protocol', () => {
       height: 2,
       timings: { modelMs: 5.5, refineMs: 7.25, transferMs: 0.5 },
       provider: 'webgpu',
+      model: 'pair',
       alpha: expect.any(Uint8Array),
     });
     if (message.kind === 'alpha') expect([...message.alpha]).toEqual([0, 128, 255, 10]);
@@ -57,7 +59,17 @@ describe('webcam frame protocol', () => {
     });
   });
 
+  it('round-trips the model list notice and the control requests', () => {
+    const models = [{ id: 'auto', label: 'Automatic' }, { id: 'p1', label: 'Pair p1' }];
+    expect(decodeMessage(encodeNotice({ seq: 0, level: 'info', code: 'MODELS', text: '', models, model: models[1] }))).toMatchObject({ code: 'MODELS', models, model: models[1] });
+    expect(decodeMessage(encodeControl(4, { request: 'select', model: 'p1' }))).toEqual({ kind: 'control', seq: 4, control: { request: 'select', model: 'p1' } });
+    expect(decodeMessage(encodeControl(5, { request: 'list' }))).toEqual({ kind: 'control', seq: 5, control: { request: 'list' } });
+  });
+
   it.each([
+    ['a control request of an unknown kind', encodeControl(1, { request: 'shutdown' } as never)],
+    ['a select without a model', encodeControl(1, { request: 'select' } as never)],
+    ['a control payload that is not JSON', (() => { const b = new Uint8Array(encodeControl(1, { request: 'list' })); b[b.length - 1] = 0x7b; return b; })()],
     ['a short message', new Uint8Array(10)],
     ['a wrong magic byte', new Uint8Array(FRAME_HEADER_BYTES + 4)],
     ['a truncated frame', encodeFrame(1, 2, 2, new Uint8Array(16)).slice(0, FRAME_HEADER_BYTES + 15)],

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { InferenceService } from '../inference/service';
+import type { ResolvedModel } from '../inference/protocol';
+import type { ModelManifest } from '../models/manifest';
+import { decodeModel, encodeModel } from '../models/onnx/proto';
+import { getModel, ModelError, validateOnnxAgainstManifest } from '../models/registry';
+import type { RgbImage } from '../imaging/raster';
+import type { WebcamProvider } from '../../shared/webcam';
+import type { WebcamPair } from './pairs';
+
+/**
+ * Short side of the pair's network input on the webcam. The exported pair runs at its training
+ * size (320×320 by default: T-Net ~110 + M-Net ~200 ms a frame on one core here, about 3 fps);
+ * both networks are fully convolutional, so the webcam runs them at the frame's aspect with this
+ * short side instead. bench/webcam.ts --pair measures each size: 160×224 is the largest that
+ * keeps the pair near 10 fps on these 2 cores (192×256 ~1.6× the time, 256×352 ~3×).
+ */
+export const PAIR_SHORT_SIDE = 160;
+/** MobileNetV2's stride: the T-Net's input sides must be multiples of it. */
+const NETWORK_STRIDE = 32;
+
+export interface PairInputSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * The pair's network input for frames of this size: the frame's aspect, the short side
+ * PAIR_SHORT_SIDE (never more than the pair was exported at), both sides multiples of 32.
+ */
+export function pairInputSize(frameWidth: number, frameHeight: number, exported: PairInputSize, shortSide = PAIR_SHORT_SIDE): PairInputSize {
+  const round = (v: number) => Math.max(NETWORK_STRIDE, Math.round(v / NETWORK_STRIDE) * NETWORK_STRIDE);
+  const short = Math.min(shortSide, exported.width, exported.height);
+  const landscape = frameWidth >= frameHeight;
+  const long = (short * (landscape ? frameWidth : frameHeight)) / (landscape ? frameHeight : frameWidth);
+  return landscape ? { width: round(long), height: round(short) } : { width: round(short), height: round(long) };
+}
+
+/**
+ * A copy of an NCHW model whose declared input and output are width×height: onnxruntime checks
+ * the declared sizes, not the graph's ability to run others. The stale intermediate shapes go
+ * (onnxruntime infers them again). Written into `dir`; its manifest says the new size so the
+ * pre- and post-processing resize to it.
+ */
+export function resizedModel(model: ResolvedModel, size: PairInputSize, dir: string): ResolvedModel {
+  const { manifest } = model;
+  if (manifest.input.layout !== 'NCHW' || manifest.output.layout !== 'NCHW') throw new ModelError('MODEL_MISMATCH', `${manifest.id} is not NCHW; the webcam runs it at its own size`);
+  const proto = decodeModel(fs.readFileSync(model.onnxPath));
+  const graph = proto.graph as typeof proto.graph & { value_info?: unknown[] };
+  for (const value of [...graph.input.filter((v) => v.name === manifest.input.name), ...graph.output.filter((v) => v.name === manifest.output.name)]) {
+    const dims = value.type?.tensor_type?.shape?.dim;
+    if (!dims || dims.length !== 4) throw new ModelError('MODEL_MISMATCH', `${manifest.id}: ${value.name} is not a 4-D tensor`);
+    dims[2] = { dim_value: size.height };
+    dims[3] = { dim_value: size.width };
+  }
+  graph.value_info = [];
+  const id = `${manifest.id}-webcam-${size.width}x${size.height}`;
+  const onnxPath = path.join(dir, `${id}.onnx`);
+  fs.writeFileSync(onnxPath, encodeModel(proto));
+  const resized: ModelManifest = { ...manifest, id, input: { ...manifest.input, width: size.width, height: size.height } };
+  return { manifest: resized, onnxPath };
+}
+
+function resolveChecked(id: string, role: 'trimap' | 'matting', modelsDir: string | undefined): ResolvedModel {
+  const info = getModel(id, modelsDir);
+  if (info.manifest.role !== role) throw new ModelError('MODEL_MISMATCH', `${id} has role ${info.manifest.role}, not ${role}`);
+  validateOnnxAgainstManifest(info.onnxPath, info.manifest);
+  return { manifest: info.manifest, onnxPath: info.onnxPath };
+}
+
+/**
+ * A trained pair on the webcam: T-Net → trimap probabilities → M-Net → SHM fusion, through the
+ * InferenceService's one implementation of the paper's path (`shm`), at the webcam's input size.
+ */
+export class PairStage {
+  private constructor(
+    private readonly inference: InferenceService,
+    readonly pair: WebcamPair,
+    private readonly tnetId: string,
+    private readonly mnetId: string,
+    readonly input: PairInputSize,
+  ) {}
+
+  /**
+   * Checks both models (present, roles, graph against manifest), defines them at the webcam's size
+   * and runs one blank frame through them, so a pair that cannot run fails here, not mid-stream. A
+   * graph that cannot run at another size (a user's fixed reshape) runs at its exported size.
+   */
+  static async load(inference: InferenceService, pair: WebcamPair, frame: PairInputSize, modelsDir: string | undefined, scratchDir: string): Promise<PairStage> {
+    const tnet = resolveChecked(pair.tnet, 'trimap', modelsDir);
+    const mnet = resolveChecked(pair.mnet, 'matting', modelsDir);
+    const exported = { width: tnet.manifest.input.width, height: tnet.manifest.input.height };
+    const size = pairInputSize(frame.width, frame.height, exported);
+    const attempts: [ResolvedModel, ResolvedModel][] = [[tnet, mnet]];
+    if (size.width !== exported.width || size.height !== exported.height) {
+      fs.mkdirSync(scratchDir, { recursive: true });
+      attempts.unshift([resizedModel(tnet, size, scratchDir), resizedModel(mnet, size, scratchDir)]);
+    }
+    let failure: unknown;
+    for (const [t, m] of attempts) {
+      inference.define(t);
+      inference.define(m);
+      const stage = new PairStage(inference, pair, t.manifest.id, m.manifest.id, { width: t.manifest.input.width, height: t.manifest.input.height });
+      try {
+        await stage.run({ width: stage.input.width, height: stage.input.height, data: new Uint8Array(stage.input.width * stage.input.height * 3) });
+        return stage;
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    throw failure;
+  }
+
+  /** The fused alpha at `image`'s size (the pre- and post-processing resize to and from the input size). */
+  async run(image: RgbImage): Promise<{ alpha: Float32Array; provider: WebcamProvider }> {
+    const r = await this.inference.shm(this.tnetId, this.mnetId, image);
+    return { alpha: r.alpha, provider: r.provider };
+  }
+}
