@@ -322,9 +322,10 @@ export interface StudioTransport {
 
 /**
  * Media references are `<kind>/<id>` (a cut-out: `cutout/<id>/<method>`), optionally with `?v=<revision>` so a changed trimap or
- * cut-out gets a new URL (the query is a cache buster; servers resolve the path alone).
+ * cut-out gets a new URL (the query is a cache buster; servers resolve the path alone). `report/<id>` is the before/after
+ * montage of training job `<id>` (the only kind whose id is a job's, not an image's).
  */
-export const mediaKinds = ['thumb', 'original', 'preview', 'trimap', 'auto', 'cutout'] as const;
+export const mediaKinds = ['thumb', 'original', 'preview', 'trimap', 'auto', 'cutout', 'report'] as const;
 export type MediaKind = (typeof mediaKinds)[number];
 const mediaRefPattern = new RegExp(`^(${mediaKinds.join('|')})/([1-9][0-9]{0,12})(?:/([a-z0-9][a-z0-9-]{0,63}))?$`);
 

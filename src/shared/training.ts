@@ -20,16 +20,20 @@ export const PYTHON_PATH = /(^|[\\/])(python[0-9.]*|py)(\.exe)?$/i;
 /** Model ids the trainer's export accepts (export.py): the pair is `<id>-tnet` and `<id>-mnet`. */
 export const PAIR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,53}$/;
 
+/** Patch and network input sizes (square): the T-Net downsamples 32x. */
+export const TRAINING_SIZE = { min: 32, max: 1024, step: 32 } as const;
+const trainingSize = z.number().int().min(TRAINING_SIZE.min).max(TRAINING_SIZE.max).multipleOf(TRAINING_SIZE.step);
+
 export const trainingStartParams = z.strictObject({
-  /** Images to learn from (default: every refined or exported image of the project). */
+  /** Images to learn from (default: those whose trimap the user corrected; where none is, every refined or exported one). */
   imageIds: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
   phase: z.enum(trainingPhases).default('end_to_end'),
   epochs: z.number().int().min(1).max(10_000).default(20),
-  patchSize: z.number().int().min(32).max(1024).multipleOf(32).default(320),
+  patchSize: trainingSize.default(320),
   batchSize: z.number().int().min(1).max(256).default(8),
   device: z.enum(trainingDevices).default('auto'),
-  /** Network input of the exported pair (square, multiple of 32). */
-  inputSize: z.number().int().min(32).max(1024).multipleOf(32).default(320),
+  /** Network input of the exported pair: the whole photo is resized to it (the paper's 320). */
+  inputSize: trainingSize.default(320),
   /** Pair id (default: from the project's name and the date). */
   pairId: z.string().regex(PAIR_ID_PATTERN).optional(),
 });
@@ -53,6 +57,8 @@ export interface TrainingRecord {
   start_epoch?: number;
   last_epoch?: number;
   steps_per_epoch?: number;
+  train_images?: number;
+  val_images?: number;
   resumed_from?: string | null;
   device?: string;
   path?: string;
@@ -80,6 +86,8 @@ export interface TrainingStatus {
   message?: string;
   /** After a finished run: the automatic pipeline before and after, on images the training did not use. */
   report?: BeforeAfterReport;
+  /** The report's montage as a media reference (`report/<jobId>`): turn into a URL with the transport's `mediaUrl`. */
+  montageRef?: string;
 }
 
 export interface BeforeAfterRow {

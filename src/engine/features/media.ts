@@ -19,6 +19,12 @@ export function setupMedia(ctx: StudioContext): (ref: string) => Promise<MediaFi
     const parsed = parseMediaRef(ref);
     const s = ctx.session;
     if (!parsed || !s) return null;
+    if (parsed.kind === 'report') {
+      // A training job's montage: a regular file inside the project's training folder, never through a link.
+      const montage = s.training.montageFile(parsed.id);
+      const real = montage ? await cacheFileInside(s.training.runsDir, montage) : null;
+      return real ? { file: real, mime: 'image/png' } : null;
+    }
     const image = s.project.getImage(parsed.id);
     if (!image) return null;
     let file: string | null;

@@ -3,13 +3,11 @@ import { StudioError } from '../../shared/errors';
 import { defaultRefinementMethod } from '../matting/alpha/methods';
 import { DEFAULT_SEMANTIC_MODEL } from '../models/defaults';
 import { defaultModelsDir } from '../models/models-dir';
+import { defaultTrainingImages } from '../training/dataset';
 import { checkPython, resolvePython } from '../training/python';
 import { deleteUserModel, importModelFolder } from '../training/trained-models';
 import type { FeatureHandlers, StudioContext } from './context';
 import { toModelView } from './settings';
-
-/** Images a training takes by default: those the user has a refinement of (refined, or refined and exported). */
-const TRAINABLE = ['refined', 'exported'] as const;
 
 /** The learning studio: train the open project's SHM pair, follow the run, and manage trained pairs. */
 export function setupTraining(
@@ -20,8 +18,8 @@ export function setupTraining(
     'training.check': () => checkPython(resolvePython(ctx.settings().pythonPath)),
     'training.start': ({ imageIds, ...params }) => {
       const s = ctx.requireSession();
-      const ids = imageIds ?? s.project.listImages({ status: [...TRAINABLE] }).map((i) => i.id);
-      if (!ids.length) throw new StudioError('BAD_REQUEST', 'No refined image to learn from: refine the images whose trimaps you corrected, or select some.');
+      const ids = imageIds ?? defaultTrainingImages(s.project).ids;
+      if (!ids.length) throw new StudioError('BAD_REQUEST', 'No image to learn from: correct the trimaps of the images the automatic result gets wrong (or refine some), or select some.');
       for (const id of ids) s.project.requireImage(id);
       return s.training.start(params, ids);
     },

@@ -6,6 +6,24 @@ import { matteProjectImage, readCutout } from '../pipeline/project-matte';
 import type { PipelineEngine } from '../pipeline/types';
 import type { Project } from '../project/project';
 
+/** Images a training takes, when none are named, where the user corrected no trimap: those they have a refinement of. */
+const REFINED = ['refined', 'exported'] as const;
+
+/**
+ * The images a training learns from when the request names none: those whose trimap the user
+ * corrected (their alpha, refined from the corrected trimap, is what the pair should learn: the
+ * automatic alphas of the others would teach it the previous default's mistakes). Where no trimap
+ * is corrected, every refined image.
+ */
+export function defaultTrainingImages(project: Project): { ids: number[]; corrected: boolean } {
+  const corrected = project
+    .listImages()
+    .filter((i) => i.status !== 'failed' && project.trimaps.state(i.id).version > 0)
+    .map((i) => i.id);
+  if (corrected.length) return { ids: corrected, corrected: true };
+  return { ids: project.listImages({ status: [...REFINED] }).map((i) => i.id), corrected: false };
+}
+
 export interface DatasetImageOptions {
   refine: string;
   modelId: string;

@@ -169,7 +169,21 @@ export class TrainingJobs {
     const { runDir: _rel, refine: _r, modelId: _m, ...request } = params;
     const reportFile = path.join(runDir, 'report.json');
     const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as BeforeAfterReport) : undefined;
-    return { jobId, state: job.state, params: request, runDir, records, ...(job.reason ? { message: job.reason } : {}), ...(report ? { report } : {}) };
+    const montage = report?.montage && this.montageFile(jobId) ? { montageRef: `report/${jobId}` } : {};
+    return { jobId, state: job.state, params: request, runDir, records, ...(job.reason ? { message: job.reason } : {}), ...(report ? { report } : {}), ...montage };
+  }
+
+  /** The folder of every run of the project (`<project>/training`). */
+  get runsDir(): string {
+    return path.join(this.options.project.dir, 'training');
+  }
+
+  /** A training job's before/after montage, once its run wrote one; null for any other id. */
+  montageFile(jobId: number): string | null {
+    const job = this.options.store.get(jobId);
+    if (!job || job.kind !== TRAIN_JOB_KIND) return null;
+    const file = path.join(this.options.project.dir, (job.params as TrainJobParams).runDir, 'report.png');
+    return fs.existsSync(file) ? file : null;
   }
 
   log(jobId: number, lines: number): { file: string; text: string } {

@@ -118,6 +118,51 @@ describe('training in the studio', () => {
     expect(models).not.toContain(`${pairId}-tnet`);
   });
 
+  it('learns from the corrected trimaps: they are the dataset, the others are the report, whose montage is served as media', async () => {
+    const root = tempDir('shm-train-corrected-');
+    const h = harness(root);
+    await makeRefinedProject(h, root, 4);
+    // The network input is bounded on the engine side (a multiple of 32 in 32..1024).
+    for (const inputSize of [48, 2048]) await expect(h.call('training.start', { ...TINY, epochs: 1, inputSize })).rejects.toThrow(/BAD_REQUEST: [\s\S]*at inputSize/);
+
+    // The user corrects two trimaps: foreground painted over the top-left corner, which is background.
+    const corner = { tool: 'fg', radius: 8, hardness: 1, points: [[6, 6]] };
+    for (const imageId of [1, 2]) {
+      await h.call('trimap.stroke', { imageId, stroke: corner });
+      const refine = await h.call<{ jobId: number }>('image.refine', { imageId });
+      await h.waitFor('job.done', (p) => p.jobId === refine.jobId);
+    }
+    const { jobId } = await h.call<{ jobId: number }>('training.start', { ...TINY, epochs: 1 });
+    const done = await h.waitFor('job.done', (p) => p.jobId === jobId, 150_000);
+    expect(done.state, done.message).toBe('done');
+    const status = await h.call<TrainingStatus>('training.status', { jobId });
+
+    // The dataset is the corrected images, with the alpha of the corrected trimap (the corner is foreground).
+    const dataset = path.join(status.runDir, 'dataset');
+    expect(fs.readdirSync(path.join(dataset, 'image')).sort()).toEqual(['person0.png', 'person1.png']);
+    expect(fs.readFileSync(path.join(dataset, 'train.txt'), 'utf8')).toBe('person0.png\n');
+    for (const name of ['person0.png', 'person1.png']) {
+      const { data, info } = await sharp(path.join(dataset, 'alpha', name)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+      expect(data[3 * info.width + 3]).toBe(255);
+      expect(data[info.width - 1]).toBe(0);
+    }
+
+    // The report: the corrected image of the validation split against its corrected alpha, the others against their final one.
+    const report = status.report!;
+    expect(report.rows.map((r) => [r.relPath, r.reference])).toEqual([['person1.png', 'corrected'], ['person2.png', 'final'], ['person3.png', 'final']]);
+    expect(status.montageRef).toBe(`report/${jobId}`);
+    const served = await h.studio.resolveMedia(status.montageRef!);
+    expect(served).toEqual({ file: fs.realpathSync(path.join(status.runDir, 'report.png')), mime: 'image/png' });
+    expect(await sharp(served!.file).metadata()).toMatchObject({ width: 4 * 96, height: 3 * 96 });
+    // Only a training job's montage: not another job's id, not an unknown one, not through a link.
+    const importJob = (await h.call<{ jobs: { jobId: number; kind: string }[] }>('jobs.list')).jobs.find((j) => j.kind === 'import')!.jobId;
+    expect(await h.studio.resolveMedia(`report/${importJob}`)).toBeNull();
+    expect(await h.studio.resolveMedia(`report/${jobId + 100}`)).toBeNull();
+    fs.renameSync(served!.file, `${served!.file}.real`);
+    fs.symlinkSync('/etc/passwd', served!.file);
+    expect(await h.studio.resolveMedia(status.montageRef!)).toBeNull();
+  });
+
   it('a kill of the studio during training: the next open resumes from the last checkpoint and registers the pair', async () => {
     const root = tempDir('shm-train-kill-');
     const setup = harness(root);
