@@ -40,13 +40,15 @@ export const ModelOutput = z.object({
 
 /**
  * A single-shot detector's head (detector role), as MediaPipe's face detector describes it: SSD
- * anchors of fixed unit size on a grid per stride (consecutive equal strides share a grid, two
- * anchors per layer and cell), box and keypoint offsets in input pixels from each anchor's centre.
+ * anchors of fixed unit size on a grid per stride (consecutive equal strides share a grid, one or
+ * two anchors per layer and cell), box and keypoint offsets in input pixels from each anchor's centre.
  */
 export const DetectionHead = z.object({
   /** The output with one score logit per anchor, [1, anchors, 1]. */
   scores: z.string().min(1),
   strides: z.array(z.number().int().positive()).min(1),
+  /** Anchors per layer and cell: 2 with MediaPipe's interpolated scale (short range), 1 without (full range). */
+  anchorsPerLayer: z.union([z.literal(1), z.literal(2)]),
   /** Anchor centre within its cell (0.5: the middle). */
   anchorOffset: z.number().min(0).max(1),
   keypoints: z.number().int().min(0),

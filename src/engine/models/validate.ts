@@ -41,7 +41,7 @@ export function signatureProblems(m: ModelManifest, sig: OnnxSignature): string[
   checkTensor('input', sig.inputs.find((i) => i.name === input.name), input.name, layoutDims(input.layout, input.height, input.width, inputChannels(m)), problems, sig.inputs);
   if (m.detection) {
     // A detector's heads are [1, anchors, values]: as many anchors as its strides make.
-    const anchors = ssdAnchorCount(m.detection.strides, input.width, input.height);
+    const anchors = ssdAnchorCount(m.detection.strides, m.detection.anchorsPerLayer, input.width, input.height);
     checkTensor('output', sig.outputs.find((o) => o.name === output.name), output.name, [1, anchors, 4 + 2 * m.detection.keypoints], problems, sig.outputs);
     checkTensor('output', sig.outputs.find((o) => o.name === m.detection?.scores), m.detection.scores, [1, anchors, 1], problems, sig.outputs);
     return problems;

@@ -34,7 +34,7 @@ export type DetectorNetwork = (image: RgbImage) => Promise<{ outputs: Record<str
  * score threshold, the box (x0, y0, x1, y1) and keypoints decoded from offsets in input pixels.
  */
 export function decodeDetections(regressors: Float32Array, scores: Float32Array, head: DetectionHead, inputW: number, inputH: number): Detection[] {
-  const anchors = ssdAnchorCenters(head.strides, inputW, inputH, head.anchorOffset);
+  const anchors = ssdAnchorCenters(head.strides, head.anchorsPerLayer, inputW, inputH, head.anchorOffset);
   const n = anchors.length / 2;
   const values = 4 + 2 * head.keypoints;
   if (scores.length !== n || regressors.length !== n * values) {
@@ -124,4 +124,74 @@ export async function detectFaces(network: DetectorNetwork, manifest: ModelManif
   const scores = outputs[head.scores];
   if (!regressors || !scores) throw new ModelError('MODEL_MISMATCH', `model ${manifest.id} did not return ${manifest.output.name} and ${head.scores}`);
   return weightedNms(decodeDetections(regressors, scores, head, W, H), head.minSuppressionIou).map((d) => toImage(d, placement, W, H, image.width, image.height));
+}
+
+/** Face boxes as fractions of the image's width and height: what maps of any size (working image, selection map) take. */
+export function normalizedBoxes(faces: readonly Detection[], width: number, height: number): Box[] {
+  return faces.map(({ box }) => ({ x0: box.x0 / width, y0: box.y0 / height, x1: box.x1 / width, y1: box.y1 / height }));
+}
+
+/**
+ * The regions (labels 1..n of a w×h map) that hold a face: for each box (fractions of the map),
+ * the region covering most of its central half, where the segmenter is surest of the face. A face
+ * over no region adds none.
+ */
+export function regionsUnderFaces(labels: Int32Array, w: number, h: number, faces: readonly Box[]): Set<number> {
+  const out = new Set<number>();
+  for (const f of faces) {
+    const qx = (f.x1 - f.x0) / 4;
+    const qy = (f.y1 - f.y0) / 4;
+    const x0 = Math.max(0, Math.floor((f.x0 + qx) * w));
+    const x1 = Math.min(w - 1, Math.ceil((f.x1 - qx) * w));
+    const y0 = Math.max(0, Math.floor((f.y0 + qy) * h));
+    const y1 = Math.min(h - 1, Math.ceil((f.y1 - qy) * h));
+    const counts = new Map<number, number>();
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) {
+        const id = labels[y * w + x];
+        if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+    let best = 0;
+    let most = 0;
+    for (const [id, n] of counts) if (n > most) [best, most] = [id, n];
+    if (best) out.add(best);
+  }
+  return out;
+}
+
+/** How far, in face widths, a person's body reaches from the centre of the face sideways (arms out) and above it. */
+const BODY_REACH = { side: 4, above: 1 };
+
+/**
+ * The box of the person the segmenter found (`found`, pixels of a w×h map), framed by the faces
+ * (fractions of the map): foreground farther than a body's reach from every face is not the
+ * person's and leaves the box, and each head with a margin above it is inside it, also where the
+ * segmenter missed part of it. Integer pixel bounds, within the map.
+ */
+export function faceFramedBox(found: Box, faces: readonly Box[], w: number, h: number): Box {
+  let reach: Box | null = null;
+  let heads: Box | null = null;
+  for (const f of faces) {
+    const fw = (f.x1 - f.x0) * w;
+    const fh = (f.y1 - f.y0) * h;
+    const cx = ((f.x0 + f.x1) / 2) * w;
+    const r = { x0: cx - BODY_REACH.side * fw, y0: f.y0 * h - BODY_REACH.above * fh, x1: cx + BODY_REACH.side * fw, y1: h - 1 };
+    const head = { x0: f.x0 * w, y0: f.y0 * h - 0.5 * fh, x1: f.x1 * w, y1: f.y1 * h };
+    reach = reach ? union(reach, r) : r;
+    heads = heads ? union(heads, head) : head;
+  }
+  if (!reach || !heads) return found;
+  const clipped = { x0: Math.max(found.x0, reach.x0), y0: Math.max(found.y0, reach.y0), x1: Math.min(found.x1, reach.x1), y1: Math.min(found.y1, reach.y1) };
+  const framed = clipped.x0 <= clipped.x1 && clipped.y0 <= clipped.y1 ? union(clipped, heads) : heads;
+  return {
+    x0: Math.max(0, Math.floor(framed.x0)),
+    y0: Math.max(0, Math.floor(framed.y0)),
+    x1: Math.min(w - 1, Math.ceil(framed.x1)),
+    y1: Math.min(h - 1, Math.ceil(framed.y1)),
+  };
+}
+
+function union(a: Box, b: Box): Box {
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }

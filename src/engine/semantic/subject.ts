@@ -1,6 +1,7 @@
 import { MattingError } from '../matting/errors';
 import { squaredDistanceTo } from '../matting/trimap/morphology';
 import { assertPlane } from '../matting/validate';
+import { regionsUnderFaces, type Box } from './detector';
 
 export interface SubjectOptions {
   /** Probability at or above which a pixel belongs to a region. Default 0.5. */
@@ -23,6 +24,12 @@ export interface SubjectOptions {
    * leaves and re-enters) stays whole. Default 0.08.
    */
   edgeGap?: number;
+  /**
+   * Faces found in the photo (detector.ts), as fractions of its width and height: the region
+   * holding each is kept as well as the main subject, even when it is smaller (a person beside a
+   * larger false region).
+   */
+  faces?: Box[];
 }
 
 export interface SubjectSelection {
@@ -189,6 +196,8 @@ export function selectSubject(prob: Float32Array, w: number, h: number, options:
   for (let id = 1; id < r.areas.length; id++) if (main === 0 || r.areas[id] > r.areas[main]) main = id;
   const seeds = new Set<number>(main ? [main] : []);
   if (o.keepAll && main) for (let id = 1; id < r.areas.length; id++) if (r.areas[id] >= o.personArea * r.areas[main]) seeds.add(id);
+  // A region with a face is a person's, whatever its size.
+  if (options.faces) for (const id of regionsUnderFaces(r.labels, w, h, options.faces)) seeds.add(id);
   return select(prob, w, h, r, seeds, o);
 }
 

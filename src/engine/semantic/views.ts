@@ -1,4 +1,5 @@
 import type { RgbImage } from '../imaging/raster';
+import { faceFramedBox, type Box } from './detector';
 
 /** A square (or whole-frame) region of the working image the segmenter looks at. */
 export interface View {
@@ -52,9 +53,11 @@ export function tileViews(w: number, h: number): View[] {
  * A square around the box (x0..x1, y0..y1) of the person found by a first pass, with `margin`
  * (fraction of its longer side) on every side; it may reach past the frame, where the crop
  * replicates the edge so a person cut by the frame stays whole. Null when it would not be
- * smaller than the frame (the full view already sees it that way).
+ * smaller than the frame (the full view already sees it that way). With `faces` (fractions of the
+ * frame, detector.ts), the box is framed by them: kept near the faces and holding each head whole.
  */
-export function personView(box: { x0: number; y0: number; x1: number; y1: number }, w: number, h: number, margin = 0.15): View | null {
+export function personView(found: Box, w: number, h: number, margin = 0.15, faces: readonly Box[] = []): View | null {
+  const box = faces.length ? faceFramedBox(found, faces, w, h) : found;
   const bw = box.x1 - box.x0 + 1;
   const bh = box.y1 - box.y0 + 1;
   const side = Math.round(Math.max(bw, bh) * (1 + 2 * margin));

@@ -4,7 +4,8 @@ import { SessionRunner } from '../../../src/engine/inference/session-runner.js';
 import type { ResolvedModel } from '../../../src/engine/inference/protocol.js';
 import { ModelError } from '../../../src/engine/models/errors.js';
 import { getModel } from '../../../src/engine/models/registry.js';
-import { detectFaces, type Detection } from '../../../src/engine/semantic/detector.js';
+import { detectFaces, normalizedBoxes, type Detection } from '../../../src/engine/semantic/detector.js';
+import { selectSubject } from '../../../src/engine/semantic/subject.js';
 import { personMask } from '../../unit/semantic/scenes.js';
 import { ASTRONAUT, gradientImage, loadRgb, noiseImage } from './inputs.js';
 
@@ -77,6 +78,18 @@ describe('face detector (MediaPipe short range, converted) on the real onnxrunti
     expectFace(faces[0], 256);
   });
 
+  it('the full-range model (192×192, faces farther away) finds the same face', async () => {
+    const full = resolved('face-full-range');
+    const faces = await detectFaces((im) => runner.runOutputs(full, im, [full.manifest.output.name, full.manifest.detection!.scores]), full.manifest, await loadRgb(ASTRONAUT));
+    expect(faces).toHaveLength(1);
+    // Its box reaches higher up the forehead than the short-range one's (centre 5 px above the
+    // hand-measured one): compare the horizontal centre and the eyes.
+    const px = 256 / 192;
+    expect(faces[0].score).toBeGreaterThan(0.8);
+    expect(Math.abs((faces[0].box.x0 + faces[0].box.x1) / 2 - (FACE.x0 + FACE.x1) / 2)).toBeLessThanOrEqual(BOX_TOLERANCE * px);
+    EYES.forEach((e, k) => expect(Math.hypot(faces[0].keypoints[k].x - e.x, faces[0].keypoints[k].y - e.y)).toBeLessThanOrEqual(EYE_TOLERANCE * px));
+  });
+
   it('maps the box back through the letterbox of a wide frame', async () => {
     const faces = await detect(onCanvas(await loadRgb(ASTRONAUT), 320, 288, 50, 20));
     expect(faces).toHaveLength(1);
@@ -89,6 +102,31 @@ describe('face detector (MediaPipe short range, converted) on the real onnxrunti
     expect(await detect(faceless(256))).toEqual([]);
     expect(await detect(gradientImage(256, 256))).toEqual([]);
     expect(await detect(noiseImage(200, 300))).toEqual([]);
+  });
+
+  it('keeps the region with a face in the subject selection although a larger region elsewhere is the main one', async () => {
+    // The real segmenter's map of the astronaut on the left of a 768×256 frame, a larger false
+    // region (a 360×236 block, touching no frame side, far from her) on the right; the face as the
+    // detector finds it in the photo.
+    const astronaut = await loadRgb(ASTRONAUT);
+    const seg = resolved('selfie-general');
+    const person = (await runner.run(seg, astronaut)).planes[0];
+    const [w, h] = [768, 256];
+    const prob = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      prob.set(person.subarray(y * 256, (y + 1) * 256), y * w);
+      if (y >= 10 && y < 246) prob.fill(1, y * w + 400, y * w + 760);
+    }
+    const faces = await detect(astronaut);
+    expect(faces).toHaveLength(1);
+    const onFrame = normalizedBoxes(faces, 256, 256).map((b) => ({ x0: b.x0 / 3, y0: b.y0, x1: b.x1 / 3, y1: b.y1 }));
+    const faceCentre = Math.round((FACE.y0 + FACE.y1) / 2) * w + Math.round((FACE.x0 + FACE.x1) / 2);
+    const without = selectSubject(prob, w, h);
+    expect(without.kept[faceCentre]).toBe(0); // the block is larger: the astronaut was dropped
+    const withFaces = selectSubject(prob, w, h, { faces: onFrame });
+    expect(withFaces.kept[faceCentre]).toBe(1);
+    expect(withFaces.kept[128 * w + 600]).toBe(1); // the main region stays too
+    expect(withFaces.dropped).toBeLessThan(without.dropped);
   });
 
   it('refuses a segmenter with a typed error', async () => {

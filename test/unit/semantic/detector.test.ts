@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../../src/engine/models/errors';
 import type { DetectionHead } from '../../../src/engine/models/manifest';
 import { ssdAnchorCenters, ssdAnchorCount } from '../../../src/engine/models/ssd-anchors';
-import { decodeDetections, iou, weightedNms, type Detection } from '../../../src/engine/semantic/detector';
+import { decodeDetections, faceFramedBox, iou, regionsUnderFaces, weightedNms, type Detection } from '../../../src/engine/semantic/detector';
+import { labelRegions } from '../../../src/engine/semantic/subject';
+import { personView } from '../../../src/engine/semantic/views';
 
 // The short-range face detector's head, as models/face-short-range.json gives it.
-const HEAD: DetectionHead = { scores: 'classificators', strides: [8, 16, 16, 16], anchorOffset: 0.5, keypoints: 6, coordScale: 128, scoreClip: 100, minScore: 0.5, minSuppressionIou: 0.3 };
+const HEAD: DetectionHead = { scores: 'classificators', strides: [8, 16, 16, 16], anchorsPerLayer: 2, anchorOffset: 0.5, keypoints: 6, coordScale: 128, scoreClip: 100, minScore: 0.5, minSuppressionIou: 0.3 };
 
 describe('SSD anchors (MediaPipe layout, fixed size)', () => {
   it('short-range face detector: 16×16 cells × 2 anchors at stride 8, then 8×8 × 6 for the three stride-16 layers', () => {
-    expect(ssdAnchorCount(HEAD.strides, 128, 128)).toBe(896);
-    const a = ssdAnchorCenters(HEAD.strides, 128, 128, 0.5);
+    expect(ssdAnchorCount(HEAD.strides, 2, 128, 128)).toBe(896);
+    const a = ssdAnchorCenters(HEAD.strides, 2, 128, 128, 0.5);
     // Anchors 0 and 1 share the first stride-8 cell; anchor 2 is the next cell along the row.
     expect([a[0], a[1], a[2], a[3], a[4], a[5]]).toEqual([0.5 / 16, 0.5 / 16, 0.5 / 16, 0.5 / 16, 1.5 / 16, 0.5 / 16]);
     // Anchor 32 starts the second row of cells.
@@ -19,6 +21,12 @@ describe('SSD anchors (MediaPipe layout, fixed size)', () => {
     for (let k = 512; k < 518; k++) expect([a[2 * k], a[2 * k + 1]]).toEqual([0.5 / 8, 0.5 / 8]);
     expect([a[2 * 518], a[2 * 518 + 1]]).toEqual([1.5 / 8, 0.5 / 8]);
     expect([a[2 * 895], a[2 * 895 + 1]]).toEqual([7.5 / 8, 7.5 / 8]);
+  });
+
+  it('full-range face detector: one anchor per cell of a 48×48 grid (stride 4 on 192×192)', () => {
+    expect(ssdAnchorCount([4], 1, 192, 192)).toBe(2304);
+    const a = ssdAnchorCenters([4], 1, 192, 192, 0.5);
+    [a[2], a[3], a[2 * 48], a[2 * 48 + 1]].forEach((v, i) => expect(v).toBeCloseTo([1.5 / 48, 0.5 / 48, 0.5 / 48, 1.5 / 48][i], 6));
   });
 });
 
@@ -74,5 +82,40 @@ describe('weighted non-maximum suppression', () => {
     // IoU 2/6 = 0.33 > 0.3 merges; at 0.4 they stay apart.
     expect(weightedNms([det(0.9, 0, 0, 2, 2), det(0.8, 1, 0, 3, 2)], 0.4)).toHaveLength(2);
     expect(weightedNms([det(0.9, 0, 0, 2, 2), det(0.8, 1, 0, 3, 2)], 0.3)).toHaveLength(1);
+  });
+});
+
+describe('faces frame the person crop and mark their regions', () => {
+  // A 512×340 map; the face 30×40 px at x 100..130, y 60..100.
+  const [w, h] = [512, 340];
+  const face = { x0: 100 / w, y0: 60 / h, x1: 130 / w, y1: 100 / h };
+
+  it('foreground beyond a body\'s reach of the face leaves the box; the head the segmenter cut stays in it', () => {
+    // Found: the person below y 80 (the top of the head missed) plus a false region out to x 500.
+    const box = faceFramedBox({ x0: 40, y0: 80, x1: 500, y1: 339 }, [face], w, h);
+    // Reach: centre 115 ± 4 face widths (120) → x ≤ 235; head: 20 px (half a face) above the face.
+    expect(box).toEqual({ x0: 40, y0: 40, x1: 235, y1: 339 });
+    expect(faceFramedBox({ x0: 40, y0: 80, x1: 500, y1: 339 }, [], w, h)).toEqual({ x0: 40, y0: 80, x1: 500, y1: 339 });
+  });
+
+  it('makes the person view a square around that person instead of the frame-wide box', () => {
+    const found = { x0: 40, y0: 80, x1: 500, y1: 339 };
+    expect(personView(found, w, h)).toBeNull(); // as wide as the frame: no crop
+    const view = personView(found, w, h, 0.15, [face]);
+    expect(view).not.toBeNull();
+    expect(view!.x).toBeLessThanOrEqual(40);
+    expect(view!.x + view!.w).toBeGreaterThanOrEqual(236);
+    expect(view!.y).toBeLessThanOrEqual(40);
+    expect(view!.w).toBeLessThan(0.9 * w);
+  });
+
+  it('finds the region under each face', () => {
+    const mask = new Uint8Array(w * h);
+    for (let y = 50; y < h; y++) for (let x = 90; x < 140; x++) mask[y * w + x] = 1; // the person
+    for (let y = 0; y < h; y++) for (let x = 300; x < 500; x++) mask[y * w + x] = 1; // a larger region
+    const { labels } = labelRegions(mask, w, h);
+    const person = labels[200 * w + 100];
+    expect(regionsUnderFaces(labels, w, h, [face])).toEqual(new Set([person]));
+    expect(regionsUnderFaces(labels, w, h, [{ x0: 0.01, y0: 0.01, x1: 0.05, y1: 0.05 }])).toEqual(new Set());
   });
 });
