@@ -33,6 +33,8 @@ const CONFIGS: [string, SemanticOptions][] = [
   ['+ subject selection', { subject: {}, band: false }],
   ['+ smart band (default)', {}],
   ['default without the views', { views: false }],
+  ['default without the full frame (squares only)', { views: { full: false } }],
+  ['default without the person crop', { views: { person: false } }],
   ['default, views at 384', { views: { workingSide: 384 } }],
   ['default, views at 384, band planned at 384', { views: { workingSide: 384 }, band: { planSide: 384 } }],
 ];

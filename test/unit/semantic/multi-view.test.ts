@@ -48,6 +48,21 @@ describe('segmentMultiView', () => {
     expect(r.prob).toHaveLength(image.width * image.height);
   });
 
+  it('leaves out the whole frame when asked and the squares cover it, but not for a square frame', async () => {
+    const seen: [number, number][] = [];
+    const look = async (im: RgbImage) => (seen.push([im.width, im.height]), colourKey(im));
+    const r = await segmentMultiView(look, scene(), { workingSide: 300, full: false, person: false });
+    expect(r.views.map((v) => v.kind)).toEqual(['tile', 'tile']);
+    expect(seen).toEqual([
+      [200, 200],
+      [200, 200],
+    ]);
+    const expected = await colourKey(workingImage(scene(), 300));
+    expect(r.work.prob.every((p, i) => Math.abs(p - expected[i]) < 1e-6)).toBe(true);
+    const square = await segmentMultiView(colourKey, scene(300, 300), { full: false, person: false });
+    expect(square.views.map((v) => v.kind)).toEqual(['full']);
+  });
+
   it('mirrors a view back before merging', async () => {
     const image = scene();
     const r = await segmentMultiView(colourKey, image, { workingSide: 300, mirror: true, tiles: false, person: false });
