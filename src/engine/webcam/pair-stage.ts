@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { InferenceService } from '../inference/service';
 import type { ResolvedModel } from '../inference/protocol';
 import type { ModelManifest } from '../models/manifest';
-import { decodeModel, encodeModel } from '../models/onnx/proto';
+import { decodeModel, encodeModel, type ModelObj, type TensorProtoObj } from '../models/onnx/proto';
 import { getModel, ModelError, validateOnnxAgainstManifest } from '../models/registry';
 import type { RgbImage } from '../imaging/raster';
 import type { WebcamProvider } from '../../shared/webcam';
@@ -37,11 +37,60 @@ export function pairInputSize(frameWidth: number, frameHeight: number, exported:
   return landscape ? { width: round(long), height: round(short) } : { width: round(short), height: round(long) };
 }
 
+/** The int64 values of a tensor as the decoder gives them (raw little-endian bytes or int64_data). */
+function int64Values(t: TensorProtoObj & { int64_data?: number[] }): { values: number[]; write(values: number[]): void } | null {
+  if (t.data_type !== 7) return null;
+  const raw = t.raw_data;
+  if (raw && raw.length) {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const values = Array.from({ length: raw.byteLength / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+    return { values, write: (next) => next.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true)) };
+  }
+  const data = t.int64_data;
+  return data ? { values: [...data], write: (next) => next.forEach((v, i) => (data[i] = v)) } : null;
+}
+
+/**
+ * PyTorch's export folds `F.interpolate(x, size=skip.shape[-2:])` into constant output sizes (the
+ * T-Net's decoder: Resize ← Concat(Slice(Shape(x)), Constant [h, w])). At another input size
+ * every such size scales with it (the sides are multiples of the network's stride), so each
+ * constant spatial size of a Resize is scaled by the new input over the exported one.
+ */
+function scaleResizeSizes(proto: ModelObj, sy: number, sx: number): void {
+  const graph = proto.graph;
+  const producer = new Map(graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
+  const constant = (name: string): TensorProtoObj | undefined => {
+    const n = producer.get(name);
+    if (n?.op_type === 'Constant') return n.attribute.find((a) => a.name === 'value')?.t;
+    return graph.initializer.find((t) => t.name === name);
+  };
+  const scale = (t: TensorProtoObj | undefined, spatialFrom: number) => {
+    const v = t && int64Values(t);
+    if (!v || v.values.length < spatialFrom + 2) return;
+    const next = [...v.values];
+    next[spatialFrom] = Math.round(next[spatialFrom] * sy);
+    next[spatialFrom + 1] = Math.round(next[spatialFrom + 1] * sx);
+    v.write(next);
+  };
+  for (const resize of graph.node.filter((n) => n.op_type === 'Resize' && n.input[3])) {
+    const sizes = resize.input[3];
+    const concat = producer.get(sizes);
+    if (concat?.op_type === 'Concat') {
+      for (const part of concat.input) {
+        const t = constant(part);
+        if (t && t.dims.length === 1 && Number(t.dims[0]) === 2) scale(t, 0);
+      }
+    } else {
+      scale(constant(sizes), 2);
+    }
+  }
+}
+
 /**
  * A copy of an NCHW model whose declared input and output are width×height: onnxruntime checks
  * the declared sizes, not the graph's ability to run others. The stale intermediate shapes go
- * (onnxruntime infers them again). Written into `dir`; its manifest says the new size so the
- * pre- and post-processing resize to it.
+ * (onnxruntime infers them again) and folded resize sizes scale. Written into `dir`; its
+ * manifest says the new size so the pre- and post-processing resize to it.
  */
 export function resizedModel(model: ResolvedModel, size: PairInputSize, dir: string): ResolvedModel {
   const { manifest } = model;
@@ -55,6 +104,7 @@ export function resizedModel(model: ResolvedModel, size: PairInputSize, dir: str
     dims[3] = { dim_value: size.width };
   }
   graph.value_info = [];
+  scaleResizeSizes(proto, size.height / manifest.input.height, size.width / manifest.input.width);
   const id = `${manifest.id}-webcam-${size.width}x${size.height}`;
   const onnxPath = path.join(dir, `${id}.onnx`);
   fs.writeFileSync(onnxPath, encodeModel(proto));

@@ -156,7 +156,7 @@ export class WebcamSession {
     try {
       const input = (await this.engine.selectModel?.(pair)) ?? null;
       this.model = pair ? { id: pair.id, label: pair.label } : autoModelOption;
-      const text = pair && input ? `Running ${pair.label} at ${input.width}×${input.height}.` : `Running the ${autoModelOption.label.toLowerCase()}.`;
+      const text = pair && input ? `${pair.label} runs at ${input.width}×${input.height}.` : `${autoModelOption.label} runs.`;
       this.notice(seq, 'info', 'MODEL_READY', text, { model: this.model });
     } catch (e) {
       // The worker is back on the automatic model already.

@@ -13,6 +13,9 @@ import WebSocket from 'ws';
 import { createStudio } from '../../../src/engine/studio';
 import { createDefaultEngine, matteImage } from '../../../src/engine/pipeline';
 import { rgbaToRgb } from '../../../src/engine/webcam/pixels';
+import { resizedModel } from '../../../src/engine/webcam/pair-stage';
+import { InferenceService } from '../../../src/engine/inference/service';
+import { getModel } from '../../../src/engine/models/registry';
 import { startWebServer, type WebServer } from '../../../src/web/server';
 import {
   WEBCAM_FRAMES_PATH,
@@ -41,6 +44,8 @@ beforeAll(async () => {
   fs.mkdirSync(models);
   for (const f of ['selfie-landscape.json', 'selfie-landscape.onnx', 'selfie-general.json', 'selfie-general.onnx']) fs.copyFileSync(path.join(repo, 'models', f), path.join(models, f));
   exportUntrainedPair(models, 'camtest', SIZE);
+  // The same weights (same seed) exported at the trainer's default size.
+  exportUntrainedPair(models, 'big', 320);
   // A copy of it whose M-Net file is damaged: listed by its manifests, unable to load.
   for (const half of ['tnet', 'mnet']) {
     const manifest = JSON.parse(fs.readFileSync(path.join(models, `camtest-${half}.json`), 'utf8')) as { id: string; training: { pairId: string } };
@@ -101,7 +106,7 @@ describe('webcam with a trained pair', () => {
     const s = await open();
     const list = await s.control(1, { request: 'list' });
     expect(list).toMatchObject({ code: 'MODELS', model: { id: 'auto' } });
-    expect(list.models?.map((m) => m.id)).toEqual(['auto', 'broken', 'camtest']);
+    expect(list.models?.map((m) => m.id)).toEqual(['auto', 'big', 'broken', 'camtest']);
     expect(list.models?.find((m) => m.id === 'camtest')?.label).toContain('camtest');
     s.ws.close();
   });
@@ -134,12 +139,40 @@ describe('webcam with a trained pair', () => {
     const big = await astronautRgba(640, 480);
     const bigPaired = await s.frame(4, 640, 480, big);
     expect(bigPaired).toMatchObject({ model: 'pair', width: 640, height: 480 });
+    const wideReady = await s.control(5, { request: 'select', model: 'big' });
+    expect(wideReady.text).toContain('runs at 224×160');
     expect(bigPaired.alpha.length).toBe(640 * 480);
 
     // Back to the automatic model.
-    expect(await s.control(5, { request: 'select', model: 'auto' })).toMatchObject({ code: 'MODEL_READY', model: { id: 'auto' } });
-    expect((await s.frame(6, SIZE, SIZE, rgba)).model).toBe('auto');
+    expect(await s.control(7, { request: 'select', model: 'auto' })).toMatchObject({ code: 'MODEL_READY', model: { id: 'auto' } });
+    expect((await s.frame(8, SIZE, SIZE, rgba)).model).toBe('auto');
     s.ws.close();
+  });
+
+  it('runs a pair exported at 320 at the webcam input exactly as the same weights exported at that size', async () => {
+    const inference = new InferenceService({ provider: 'cpu', modelsDir: models });
+    const scratch = fs.mkdtempSync(path.join(root, 'scratch-'));
+    try {
+      for (const half of ['tnet', 'mnet']) {
+        const info = getModel(`big-${half}`, models);
+        inference.define(resizedModel({ manifest: info.manifest, onnxPath: info.onnxPath }, { width: SIZE, height: SIZE }, scratch));
+      }
+      const image = rgbaToRgb(await astronautRgba(SIZE, SIZE), SIZE, SIZE);
+      const resized = await inference.shm(`big-tnet-webcam-${SIZE}x${SIZE}`, `big-mnet-webcam-${SIZE}x${SIZE}`, image);
+      const exported = await inference.shm('camtest-tnet', 'camtest-mnet', image);
+      let worst = 0;
+      for (let i = 0; i < resized.alpha.length; i++) worst = Math.max(worst, Math.abs(resized.alpha[i] - exported.alpha[i]));
+      expect(worst).toBeLessThan(1e-4);
+      // And the webcam's 4:3 input runs (the decoder's folded resize sizes scale with it).
+      for (const half of ['tnet', 'mnet']) {
+        const info = getModel(`big-${half}`, models);
+        inference.define(resizedModel({ manifest: info.manifest, onnxPath: info.onnxPath }, { width: 224, height: 160 }, scratch));
+      }
+      const wide = await inference.shm('big-tnet-webcam-224x160', 'big-mnet-webcam-224x160', rgbaToRgb(await astronautRgba(224, 160), 224, 160));
+      expect(wide.alpha.length).toBe(224 * 160);
+    } finally {
+      await inference.close();
+    }
   });
 
   it('keeps the automatic model, with a clear message, when a pair cannot load or does not exist', async () => {

@@ -1,4 +1,15 @@
-import { allocateFrame, alphaCoverage, type AlphaMessage, type NoticeMessage, type WebcamMessage, type WebcamProvider } from '../../../shared/webcam';
+import {
+  WEBCAM_AUTO_MODEL,
+  allocateFrame,
+  alphaCoverage,
+  encodeControl,
+  type AlphaMessage,
+  type NoticeMessage,
+  type WebcamMessage,
+  type WebcamModelOption,
+  type WebcamModelSlot,
+  type WebcamProvider,
+} from '../../../shared/webcam';
 import { CameraError, listCameras, openCamera, problemTitles, resolutions, type CameraInfo, type CameraProblem, type ResolutionId } from './camera';
 import { Compositor, type BackgroundId } from './compositor';
 import { openFrameLink, type FrameLink } from './frame-link';
@@ -56,6 +67,14 @@ export class WebcamManager {
   coverage = $state(0);
   message = $state<{ level: 'info' | 'error'; text: string } | null>(null);
   snapshotPending = $state(false);
+  /** The models the engine offers (the automatic one first) and the window's choice. */
+  models = $state<WebcamModelOption[]>([]);
+  modelId = $state<string>(WEBCAM_AUTO_MODEL);
+  modelPending = $state(false);
+  /** Which model made the frame on screen, and the label of the pair the engine last confirmed. */
+  modelSlot = $state<WebcamModelSlot>('auto');
+  private pairLabel = $state('');
+  readonly modelLabel = $derived(this.modelSlot === 'pair' ? this.pairLabel : (this.models[0]?.label ?? 'Automatic'));
 
   private stream: MediaStream | null = null;
   private link: FrameLink | null = null;
@@ -99,6 +118,9 @@ export class WebcamManager {
       });
       if (generation !== this.generation) return;
       this.status = 'live';
+      // The model list, and the choice again after a restart (a new stream starts on the automatic model).
+      this.control({ request: 'list' });
+      if (this.modelId !== WEBCAM_AUTO_MODEL) this.chooseModel(this.modelId);
       this.rate.reset();
       this.pump();
     } catch (err) {
@@ -125,6 +147,19 @@ export class WebcamManager {
     if (this.status !== 'live') return;
     this.wantSnapshot = true;
     this.snapshotPending = true;
+  }
+
+  /** Runs a trained pair (or the automatic model) from the next frames on; the engine checks the choice. */
+  chooseModel(id: string): void {
+    this.modelId = id;
+    if (!this.link) return;
+    this.modelPending = true;
+    if (id !== WEBCAM_AUTO_MODEL) this.message = { level: 'info', text: `Loading ${this.models.find((m) => m.id === id)?.label ?? id}…` };
+    this.control({ request: 'select', model: id });
+  }
+
+  private control(request: Parameters<typeof encodeControl>[1]): void {
+    this.link?.send(encodeControl(++this.seq, request));
   }
 
   async chooseImage(file: File): Promise<void> {
@@ -195,6 +230,7 @@ export class WebcamManager {
     this.fps = this.rate.tick(now);
     this.latencyMs = now - sent.capturedAt;
     this.provider = message.provider;
+    this.modelSlot = message.model;
     this.timings = message.timings;
     this.coverage = alphaCoverage(message.alpha);
     this.framesShown++;
@@ -202,6 +238,18 @@ export class WebcamManager {
   }
 
   private onNotice(message: NoticeMessage): void {
+    if (message.code === 'MODELS') {
+      this.models = message.models ?? [];
+      return;
+    }
+    if (message.code === 'MODEL_READY' || message.code === 'MODEL_FAILED') {
+      this.modelPending = false;
+      // On failure the engine says it went back to the automatic model; the choice follows it.
+      if (message.model) {
+        this.modelId = message.model.id;
+        if (message.model.id !== WEBCAM_AUTO_MODEL) this.pairLabel = message.model.label;
+      }
+    }
     if (message.code === 'SNAPSHOT_SAVED' || message.code === 'SNAPSHOT_FAILED') this.snapshotPending = false;
     if (message.code === 'ENGINE_FAILED') this.fail('engine', `The engine could not process the camera: ${message.text}`);
     else this.message = { level: message.level, text: message.text };
