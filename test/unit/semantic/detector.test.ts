@@ -90,12 +90,14 @@ describe('faces frame the person crop and mark their regions', () => {
   const [w, h] = [512, 340];
   const face = { x0: 100 / w, y0: 60 / h, x1: 130 / w, y1: 100 / h };
 
-  it('foreground beyond a body\'s reach of the face leaves the box; the head the segmenter cut stays in it', () => {
-    // Found: the person below y 80 (the top of the head missed) plus a false region out to x 500.
+  it('foreground beyond a body\'s reach of the face leaves the box; with none left, the face box is the person\'s', () => {
+    // Found: the person plus a false region out to x 500.
     const box = faceFramedBox({ x0: 40, y0: 80, x1: 500, y1: 339 }, [face], w, h);
-    // Reach: centre 115 ± 4 face widths (120) → x ≤ 235; head: 20 px (half a face) above the face.
-    expect(box).toEqual({ x0: 40, y0: 40, x1: 235, y1: 339 });
+    // Reach: centre 115 ± 4 face widths (120) → x ≤ 235.
+    expect(box).toEqual({ x0: 40, y0: 80, x1: 235, y1: 339 });
     expect(faceFramedBox({ x0: 40, y0: 80, x1: 500, y1: 339 }, [], w, h)).toEqual({ x0: 40, y0: 80, x1: 500, y1: 339 });
+    // Only a false region far to the right: the face's own box.
+    expect(faceFramedBox({ x0: 300, y0: 0, x1: 500, y1: 339 }, [face], w, h)).toEqual({ x0: 100, y0: 60, x1: 130, y1: 100 });
   });
 
   it('makes the person view a square around that person instead of the frame-wide box', () => {
@@ -105,7 +107,7 @@ describe('faces frame the person crop and mark their regions', () => {
     expect(view).not.toBeNull();
     expect(view!.x).toBeLessThanOrEqual(40);
     expect(view!.x + view!.w).toBeGreaterThanOrEqual(236);
-    expect(view!.y).toBeLessThanOrEqual(40);
+    expect(view!.y).toBeLessThanOrEqual(80);
     expect(view!.w).toBeLessThan(0.9 * w);
   });
 
