@@ -48,10 +48,15 @@ export class TfjsTfliteReference {
   }
 
   predict(input: Float32Array): Float32Array {
+    return this.predictAll(input)[0];
+  }
+
+  /** Every graph output, in the model's order (a detector has two heads). */
+  predictAll(input: Float32Array): Float32Array[] {
     return tf.tidy(() => {
       const env = new Map<number, tf.Tensor>([[this.model.inputs[0], tf.tensor(input, this.inputShape)]]);
       for (const op of this.model.operators) if (op.op !== 'DEQUANTIZE') env.set(op.outputs[0], this.step(op, env));
-      return env.get(this.model.outputs[0])!.dataSync() as Float32Array;
+      return this.model.outputs.map((i) => env.get(i)!.dataSync() as Float32Array);
     });
   }
 
@@ -73,6 +78,16 @@ export class TfjsTfliteReference {
         const y = tf.depthwiseConv2d(x, f, [o!.i32(2, 1), o!.i32(1, 1)], pad(0), 'NHWC', [o!.i32(6, 1), o!.i32(5, 1)]);
         return act(tf.add(y, this.w(op.inputs[2])), o!.i8(4));
       }
+      case 'MAX_POOL_2D':
+        return act(tf.maxPool(x, [o!.i32(4, 1), o!.i32(3, 1)], [o!.i32(2, 1), o!.i32(1, 1)], pad(0)), o!.i8(5));
+      case 'PAD': {
+        const p = readInts(this.model.tensors[op.inputs[1]]);
+        return tf.pad(x, p.map((_, i) => (i % 2 ? null : [p[i], p[i + 1]])).filter((v): v is [number, number] => v !== null));
+      }
+      case 'RESHAPE':
+        return tf.reshape(x, this.model.tensors[op.outputs[0]].shape);
+      case 'CONCATENATION':
+        return act(tf.concat(op.inputs.map((i) => env.get(i)!), o?.i32(0) ?? 0), o?.i8(1) ?? 0);
       case 'AVERAGE_POOL_2D':
         return act(tf.avgPool(x, [o!.i32(4, 1), o!.i32(3, 1)], [o!.i32(2, 1), o!.i32(1, 1)], pad(0)), o!.i8(5));
       case 'MEAN':
