@@ -4,6 +4,7 @@ import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.
 import { InferenceError, selectProvider } from './providers.js';
 import { SessionRunner } from './session-runner.js';
 import { semanticStage } from '../semantic/index.js';
+import { detectFaces } from '../semantic/detector.js';
 
 // Worker entry: owns the onnxruntime sessions and does pre/post-processing, so neither the
 // inference nor the pixel loops run on the caller's event loop.
@@ -48,6 +49,15 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
       const buffers = [stage.prob, stage.work.prob, stage.work.image.data, stage.band?.trimap, stage.band?.plan.radius, stage.band?.plan.complexity].map((a) => a?.buffer as ArrayBuffer | undefined);
       const transfer = [...new Set(buffers.filter((b): b is ArrayBuffer => b !== undefined))];
       return { res: { id: req.id, ok: true, type: 'semantic', stage, ms: performance.now() - t0 }, transfer };
+    }
+    case 'detect': {
+      const r = runner;
+      if (!r) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');
+      const t0 = performance.now();
+      const { model } = req;
+      const heads = [model.manifest.output.name, model.manifest.detection?.scores ?? ''];
+      const faces = await detectFaces((image) => r.runOutputs(model, image, heads), model.manifest, req.image);
+      return { res: { id: req.id, ok: true, type: 'detect', faces, ms: performance.now() - t0 }, transfer: [] };
     }
     case 'open': {
       if (!runner) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');

@@ -10,6 +10,7 @@ import { getModel } from '../models/registry.js';
 import { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
 import type { SessionTuning } from './session-runner.js';
 import type { SemanticOptions, SemanticStage } from '../semantic/index.js';
+import type { Detection } from '../semantic/detector.js';
 import { PendingReplies } from '../../shared/pending-replies.js';
 
 export { InferenceError, type InferenceErrorCode, type Provider, type ProviderReport, type ProviderSetting } from './providers.js';
@@ -152,6 +153,16 @@ export class InferenceService {
       const res = await this.call({ type: 'semantic', model: this.resolve(modelId), image, options });
       if (res.type !== 'semantic') throw new Error('unexpected worker reply');
       return { stage: res.stage, provider: active, ms: res.ms };
+    });
+  }
+
+  /** Detector: the faces in `image`, best first, boxes and keypoints in its pixels (semantic/detector.ts). */
+  detectFaces(modelId: string, image: RgbImage): Promise<Timed & { faces: Detection[] }> {
+    return this.accept(async () => {
+      const { active } = await this.ready;
+      const res = await this.call({ type: 'detect', model: this.resolve(modelId), image });
+      if (res.type !== 'detect') throw new Error('unexpected worker reply');
+      return { faces: res.faces, provider: active, ms: res.ms };
     });
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../../src/engine/imaging/raster.js';
+import { InferenceService } from '../../../src/engine/inference/service.js';
 import { SessionRunner } from '../../../src/engine/inference/session-runner.js';
 import type { ResolvedModel } from '../../../src/engine/inference/protocol.js';
 import { ModelError } from '../../../src/engine/models/errors.js';
@@ -132,5 +133,25 @@ describe('face detector (MediaPipe short range, converted) on the real onnxrunti
   it('refuses a segmenter with a typed error', async () => {
     const seg = resolved('selfie-general');
     await expect(detectFaces((im) => runner.runOutputs(seg, im, [seg.manifest.output.name]), seg.manifest, await loadRgb(ASTRONAUT))).rejects.toThrow(ModelError);
+  });
+});
+
+describe('InferenceService.detectFaces: the detector on the inference thread', () => {
+  let service: InferenceService;
+  beforeAll(() => {
+    service = new InferenceService({ provider: 'cpu' });
+  });
+  afterAll(() => service.close());
+
+  it('gives the same face as the session in this thread, and a typed error for a segmenter', async () => {
+    const { faces, provider, ms } = await service.detectFaces('face-short-range', await loadRgb(ASTRONAUT));
+    expect(provider).toBe('cpu');
+    expect(ms).toBeGreaterThan(0);
+    expect(faces).toHaveLength(1);
+    expect(Math.abs(faces[0].box.x0 - FACE.x0)).toBeLessThanOrEqual(BOX_TOLERANCE * 2);
+    expect(Math.abs(faces[0].box.y1 - FACE.y1)).toBeLessThanOrEqual(BOX_TOLERANCE * 2);
+    const err = await service.detectFaces('selfie-general', await loadRgb(ASTRONAUT)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelError);
+    expect((err as ModelError).code).toBe('MODEL_MISMATCH');
   });
 });
