@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Builder } from 'flatbuffers';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { convertTfliteModel, UnsupportedOperatorError } from '../../../scripts/model-converter/convert/tflite-to-onnx.js';
 import { FbTable } from '../../../scripts/model-converter/tflite/table.js';
-import type { TfliteModel, TfliteOperator, TfliteTensor } from '../../../scripts/model-converter/tflite/reader.js';
+import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from '../../../scripts/model-converter/tflite/reader.js';
+import { inspectOnnx } from '../../../src/engine/models/onnx/inspect.js';
+
+const require = createRequire(import.meta.url);
 
 // Tiny TFLite graphs built in memory for the operators the face detector adds (PAD, RESHAPE,
 // rank-3 CONCATENATION, several outputs); the expected values were printed by numpy
@@ -107,5 +112,18 @@ describe('converter: PAD, RESHAPE, rank-3 CONCATENATION and several outputs', ()
     const m = padReshapeConcatModel();
     m.tensors[4] = tensor(4, [1, -1, 2]);
     expect(() => convertTfliteModel(m)).toThrow('output shape must be static');
+  });
+});
+
+describe('converter: MediaPipe\'s short-range face detector', () => {
+  it('converts its channel PADs, head RESHAPEs and two outputs, keeping their names and shapes', () => {
+    const r = convertTfliteModel(readTflite(readFileSync(require.resolve('@mediapipe/face_detection/face_detection_short_range.tflite'))));
+    expect(r.operators).toMatchObject({ PAD: 11, RESHAPE: 4, CONCATENATION: 2, MAX_POOL_2D: 3 });
+    const sig = inspectOnnx(r.onnx);
+    expect(sig.inputs).toEqual([{ name: 'input', elemType: 1, dims: [1, 128, 128, 3] }]);
+    expect(sig.outputs).toEqual([
+      { name: 'regressors', elemType: 1, dims: [1, 896, 16] },
+      { name: 'classificators', elemType: 1, dims: [1, 896, 1] },
+    ]);
   });
 });
