@@ -24,15 +24,17 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
 
 /**
  * A head-like disc with a soft edge, hair-like strands (about 1 px wide, partly opaque), and a
- * semi-transparent veil, over colourful textured foreground and background.
+ * semi-transparent veil, over colourful textured foreground and background. `edge` is the disc
+ * edge's ramp in pixels (default 3 % of the shorter side: a small photo scaled down; a large photo
+ * straight from a camera keeps an edge of a few pixels).
  */
-export function syntheticAlpha(width: number, height: number, veil = true): Alpha {
+export function syntheticAlpha(width: number, height: number, veil = true, edge?: number): Alpha {
   const alpha = new Float32Array(width * height);
   const s = Math.min(width, height);
   const cx = width * 0.45;
   const cy = height * 0.5;
   const radius = 0.28 * s;
-  const soft = Math.max(1.5, 0.03 * s);
+  const soft = edge ?? Math.max(1.5, 0.03 * s);
   const strands: [number, number, number, number][] = [];
   for (let k = 0; k < 7; k++) {
     const angle = -2.4 + k * 0.35;
@@ -61,18 +63,18 @@ function hash(x: number, y: number, seed: number): number {
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }
 
+/** The texture's colour at (x, y) into out[i..i+2]. */
+function texel(x: number, y: number, seed: number, out: Float32Array, i: number): void {
+  const phase = seed * 1.7;
+  const n = hash(x >> 2, y >> 2, seed) - 0.5;
+  out[i] = clamp01(0.5 + 0.35 * Math.sin(0.11 * x + 0.05 * y + phase) + 0.1 * n);
+  out[i + 1] = clamp01(0.5 + 0.35 * Math.sin(0.07 * y - 0.04 * x + 2 * phase) + 0.1 * n);
+  out[i + 2] = clamp01(0.5 + 0.35 * Math.cos(0.09 * (x + y) + 3 * phase) - 0.1 * n);
+}
+
 export function texturedPlanes(width: number, height: number, seed: number): Float32Array {
   const out = new Float32Array(width * height * 3);
-  const phase = seed * 1.7;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = 3 * (y * width + x);
-      const n = hash(x >> 2, y >> 2, seed) - 0.5;
-      out[i] = clamp01(0.5 + 0.35 * Math.sin(0.11 * x + 0.05 * y + phase) + 0.1 * n);
-      out[i + 1] = clamp01(0.5 + 0.35 * Math.sin(0.07 * y - 0.04 * x + 2 * phase) + 0.1 * n);
-      out[i + 2] = clamp01(0.5 + 0.35 * Math.cos(0.09 * (x + y) + 3 * phase) - 0.1 * n);
-    }
-  }
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) texel(x, y, seed, out, 3 * (y * width + x));
   return out;
 }
 
@@ -100,9 +102,15 @@ export function compose(alpha: Alpha, foreground: Float32Array, background: Floa
   return { width, height, data };
 }
 
-/** `veil: false` drops the semi-transparent box: a portrait-like scene whose band is only edges. */
-export function makeComposite(width: number, height: number, bandRadius = 3, options: { veil?: boolean } = {}): Composite {
-  const alpha = syntheticAlpha(width, height, options.veil ?? true);
+export interface CompositeOptions {
+  /** false drops the semi-transparent box: a portrait-like scene whose band is only edges. */
+  veil?: boolean;
+  /** The disc edge's ramp in pixels (see syntheticAlpha). */
+  edge?: number;
+}
+
+export function makeComposite(width: number, height: number, bandRadius = 3, options: CompositeOptions = {}): Composite {
+  const alpha = syntheticAlpha(width, height, options.veil ?? true, options.edge);
   const foreground = texturedPlanes(width, height, 1);
   const background = texturedPlanes(width, height, 2);
   return {
@@ -112,4 +120,25 @@ export function makeComposite(width: number, height: number, bandRadius = 3, opt
     foreground,
     background,
   };
+}
+
+/**
+ * makeComposite without the F and B planes (24 bytes a pixel), computing the textures per pixel:
+ * a 48 MP scene fits in memory.
+ */
+export function makeLargeComposite(width: number, height: number, bandRadius: number, options: CompositeOptions = {}): Omit<Composite, 'foreground' | 'background'> {
+  const alpha = syntheticAlpha(width, height, options.veil ?? true, options.edge);
+  const data = new Uint8Array(width * height * 3);
+  const f = new Float32Array(3);
+  const b = new Float32Array(3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const a = alpha[i];
+      texel(x, y, 1, f, 0);
+      texel(x, y, 2, b, 0);
+      for (let c = 0; c < 3; c++) data[3 * i + c] = Math.round(255 * (a * f[c] + (1 - a) * b[c]));
+    }
+  }
+  return { image: { width, height, data }, alpha, trimap: trimapFromAlpha(alpha, width, height, bandRadius) };
 }

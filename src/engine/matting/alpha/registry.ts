@@ -1,5 +1,5 @@
 import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
-import { type ClosedFormOptions, closedFormAlpha, closedFormDefaults } from './alpha-cf';
+import { type ClosedFormOptions, closedFormAlpha, closedFormDefaults, solveClosedFormSystem } from './alpha-cf';
 import { type GuidedOptions, guidedAlpha, guidedDefaults } from './alpha-guided';
 import { type KnnOptions, knnAlpha, knnDefaults } from './alpha-knn';
 import { type RefinementMethodId, type RefinementMethodInfo, refinementMethodInfo } from './methods';
@@ -24,6 +24,11 @@ export interface RefinementMethod<Id extends RefinementMethodId = RefinementMeth
   id: Id;
   defaults: MethodParams[Id];
   refine(image: RgbImage, trimap: Trimap, params: Partial<MethodParams[Id]>, ctx: MattingContext): Promise<Alpha>;
+  /**
+   * Solves one tile of a photo above the working resolution at full resolution, in place (see
+   * band-tiles.ts). Methods without it keep the working-resolution answer, guided-upsampled.
+   */
+  refineTile?(image: RgbImage, unknown: Uint8Array, alpha: Alpha, params: Partial<MethodParams[Id]>, ctx: MattingContext): Promise<void>;
 }
 
 type AnyMethod = { [Id in RefinementMethodId]: RefinementMethod<Id> }[RefinementMethodId];
@@ -32,6 +37,12 @@ const closedForm: RefinementMethod<'closed-form'> = {
   ...refinementMethodInfo['closed-form'],
   defaults: closedFormDefaults,
   refine: async (image, trimap, params, ctx) => (await closedFormAlpha(image, trimap, params, ctx)).alpha,
+  // A tile starts from the upsampled working-resolution answer, as the full resolution starts from
+  // the half-resolution one in closedFormAlpha: it stops at the same refineTolerance.
+  refineTile: async (image, unknown, alpha, params, ctx) => {
+    const opts = { ...closedFormDefaults, ...params };
+    await solveClosedFormSystem(image, unknown, alpha, { ...opts, tolerance: opts.refineTolerance }, ctx);
+  },
 };
 
 const knn: RefinementMethod<'knn'> = {
