@@ -126,12 +126,47 @@ function planBand(p: Float32Array, pw: number, ph: number, image: RgbImage, o: R
   for (let i = 0; i < radius.length; i++) radius[i] = thin + (wide - thin) * complexity[i];
   const unknown = stampBand(p, pw, ph, o.threshold, radius);
   const [low, high] = o.uncertain;
-  if (high > low) {
-    const d2 = squaredDistanceTo(pw, ph, unknown);
-    const reach2 = (wide - thin) ** 2;
-    for (let i = 0; i < unknown.length; i++) if (p[i] > low && p[i] < high && d2[i] <= reach2) unknown[i] = 1;
-  }
+  if (high > low) addSoftFringe(p, pw, ph, unknown, low, high, wide - thin);
   return { unknown, plan: { width: pw, height: ph, radius, complexity } };
+}
+
+/**
+ * Adds to the band the pixels whose probability lies strictly inside (low, high) within `reach`
+ * of it. The distance is measured over the box of those pixels outside the band, grown by the
+ * reach, alone: a band pixel past that box is farther than the reach from all of them (the box
+ * was a quarter of the frame on one dev portrait).
+ */
+function addSoftFringe(p: Float32Array, w: number, h: number, band: Uint8Array, low: number, high: number, reach: number): void {
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (band[i] || !(p[i] > low && p[i] < high)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  if (x1 < 0) return;
+  const r = Math.ceil(reach);
+  const bx0 = Math.max(0, x0 - r);
+  const by0 = Math.max(0, y0 - r);
+  const bw = Math.min(w - 1, x1 + r) - bx0 + 1;
+  const bh = Math.min(h - 1, y1 + r) - by0 + 1;
+  const box = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) box.set(band.subarray((by0 + y) * w + bx0, (by0 + y) * w + bx0 + bw), y * bw);
+  const d2 = squaredDistanceTo(bw, bh, box);
+  const reach2 = reach * reach;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const i = (by0 + y) * w + bx0 + x;
+      if (p[i] > low && p[i] < high && d2[y * bw + x] <= reach2) band[i] = 1;
+    }
+  }
 }
 
 /**

@@ -119,6 +119,8 @@ function grow(r: Regions, w: number, h: number, seeds: Set<number>, gap: number,
   const kept = new Set(seeds);
   const n = r.areas.length - 1;
   for (;;) {
+    // Everything kept (a lone region, often): no distance to measure.
+    if (kept.size >= n) return kept;
     const before = kept.size;
     const keptMask = new Uint8Array(w * h);
     for (let i = 0; i < keptMask.length; i++) if (r.labels[i] && kept.has(r.labels[i])) keptMask[i] = 1;

@@ -5,15 +5,15 @@ import { cropView, personView, tileViews } from '../../../src/engine/semantic/vi
 import { semanticProbability } from '../../../src/engine/semantic';
 import { workingImage } from '../../../src/engine/semantic/working-image';
 
-/** 3:2 photo, a red "person" (column + head) left of centre, running out of the bottom edge, and a red speck. */
-function scene(width = 600, height = 400): RgbImage {
+/** 3:2 photo, a red "person" (column + head, `s` times its usual size) left of centre, running out of the bottom edge, and (unless left out) a red speck. */
+function scene(width = 600, height = 400, s = 1, withSpeck = true): RgbImage {
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = 3 * (y * width + x);
-      const body = Math.abs(x - 220) < 50 && y > 180;
-      const head = Math.hypot(x - 220, y - 140) < 45;
-      const speck = Math.hypot(x - 540, y - 60) < 12;
+      const body = Math.abs(x - 220) < 50 * s && y > height - 220 * s;
+      const head = Math.hypot(x - 220, y - (height - 260 * s)) < 45 * s;
+      const speck = withSpeck && Math.hypot(x - 540, y - 60) < 12;
       data[i] = body || head || speck ? 220 : 40;
       data[i + 1] = 60 + (x % 7);
       data[i + 2] = 90;
@@ -27,7 +27,7 @@ const colourKey = async (im: RgbImage) => Float32Array.from({ length: im.width *
 
 describe('segmentMultiView', () => {
   it('looks at the frame, squares along the long side and a crop around the person, and merges them in place', async () => {
-    const image = scene();
+    const image = scene(600, 400, 0.5, false);
     const seen: [number, number][] = [];
     const r = await segmentMultiView(async (im) => (seen.push([im.width, im.height]), colourKey(im)), image, { workingSide: 300 });
     expect(r.work.width).toBe(300);
@@ -46,6 +46,12 @@ describe('segmentMultiView', () => {
     for (let i = 0; i < expected.length; i++) if (Math.abs(r.work.prob[i] - expected[i]) > 1e-6) differ++;
     expect(differ).toBe(0);
     expect(r.prob).toHaveLength(image.width * image.height);
+  });
+
+  it('leaves out the crop around the person when it would be no closer than the squares', async () => {
+    // The person spans most of the frame's height: a square around it is larger than the squares.
+    const r = await segmentMultiView(colourKey, scene(), { workingSide: 300 });
+    expect(r.views.map((v) => v.kind)).toEqual(['full', 'tile', 'tile']);
   });
 
   it('leaves out the whole frame when asked and the squares cover it, but not for a square frame', async () => {

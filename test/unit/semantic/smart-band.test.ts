@@ -3,7 +3,9 @@ import { MattingError } from '../../../src/engine/matting/errors';
 import { sad } from '../../../src/engine/matting/metrics/metrics';
 import { refineAlpha } from '../../../src/engine/matting/alpha/refine';
 import { makeTrimap } from '../../../src/engine/matting/trimap/trimap';
+import { squaredDistanceTo } from '../../../src/engine/matting/trimap/morphology';
 import { smartTrimap } from '../../../src/engine/semantic/smart-band';
+import { mulberry32 } from '../../helpers/random';
 import { hairScene } from './scenes';
 
 /** Unknown pixels in a run along a row (dx=1) or column (dy=1) from (x, y) for `len` steps. */
@@ -25,6 +27,32 @@ describe('smartTrimap', () => {
     const straightBand = unknownAlong(trimap, width, torsoLeft - 40, y, 1, 0, 80);
     expect(straightBand).toBeGreaterThan(0);
     expect(hairBand).toBeGreaterThan(2.5 * straightBand);
+  });
+
+  it('adds every uncertain pixel within reach of the band, measured over the whole frame', () => {
+    // A crisp disc (its right edge at x = 230) and soft specks right of it, all outside the band:
+    // within reach of it (x 236..245) or far (x 300..399), so their box holds no band pixel.
+    const w = 400;
+    const h = 300;
+    const random = mulberry32(11);
+    const prob = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) prob[y * w + x] = Math.hypot(x - 150, y - 160) < 80 ? 1 : 0;
+    const speck = (x0: number, span: number) => (prob[(140 + Math.floor(random() * 40)) * w + x0 + Math.floor(random() * span)] = 0.15 + 0.3 * random()); // below the threshold: no band of their own
+    for (let k = 0; k < 60; k++) speck(236, 10);
+    for (let k = 0; k < 100; k++) speck(300, 100);
+    const image = { width: w, height: h, data: new Uint8Array(w * h * 3) };
+    const bare = smartTrimap(prob, image, { uncertain: [0, 0] }).trimap;
+    const band = Uint8Array.from(bare, (v) => (v === 128 ? 1 : 0));
+    const long = Math.max(w, h);
+    const thin = Math.max(1.5, 0.004 * long);
+    const reach = Math.max(thin, 0.025 * long) - thin;
+    const d2 = squaredDistanceTo(w, h, band);
+    const expected = Uint8Array.from(bare, (v, i) => (prob[i] > 0.1 && prob[i] < 0.9 && d2[i] <= reach * reach ? 128 : v));
+    const { trimap } = smartTrimap(prob, image);
+    let added = 0;
+    for (let i = 0; i < trimap.length; i++) if (trimap[i] === 128 && bare[i] !== 128) added++;
+    expect(added).toBeGreaterThan(5);
+    expect(Buffer.from(trimap).equals(Buffer.from(expected))).toBe(true);
   });
 
   it('refines the hair composite to a lower SAD than the fixed band does', async () => {
