@@ -32,6 +32,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // Outcomes arrive through processes, sockets and a browser: on a loaded 2-core machine a
+          // second is not enough (CI saw a library badge take longer), so polls wait up to 15 s.
+          expect: { poll: { timeout: 15_000 } },
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
@@ -42,6 +45,7 @@ export default defineConfig({
       {
         test: {
           name: 'adversarial',
+          expect: { poll: { timeout: 15_000 } },
           include: ['test/adversarial/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
@@ -52,6 +56,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          expect: { poll: { timeout: 15_000 } },
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
