@@ -11,7 +11,10 @@
  * (the I/O floor of the command), one image at a time.
  *
  * Run: npm run bench:matte -- [N photos, default 12] [runs, default 3] [concurrency]
- * (METHODS=guided to run one method.)
+ * (METHODS=guided to run one method.) BASELINE=<path of another checkout's bin/shm-studio.mjs>
+ * runs that build too, alternating with this one in every round, and prints the ratios: a
+ * before/after comparison under the same load. Each run's peak RSS comes from the command's own
+ * summary (process.resourceUsage, worker threads included).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +30,18 @@ const reps = Number(process.argv[3] ?? 3);
 /** Images in flight (the CLI's --concurrency); default the CLI's own. */
 const concurrency = process.argv[4];
 const methods = process.env.METHODS?.split(',') ?? ['closed-form', 'guided'];
-const bin = path.resolve('bin/shm-studio.mjs');
+/** The builds compared: this checkout's, and a baseline's when BASELINE names its bin. */
+const clis: { label: string; bin: string }[] = [{ label: 'this build', bin: path.resolve('bin/shm-studio.mjs') }];
+if (process.env.BASELINE) clis.push({ label: 'baseline', bin: path.resolve(process.env.BASELINE) });
+
+/** Whether bin/shm-studio.mjs will run the bundle (fresh) or fall back to the sources (tsx, slower). */
+function runsBundle(bin: string): boolean {
+  const root = path.resolve(path.dirname(bin), '..');
+  const newest = (dir: string): number =>
+    Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  const built = fs.statSync(path.join(root, 'out/main/cli.js'), { throwIfNoEntry: false })?.mtimeMs;
+  return built !== undefined && built >= newest(path.join(root, 'src'));
+}
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shm-bench-'));
 const folders = { small: path.join(root, `in-${count}`), large: path.join(root, `in-${2 * count}`) };
@@ -52,8 +66,10 @@ async function reference(): Promise<number> {
   return (performance.now() - t0) / count;
 }
 
+type Run = MatteSummary & { wallSeconds: number; firstSeconds: number };
+
 /** The command's summary, its wall time from spawn to exit, and when its first PNG appeared (s). */
-async function matte(refine: string, folder: string): Promise<MatteSummary & { wallSeconds: number; firstSeconds: number }> {
+async function matte(bin: string, refine: string, folder: string): Promise<Run> {
   const out = fs.mkdtempSync(path.join(root, 'out-'));
   const args = [bin, 'matte', folder, '--out', out, '--refine', refine, '--json', ...(concurrency ? ['--concurrency', concurrency] : [])];
   const t0 = performance.now();
@@ -67,44 +83,71 @@ async function matte(refine: string, folder: string): Promise<MatteSummary & { w
   return { ...(JSON.parse(stdout) as MatteSummary), wallSeconds, firstSeconds };
 }
 
-const builtCli = path.resolve('out/main/cli.js');
 console.log(
   `matte-cli bench: folders of ${count} and ${2 * count} photos of 1024×1024, ${reps} runs each, ${os.availableParallelism()} cores, ` +
-    `concurrency ${concurrency ?? 'default'}, CLI ${fs.existsSync(builtCli) ? 'bundle out/main/cli.js if fresh' : 'from source (tsx)'}`,
+    `concurrency ${concurrency ?? 'default'}; ` +
+    clis.map((c) => `${c.label} ${c.bin} (${runsBundle(c.bin) ? 'its bundle' : 'from source (tsx): the bundle is older than src/'})`).join('; '),
 );
 const refMs: number[] = [];
-const results: Record<string, { small: Awaited<ReturnType<typeof matte>>; large: Awaited<ReturnType<typeof matte>> }[]> = Object.fromEntries(methods.map((m) => [m, []]));
+type Pair = { small: Run; large: Run };
+/** results[cli label][method]: one pair of runs per round. */
+const results: Record<string, Record<string, Pair[]>> = Object.fromEntries(clis.map((c) => [c.label, Object.fromEntries(methods.map((m) => [m, [] as Pair[]]))]));
 for (let r = 0; r < reps; r++) {
   refMs.push(await reference());
-  for (const m of methods) results[m].push({ small: await matte(m, folders.small), large: await matte(m, folders.large) });
+  for (const m of methods) {
+    // The builds take turns, first one then the other, so a change in the machine's load hits both alike.
+    for (const c of r % 2 ? [...clis].reverse() : clis) results[c.label][m].push({ small: await matte(c.bin, m, folders.small), large: await matte(c.bin, m, folders.large) });
+  }
 }
 const ref = median(refMs);
 console.log(`reference (sharp decode + RGBA PNG encode, one at a time): ${ref.toFixed(0)} ms/image (${(1000 / ref).toFixed(2)} images/s)`);
 const f2 = (x: number) => x.toFixed(2);
-for (const [m, runs] of Object.entries(results)) {
-  const steady = runs.map((r) => count / (r.large.seconds - r.small.seconds));
-  const startup = runs.map((r, i) => r.small.seconds - count / steady[i]);
-  const stage = (k: keyof MatteSummary['stageMs']) => median(runs.map((r) => r.large.stageMs[k] / r.large.ok)).toFixed(0);
-  console.log(
-    `${m.padEnd(12)} steady ${f2(median(steady))} images/s (runs: ${steady.map(f2).join(', ')}), ${(1000 / median(steady) / ref).toFixed(2)}× the reference time per image; ` +
-      `whole batch ${count}: ${f2(median(runs.map((r) => r.small.imagesPerSec)))} images/s, ${2 * count}: ${f2(median(runs.map((r) => r.large.imagesPerSec)))} images/s; ` +
-      `start-up ${median(startup).toFixed(2)} s`,
-  );
-  console.log(
-    `${''.padEnd(12)} whole run from spawn to exit, ${count} photos: ${f2(median(runs.map((r) => count / r.small.wallSeconds)))} images/s ` +
-      `(${median(runs.map((r) => r.small.wallSeconds)).toFixed(2)} s); first image out ${median(runs.map((r) => r.small.firstSeconds)).toFixed(2)} s after spawn`,
-  );
-  console.log(
-    `${''.padEnd(12)} stage ms/image (${2 * count} photos, summed over concurrent images): decode ${stage('decode')}, segment ${stage('segment')}, ` +
-      `trimap ${stage('trimap')}, refine ${stage('refine')}, foreground ${stage('foreground')}, encode ${stage('encode')}`,
-  );
+/** The medians a comparison needs. */
+const whole = (runs: Pair[]) => median(runs.map((r) => count / r.small.wallSeconds));
+const first = (runs: Pair[]) => median(runs.map((r) => r.small.firstSeconds));
+const peak = (runs: Pair[], size: 'small' | 'large') => {
+  const mb = runs.map((r) => r[size].peakRssMb).filter((x) => x !== undefined);
+  return mb.length ? `${median(mb).toFixed(0)} MB` : 'not reported';
+};
+for (const c of clis) {
+  if (clis.length > 1) console.log(`-- ${c.label}`);
+  for (const [m, runs] of Object.entries(results[c.label])) {
+    const steady = runs.map((r) => count / (r.large.seconds - r.small.seconds));
+    const startup = runs.map((r, i) => r.small.seconds - count / steady[i]);
+    const stage = (k: keyof MatteSummary['stageMs']) => median(runs.map((r) => r.large.stageMs[k] / r.large.ok)).toFixed(0);
+    console.log(
+      `${m.padEnd(12)} steady ${f2(median(steady))} images/s (runs: ${steady.map(f2).join(', ')}), ${(1000 / median(steady) / ref).toFixed(2)}× the reference time per image; ` +
+        `whole batch ${count}: ${f2(median(runs.map((r) => r.small.imagesPerSec)))} images/s, ${2 * count}: ${f2(median(runs.map((r) => r.large.imagesPerSec)))} images/s; ` +
+        `start-up ${median(startup).toFixed(2)} s`,
+    );
+    console.log(
+      `${''.padEnd(12)} whole run from spawn to exit, ${count} photos: ${f2(whole(runs))} images/s ` +
+        `(${median(runs.map((r) => r.small.wallSeconds)).toFixed(2)} s); first image out ${f2(first(runs))} s after spawn; ` +
+        `peak RSS ${peak(runs, 'small')} (${count} photos), ${peak(runs, 'large')} (${2 * count})`,
+    );
+    console.log(
+      `${''.padEnd(12)} stage ms/image (${2 * count} photos, summed over concurrent images): decode ${stage('decode')}, segment ${stage('segment')}, ` +
+        `trimap ${stage('trimap')}, refine ${stage('refine')}, foreground ${stage('foreground')}, encode ${stage('encode')}`,
+    );
+    // The issue's targets, as ratios: at least 2 images/s whole run, the first image out within 1.5 s.
+    console.log(`${''.padEnd(12)} against the targets: whole run ${f2(whole(runs) / 2)}× of 2 images/s, first image ${f2(first(runs) / 1.5)}× of 1.5 s`);
+  }
+}
+if (clis.length > 1) {
+  for (const m of methods) {
+    const [now, base] = clis.map((c) => results[c.label][m]);
+    console.log(
+      `ratio this build / baseline, ${m}: whole run ${f2(whole(now) / whole(base))}× the images/s, first image out ${f2(first(now) / first(base))}× the time, ` +
+        `per round: ${now.map((r, i) => f2(r.small.wallSeconds > 0 ? base[i].small.wallSeconds / r.small.wallSeconds : Number.NaN)).join(', ')}`,
+    );
+  }
 }
 fs.rmSync(root, { recursive: true, force: true });
 
 /** Grouped bars per method: steady rate and the two whole-batch rates, against the method's target. */
 function chartSvg(): string {
   const targets: Record<string, number> = { 'closed-form': 1, guided: 5 };
-  const rows = Object.entries(results).map(([m, runs]) => ({
+  const rows = Object.entries(results[clis[0].label]).map(([m, runs]) => ({
     m,
     target: targets[m],
     bars: [

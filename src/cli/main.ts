@@ -1,8 +1,5 @@
 import { UsageError } from './errors';
-import { evalCommand } from './eval-command';
 import type { CliIo } from './io';
-import { matteCommand } from './matte-command';
-import { modelsCommand } from './models-command';
 import { USAGE } from './usage';
 
 export { USAGE } from './usage';
@@ -13,12 +10,14 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Each command loads its own modules: a matte run starts its model session before the
+      // image codecs have loaded (see matteCommand), and help loads neither.
       case 'matte':
-        return await matteCommand(rest, io);
+        return await (await import('./matte-command')).matteCommand(rest, io);
       case 'eval':
-        return await evalCommand(rest, io);
+        return await (await import('./eval-command')).evalCommand(rest, io);
       case 'models':
-        return await modelsCommand(rest, io);
+        return await (await import('./models-command')).modelsCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -1,16 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeGrey, decodeRgb, probeImage } from '../engine/imaging/decode';
 import { ImageError } from '../engine/imaging/errors';
 import { checkOutputFolders, mirroredName } from '../engine/export/paths';
 import { MAX_DECODABLE_PIXELS } from '../engine/imaging/limits';
-import { exportImage } from '../engine/export/export';
 import { RateMeter } from '../engine/jobs/rate';
 import { scanPaths, type ScannedFile } from '../engine/project/scan';
 import { matteImage } from '../engine/pipeline/matte';
 import { createDefaultEngine } from '../engine/pipeline/engine';
-import { SemanticDebugWriter } from '../engine/semantic/debug';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
 import { defaultRefinementMethod } from '../engine/matting/alpha/methods';
@@ -18,9 +15,8 @@ import { DEFAULT_SEMANTIC_MODEL } from '../engine/models/defaults';
 import { UsageError } from './errors';
 import { ProgressBar } from './progress-bar';
 import type { CliIo } from './io';
-import { defaultConcurrency } from '../engine/jobs/runner';
 import { MemoryBudget } from '../engine/jobs/memory-budget';
-import { forEachConcurrently } from '../engine/jobs/concurrency';
+import { defaultConcurrency, forEachConcurrently } from '../engine/jobs/concurrency';
 import { inShard, parseShard } from './shard';
 import { ResumeManifest } from './resume-manifest';
 
@@ -43,6 +39,8 @@ export interface MatteSummary {
   total: number;
   seconds: number;
   imagesPerSec: number;
+  /** The process's peak resident memory (MB), worker threads included: what images in flight cost. */
+  peakRssMb: number;
   /** Milliseconds summed over images, per stage. */
   stageMs: Required<StageTimings>;
   images: MatteItemSummary[];
@@ -111,11 +109,14 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   // --debug-dir: the semantic stage's parts of each photo, under DIR/<relative path without extension>/.
   const debugNames = new WeakMap<Uint8Array, string>();
   const debugDir = values['debug-dir'];
-  const debug = debugDir ? new SemanticDebugWriter(debugDir, (image) => debugNames.get(image.data)) : undefined;
+  const debug = debugDir ? new (await import('../engine/semantic/debug')).SemanticDebugWriter(debugDir, (image) => debugNames.get(image.data)) : undefined;
   const semantic = { band: { scale: bandScale }, subject: { keepAll: values['keep-all'] } };
   const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep, semantic, ...(debug ? { debug } : {}) });
   // Sessions and worker threads start now rather than one by one behind the first image.
   engine.warmUp?.({ images: scan.files.length, modelId: values.trimaps ? undefined : values.model, refine: values.refine, decontaminate: !values['no-decontaminate'] });
+  // sharp (the decoder and the PNG encoder) loads once the warm-up is under way: its ~0.1 s of
+  // loading then overlaps the model session's start instead of coming before it.
+  const [{ decodeGrey, decodeRgb, probeImage }, { exportImage }] = await Promise.all([import('../engine/imaging/decode'), import('../engine/export/export')]);
   const explicit = new Set(positionals.map((p) => path.resolve(p)));
   const summary: MatteItemSummary[] = scan.unreadable.map((u) => ({ input: u.path, status: 'failed', ms: 0, error: u.message }));
   const bar = new ProgressBar(io.stderr, !values.json && io.stderr.isTTY === true);
@@ -191,7 +192,8 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const ok = summary.filter((s) => s.status === 'ok').length;
   const failed = summary.filter((s) => s.status === 'failed').length;
   const skipped = summary.filter((s) => s.status === 'skipped').length;
-  const result: MatteSummary = { ok, failed, skipped, alreadyDone, total: summary.length, seconds, imagesPerSec: ok / Math.max(seconds, 1e-9), stageMs, images: summary };
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const result: MatteSummary = { ok, failed, skipped, alreadyDone, total: summary.length, seconds, imagesPerSec: ok / Math.max(seconds, 1e-9), peakRssMb, stageMs, images: summary };
   if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     io.stdout.write(`${ok} matted, ${failed} failed, ${skipped} skipped${alreadyDone ? `, ${alreadyDone} done before` : ''} in ${seconds.toFixed(1)} s (${result.imagesPerSec.toFixed(2)} images/s) → ${outDir}\n`);

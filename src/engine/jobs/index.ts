@@ -1,5 +1,6 @@
 export { JobStore } from './store';
-export { defaultConcurrency, runJob, type RunJobOptions } from './runner';
+export { runJob, type RunJobOptions } from './runner';
+export { defaultConcurrency } from './concurrency';
 export { JobManager, type JobHandler, type JobManagerOptions } from './manager';
 export { RateMeter } from './rate';
 export { MemoryBudget, BYTES_PER_PIXEL_IN_FLIGHT, defaultMemoryBudget } from './memory-budget';

@@ -1,20 +1,8 @@
-import os from 'node:os';
-import { forEachConcurrently } from './concurrency';
+import { defaultConcurrency, forEachConcurrently } from './concurrency';
 import { RateMeter } from './rate';
 import type { JobStore } from './store';
 import { FatalJobError, type ItemProcessor, type JobProgress, type JobRecord, type JobState } from './types';
 
-/**
- * Images in flight by default: one more than the cores, so that while one image waits on the
- * single inference worker or on disk the cores still have work. Measured with
- * `npx tsx bench/matte-cli.ts 24 1 <n>` on 2 cores: guided 4.25 images/s at 2, 5.33 at 3, 5.01 at
- * 4; closed-form 1.25, 1.46, 1.44. After the later speed-ups (`bench/matte-cli.ts 12 3 <n>`, guided
- * steady rate / 24-photo batch): 10.4 / 7.3 at 3, 10.9 / 7.6 at 4, 10.2 / 7.7 at 6, within the
- * noise of each other. Large photos run fewer at a time (MemoryBudget).
- */
-export function defaultConcurrency(): number {
-  return os.availableParallelism() + 1;
-}
 
 export interface RunJobOptions {
   /** Images processed at once; the heavy stages use worker threads, so 2 keeps both cores busy. */
