@@ -1,4 +1,4 @@
-import type { BeforeAfterReport, JobProgress, TrainingCheck, TrainingDevice, TrainingPhase, TrainingRecord } from '../../../shared/contract';
+import { trainingStartParams, type BeforeAfterReport, type JobProgress, type TrainingCheck, type TrainingDevice, type TrainingPhase, type TrainingRecord, type TrainingStatus } from '../../../shared/contract';
 import type { StudioClient } from '../../../shared/client';
 import { plainError } from './messages';
 
@@ -7,9 +7,16 @@ export interface TrainingOptions {
   epochs: number;
   patchSize: number;
   batchSize: number;
+  /** Network input of the exported pair (the whole photo is resized to it). */
+  inputSize: number;
   device: TrainingDevice;
   /** Only the library's selection (else every refined image). */
   selectionOnly: boolean;
+}
+
+function defaultRequest(): Omit<TrainingOptions, 'selectionOnly'> {
+  const { phase, epochs, patchSize, batchSize, inputSize, device } = trainingStartParams.parse({});
+  return { phase, epochs, patchSize, batchSize, inputSize, device };
 }
 
 export const phaseLabels: Record<TrainingPhase, string> = {
@@ -43,7 +50,8 @@ export function chartSeries(records: TrainingRecord[]): ChartSeries {
  * job.progress and job.done (its records feed the chart), cancel, resume and the trainer's log.
  */
 export class TrainingManager {
-  options = $state<TrainingOptions>({ phase: 'end_to_end', epochs: 20, patchSize: 320, batchSize: 8, device: 'auto', selectionOnly: false });
+  // The engine's defaults (one source: the request's schema).
+  options = $state<TrainingOptions>({ ...defaultRequest(), selectionOnly: false });
   check = $state<TrainingCheck | null>(null);
   checking = $state(false);
   jobId = $state<number | null>(null);
@@ -56,6 +64,8 @@ export class TrainingManager {
   log = $state<{ file: string; text: string } | null>(null);
   /** Before and after, once a run has finished. */
   report = $state<BeforeAfterReport | null>(null);
+  /** The report's montage (photo | reference | before | after per image), as a URL. */
+  montageUrl = $state<string | null>(null);
   busy = $state(false);
   private readonly offs: (() => void)[] = [];
 
@@ -95,6 +105,8 @@ export class TrainingManager {
       this.records = [];
       this.message = null;
       this.log = null;
+      this.report = null;
+      this.montageUrl = null;
       return true;
     } catch (err) {
       this.error = plainError(err);
@@ -128,7 +140,7 @@ export class TrainingManager {
       this.state = status.state;
       this.records = status.records;
       this.message = status.message ?? null;
-      this.report = status.report ?? null;
+      this.showReport(status);
     });
   }
 
@@ -142,7 +154,12 @@ export class TrainingManager {
     this.state = p.state;
     if (p.training) this.records.push(p.training);
     if (p.state !== 'running' && p.state !== 'queued') this.message = p.message ?? null;
-    if (p.state === 'done') void this.call(async () => (this.report = (await this.api.call('training.status', { jobId: p.jobId })).report ?? null));
+    if (p.state === 'done') void this.call(async () => this.showReport(await this.api.call('training.status', { jobId: p.jobId })));
+  }
+
+  private showReport(status: TrainingStatus): void {
+    this.report = status.report ?? null;
+    this.montageUrl = status.montageRef ? this.api.mediaUrl(status.montageRef) : null;
   }
 
   private async call(fn: () => Promise<unknown>): Promise<boolean> {
