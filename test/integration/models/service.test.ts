@@ -55,7 +55,9 @@ describe('InferenceService with the default models', () => {
     expect(Math.max(...prob)).toBeLessThanOrEqual(1);
   });
 
-  it('keeps the caller event loop free while it computes', async () => {
+  // A gap is a tail measure: on a machine loaded from outside (seen at load 16, 124 ms) the whole
+  // process can be descheduled once. A blocked loop fails every try; a descheduled one does not.
+  it('keeps the caller event loop free while it computes', { retry: 2 }, async () => {
     const img = await loadRgb(ASTRONAUT);
     const worst = await worstEventLoopGap(() => service.segment('selfie-general', img));
     console.log(`worst event-loop gap over 20 inferences: ${worst.toFixed(1)} ms`);
