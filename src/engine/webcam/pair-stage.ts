@@ -137,11 +137,11 @@ export class PairStage {
    * and runs one blank frame through them, so a pair that cannot run fails here, not mid-stream. A
    * graph that cannot run at another size (a user's fixed reshape) runs at its exported size.
    */
-  static async load(inference: InferenceService, pair: WebcamPair, frame: PairInputSize, modelsDir: string | undefined, scratchDir: string): Promise<PairStage> {
+  static async load(inference: InferenceService, pair: WebcamPair, frame: PairInputSize, modelsDir: string | undefined, scratchDir: string, shortSide = PAIR_SHORT_SIDE): Promise<PairStage> {
     const tnet = resolveChecked(pair.tnet, 'trimap', modelsDir);
     const mnet = resolveChecked(pair.mnet, 'matting', modelsDir);
     const exported = { width: tnet.manifest.input.width, height: tnet.manifest.input.height };
-    const size = pairInputSize(frame.width, frame.height, exported);
+    const size = pairInputSize(frame.width, frame.height, exported, shortSide);
     const attempts: [ResolvedModel, ResolvedModel][] = [[tnet, mnet]];
     if (size.width !== exported.width || size.height !== exported.height) {
       fs.mkdirSync(scratchDir, { recursive: true });

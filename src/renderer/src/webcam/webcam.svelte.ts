@@ -43,9 +43,24 @@ class RateMeter {
 }
 
 /**
- * The webcam window's state and loop: camera → frame → engine → alpha → composite. At most one
- * frame is in flight; the next frame is taken from the camera only when the engine has answered,
- * so it is always the newest one and latency cannot build up.
+ * Frames the page keeps in flight. Two, not one: in lockstep each frame paid the page's capture
+ * and composite, both socket hops and the engine one after another; with a second frame sent
+ * meanwhile the engine finds it waiting when it finishes one (its session keeps one waiting,
+ * newest wins), so the rate is set by the slowest stage instead of their sum. A third would only
+ * wait in the engine and add latency.
+ */
+const MAX_IN_FLIGHT = 2;
+
+/** `?inFlight=1` runs the old lockstep, so bench/webcam-browser.ts can compare both in one run. */
+function framesInFlight(): number {
+  const asked = Number(new URLSearchParams(globalThis.location?.search ?? '').get('inFlight'));
+  return asked >= 1 && asked <= MAX_IN_FLIGHT ? asked : MAX_IN_FLIGHT;
+}
+
+/**
+ * The webcam window's state and loop: camera → frame → engine → alpha → composite. Each new
+ * camera frame is sent as soon as fewer than MAX_IN_FLIGHT frames are in flight; a frame is never
+ * sent twice, and latency cannot build up past two frames.
  */
 export class WebcamManager {
   status = $state<WebcamStatus>('idle');
@@ -83,7 +98,10 @@ export class WebcamManager {
   private capture: CanvasRenderingContext2D | null = null;
   private readonly compositor = new Compositor();
   private readonly rate = new RateMeter();
-  private inFlight: InFlight | null = null;
+  private inFlight: InFlight[] = [];
+  private readonly maxInFlight = framesInFlight();
+  /** A camera frame has arrived since the last one sent. */
+  private fresh = false;
   private seq = 0;
   private wantSnapshot = false;
   private generation = 0;
@@ -122,7 +140,7 @@ export class WebcamManager {
       this.control({ request: 'list' });
       if (this.modelId !== WEBCAM_AUTO_MODEL) this.chooseModel(this.modelId);
       this.rate.reset();
-      this.pump();
+      this.watchCamera(generation);
     } catch (err) {
       if (generation !== this.generation) return;
       if (err instanceof CameraError) this.fail(err.problem, err.message);
@@ -133,7 +151,8 @@ export class WebcamManager {
   /** Stops the camera and the engine stream; the window stays usable. */
   stop(status: WebcamStatus = 'stopped'): void {
     this.generation++;
-    this.inFlight = null;
+    this.inFlight = [];
+    this.fresh = false;
     this.link?.close();
     this.link = null;
     for (const track of this.stream?.getTracks() ?? []) track.stop();
@@ -179,13 +198,24 @@ export class WebcamManager {
     this.cameras = await listCameras();
   }
 
-  private pump = (): void => {
+  /** Marks each new camera frame and offers it to the engine, until the stream stops. */
+  private watchCamera(generation: number): void {
     const video = this.video;
-    if (this.status !== 'live' || this.inFlight || !video || !this.link) return;
-    if (video.readyState < 2 || !video.videoWidth) {
-      requestAnimationFrame(this.pump);
-      return;
-    }
+    if (!video) return;
+    const tick = () => {
+      if (generation !== this.generation) return;
+      this.fresh = true;
+      this.pump();
+      this.watchCamera(generation);
+    };
+    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(tick);
+    else requestAnimationFrame(tick);
+  }
+
+  private pump(): void {
+    const video = this.video;
+    if (this.status !== 'live' || !this.fresh || this.inFlight.length >= this.maxInFlight || !video || !this.link) return;
+    if (video.readyState < 2 || !video.videoWidth) return;
     const width = video.videoWidth;
     const height = video.videoHeight;
     const canvas = this.capture?.canvas;
@@ -202,16 +232,10 @@ export class WebcamManager {
     const message = allocateFrame(seq, width, height, this.wantSnapshot);
     this.wantSnapshot = false;
     message.pixels.set(frame.data);
-    this.inFlight = { seq, frame, capturedAt: performance.now() };
+    this.fresh = false;
+    this.inFlight.push({ seq, frame, capturedAt: performance.now() });
     this.frameSize = { width, height };
     this.link.send(message.buffer);
-  };
-
-  /** Waits for a camera frame newer than the one just shown, then sends it. */
-  private next(): void {
-    const video = this.video;
-    if (video && 'requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => this.pump());
-    else requestAnimationFrame(this.pump);
   }
 
   private onEngineMessage(message: WebcamMessage): void {
@@ -220,9 +244,10 @@ export class WebcamManager {
   }
 
   private onAlpha(message: AlphaMessage): void {
-    const sent = this.inFlight;
-    if (!sent || sent.seq !== message.seq || this.status !== 'live') return;
-    this.inFlight = null;
+    const sent = this.inFlight.find((f) => f.seq === message.seq);
+    if (!sent || this.status !== 'live') return;
+    // Older frames still listed were replaced in the engine's queue: no answer will come for them.
+    this.inFlight = this.inFlight.filter((f) => f.seq > message.seq);
     if (this.stage) {
       this.compositor.draw(this.stage, sent.frame, message.alpha, { background: this.background, colour: this.colour, image: this.image, mirror: this.mirror });
     }
@@ -234,7 +259,7 @@ export class WebcamManager {
     this.timings = message.timings;
     this.coverage = alphaCoverage(message.alpha);
     this.framesShown++;
-    this.next();
+    this.pump();
   }
 
   private onNotice(message: NoticeMessage): void {

@@ -1,0 +1,103 @@
+/**
+ * npm run build && npx tsx bench/webcam-browser.ts [--seconds 8] [--rounds 2] [--pair]
+ *
+ * The webcam end to end as a person sees it (issue 15's target: >= 25 fps at 640x480 in browser
+ * mode on 2 cores): the built browser-mode server, Debian's Chromium with its fake camera fed a
+ * 30 fps 640x480 clip, the webcam page compositing "Colour on grey". Alternates, in the same run,
+ * the page's lockstep (`?inFlight=1`: the next frame leaves when the last alpha came back) and
+ * its pipelining (two frames in flight, the default), so load on the machine hits both alike.
+ * Per mode: frames shown per second (counted on the page over the window), the frame-to-matte
+ * latency and the engine time the overlay reports (medians of 4 readings a second).
+ * --pair: the same with a trained pair chosen in the window (training/export.py, untrained weights).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { launchBrowser, startBuiltWebServer } from '../test/helpers/browser';
+import { writeAstronautY4m } from '../test/fixtures/webcam/clip';
+import { exportUntrainedPair } from '../test/fixtures/webcam/pair';
+import { median, printTable } from './lib/measure';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '2' },
+    pair: { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shm-bench-webcam-browser-'));
+const models = path.join(root, 'models');
+fs.mkdirSync(models);
+for (const f of ['selfie-landscape.json', 'selfie-landscape.onnx', 'selfie-general.json', 'selfie-general.onnx']) fs.copyFileSync(path.resolve('models', f), path.join(models, f));
+if (values.pair) exportUntrainedPair(models, 'bench', 320);
+const clip = await writeAstronautY4m(path.join(root, 'clip.y4m'), 640, 480, 30, 30);
+const server = await startBuiltWebServer(path.join(root, 'app-data'), { SHM_MODELS_DIR: models });
+const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+
+const shown = (p: Page) => p.getByTestId('webcam-stage').getAttribute('data-frames').then(Number);
+const reading = async (p: Page, id: string, pattern: RegExp) => Number(pattern.exec((await p.getByTestId(id).textContent()) ?? '')?.[1]);
+
+interface Sample {
+  fps: number;
+  latency: number;
+  engine: number;
+}
+
+async function measure(inFlight: number): Promise<Sample> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  try {
+    // The token's visit sets the cookie; the page drops every query parameter of that URL.
+    await page.goto(server.url);
+    await page.goto(`${server.origin}/webcam?inFlight=${inFlight}`);
+    const deadline = Date.now() + 120_000;
+    while ((await shown(page)) < 10) {
+      if (Date.now() > deadline) throw new Error('the webcam page showed no frames');
+      await page.waitForTimeout(200);
+    }
+    if (values.pair) {
+      await page.getByTestId('model-select').selectOption('bench');
+      while ((await page.getByTestId('webcam-model').getAttribute('data-slot')) !== 'pair') await page.waitForTimeout(200);
+      const settle = await shown(page);
+      while ((await shown(page)) < settle + 5) await page.waitForTimeout(200);
+    }
+    const latency: number[] = [];
+    const engine: number[] = [];
+    const first = await shown(page);
+    const t0 = Date.now();
+    while (Date.now() - t0 < SECONDS * 1000) {
+      await page.waitForTimeout(250);
+      latency.push(await reading(page, 'webcam-latency', /(\d+)\s*ms/));
+      const detail = (await page.getByTestId('webcam-overlay').textContent()) ?? '';
+      engine.push(Number(/engine ([\d.]+) ms/.exec(detail)?.[1]));
+    }
+    const frames = (await shown(page)) - first;
+    return { fps: (frames * 1000) / (Date.now() - t0), latency: median(latency), engine: median(engine) };
+  } finally {
+    await page.close();
+  }
+}
+
+console.log(`webcam in Chromium over browser mode: 640x480 fake camera at 30 fps, ${values.pair ? 'a trained pair' : 'the automatic model'}, ${SECONDS} s per window, ${ROUNDS} rounds, ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)}`);
+const results: Record<number, Sample[]> = { 1: [], 2: [] };
+try {
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const inFlight of [1, 2]) {
+      const s = await measure(inFlight);
+      results[inFlight].push(s);
+      console.log(`round ${r + 1}, ${inFlight} in flight: ${s.fps.toFixed(1)} fps, latency ${s.latency.toFixed(0)} ms, engine ${s.engine.toFixed(1)} ms (load ${os.loadavg()[0].toFixed(1)})`);
+    }
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+}
+const row = (n: number, label: string) => [label, median(results[n].map((s) => s.fps)), median(results[n].map((s) => s.latency)), median(results[n].map((s) => s.engine))];
+console.log('\nmedians over rounds');
+printTable(['page', 'fps', 'latency ms', 'engine ms'], [row(1, 'lockstep (?inFlight=1, before)'), row(2, 'two frames in flight (default)')]);
+console.log(`ratio fps two in flight / lockstep: ${(median(results[2].map((s) => s.fps)) / median(results[1].map((s) => s.fps))).toFixed(2)}; target 25 fps: ${median(results[2].map((s) => s.fps)) >= 25 ? 'met' : 'NOT met'}`);
