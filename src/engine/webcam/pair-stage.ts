@@ -10,11 +10,12 @@ import type { WebcamProvider } from '../../shared/webcam';
 import type { WebcamPair } from './pairs';
 
 /**
- * Short side of the pair's network input on the webcam. The exported pair runs at its training
- * size (320×320 by default: T-Net ~110 + M-Net ~200 ms a frame on one core here, about 3 fps);
- * both networks are fully convolutional, so the webcam runs them at the frame's aspect with this
- * short side instead. bench/webcam.ts --pair measures each size: 160×224 is the largest that
- * keeps the pair near 10 fps on these 2 cores (192×256 ~1.6× the time, 256×352 ~3×).
+ * Short side of the pair's network input on the webcam. Both networks are fully convolutional, so
+ * the webcam runs them at the frame's aspect with this short side rather than at the exported
+ * square (320 by default). `bench/webcam.ts --pair` at 640x480, ms per frame under load 12 on 2
+ * cores: 160x128 95, 224x160 179, 256x192 279, 352x256 373, 416x320 530. 224x160 costs a third
+ * of the 320 input and keeps 2.9 frame pixels per network pixel at 640x480; 160x128 is twice as
+ * fast but halves the M-Net's detail again (4 frame pixels per network pixel).
  */
 export const PAIR_SHORT_SIDE = 160;
 /** MobileNetV2's stride: the T-Net's input sides must be multiples of it. */
