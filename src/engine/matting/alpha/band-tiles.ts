@@ -12,15 +12,16 @@ export interface TileOptions {
 
 // Measured by the seam test (test/unit/matting/band-tiles.test.ts) against an untiled solve: the
 // error a tile's edge carries in from the estimate halves every ~15 px inward, and more slowly
-// along thin strands; a 32 px margin left steps of 0.027 across cell edges, 64 px 0.0002 (no veil).
-// 512 px cells keep the margins' extra work at ~1.5x the band's unknowns.
+// along thin strands; a 32 px margin left steps of 0.027 across cell edges, 64 px 0.0002 (no veil,
+// 96 px cells). 512 px cells keep the margins' extra work at ~1.5x the band's unknowns.
 export const tileDefaults: TileOptions = { tile: 512, margin: 64 };
 
 /**
- * Solves one tile in place: `alpha` holds the tile's current estimate, `unknown` marks the pixels
- * to solve; every other pixel is a fixed boundary value.
+ * Solves one tile: `alpha` holds the tile's current estimate, `unknown` marks the pixels to solve;
+ * every other pixel is a fixed boundary value. The answer is written into `alpha`, or returned (a
+ * solver on another thread, which was handed a copy).
  */
-export type TileSolver = (image: RgbImage, unknown: Uint8Array, alpha: Alpha, ctx: MattingContext) => Promise<void>;
+export type TileSolver = (image: RgbImage, unknown: Uint8Array, alpha: Alpha, ctx: MattingContext) => Promise<Alpha | void>;
 
 /** A tile: the cell it writes (x0..x1, y0..y1) inside the region it solves (rx0..rx1, ry0..ry1). */
 interface Tile {
@@ -34,6 +35,9 @@ interface Tile {
   ry1: number;
   /** Unknown pixels in the cell: the tile's share of the work. */
   unknown: number;
+  /** Column and row of the cell. */
+  cx: number;
+  cy: number;
 }
 
 // The 5x5 stencil reaches 2 px: a pixel 2 px inside a cut edge has all its windows inside the
@@ -51,7 +55,7 @@ function planTiles(trimap: Trimap, width: number, height: number, { tile, margin
       if (unknown === 0) continue;
       const rx0 = Math.max(0, x0 - margin);
       const ry0 = Math.max(0, y0 - margin);
-      tiles.push({ x0, y0, x1, y1, rx0, ry0, rx1: Math.min(width, x1 + margin), ry1: Math.min(height, y1 + margin), unknown });
+      tiles.push({ x0, y0, x1, y1, rx0, ry0, rx1: Math.min(width, x1 + margin), ry1: Math.min(height, y1 + margin), unknown, cx: x0 / tile, cy: y0 / tile });
     }
   }
   return tiles;
@@ -61,7 +65,9 @@ function planTiles(trimap: Trimap, width: number, height: number, { tile, margin
  * Refines the unknown band of a full-resolution alpha tile by tile, from an estimate that is
  * already right at large scale (the working-resolution solve, upsampled). Each tile solves its
  * cell plus a margin with the tile's edge held at the current estimate, and writes back only its
- * cell; tiles go in raster order, so the edges above and to the left already hold refined values
+ * cell. Cells go in four phases by the parity of their column and row: a tile reads no cell of its
+ * own phase (margin <= tile), so the tiles of a phase are independent and run on as many solvers
+ * as given, with the same answer in any order; each later phase starts from its refined neighbours
  * (one multiplicative Schwarz sweep). Memory follows the tile size, not the photo's: the only
  * image-sized buffers are the caller's image, trimap and alpha. Progress counts unknown pixels done.
  */
@@ -69,20 +75,32 @@ export async function refineBandInTiles(
   image: RgbImage,
   trimap: Trimap,
   alpha: Alpha,
-  solve: TileSolver,
+  solvers: TileSolver | readonly TileSolver[],
   options: Partial<TileOptions> = {},
   ctx: MattingContext = {},
 ): Promise<Alpha> {
   const opts = { ...tileDefaults, ...options };
-  if (!Number.isInteger(opts.tile) || opts.tile < 8 || !Number.isInteger(opts.margin) || opts.margin < 0) {
-    throw new MattingError('INVALID_OPTIONS', `Tiles need an integer side >= 8 and margin >= 0, got ${opts.tile} and ${opts.margin}`);
+  if (!Number.isInteger(opts.tile) || opts.tile < 8 || !Number.isInteger(opts.margin) || opts.margin < 0 || opts.margin > opts.tile) {
+    throw new MattingError('INVALID_OPTIONS', `Tiles need an integer side >= 8 and a margin from 0 to the side, got ${opts.tile} and ${opts.margin}`);
   }
+  const slots = Array.isArray(solvers) ? solvers : [solvers as TileSolver];
+  if (!slots.length) throw new MattingError('INVALID_OPTIONS', 'Tiles need at least one solver');
   const { width, height, data } = image;
   const tiles = planTiles(trimap, width, height, opts);
   const total = tiles.reduce((sum, t) => sum + t.unknown, 0);
+  // Shares of the tiles finished, and of those running by their own progress; the bar never steps back.
   let done = 0;
+  const running = new Map<Tile, number>();
+  let shown = 0;
+  const report = (): void => {
+    let f = done;
+    for (const part of running.values()) f += part;
+    shown = Math.max(shown, Math.min(1, f));
+    ctx.onProgress?.({ stage: 'tiles', fraction: shown });
+  };
   ctx.onProgress?.({ stage: 'tiles', fraction: 0 });
-  for (const t of tiles) {
+
+  const solveTile = async (t: Tile, solve: TileSolver): Promise<void> => {
     throwIfAborted(ctx.signal);
     const tw = t.rx1 - t.rx0;
     const th = t.ry1 - t.ry0;
@@ -102,27 +120,46 @@ export async function refineBandInTiles(
       for (let x = left; x < right; x++) unknown[y * tw + x] = isKnown(trimap[src + x]) ? 0 : 1;
     }
     const share = t.unknown / total;
-    const from = done;
-    // A solver's own fraction can step back (CG's residual is not monotone); the bar never does.
-    let seen = from;
-    await solve({ width: tw, height: th, data: tileData }, unknown, tileAlpha, {
+    running.set(t, 0);
+    const solved = await solve({ width: tw, height: th, data: tileData }, unknown, tileAlpha, {
       signal: ctx.signal,
       onProgress:
         ctx.onProgress &&
         ((p) => {
-          seen = Math.max(seen, from + share * p.fraction);
-          ctx.onProgress?.({ stage: 'tiles', fraction: seen });
+          running.set(t, share * p.fraction);
+          report();
         }),
     });
+    // A solver on another thread answers with its own copy.
+    const out = solved ?? tileAlpha;
     for (let y = t.y0; y < t.y1; y++) {
       for (let x = t.x0, i = y * width + x, j = (y - t.ry0) * tw + (x - t.rx0); x < t.x1; x++, i++, j++) {
         if (isKnown(trimap[i])) continue;
-        const a = tileAlpha[j];
+        const a = out[j];
         alpha[i] = a !== a ? alpha[i] : a < 0 ? 0 : a > 1 ? 1 : a;
       }
     }
+    running.delete(t);
     done += share;
-    ctx.onProgress?.({ stage: 'tiles', fraction: done });
+    report();
+  };
+
+  for (const [px, py] of PHASES) {
+    const queue = tiles.filter((t) => t.cx % 2 === px && t.cy % 2 === py);
+    let next = 0;
+    // Each solver takes the phase's next tile until none is left; the first failure stops the phase.
+    await Promise.all(
+      slots.map(async (solve) => {
+        while (next < queue.length) await solveTile(queue[next++], solve);
+      }),
+    );
   }
   return alpha;
 }
+
+const PHASES: readonly [number, number][] = [
+  [0, 0],
+  [1, 0],
+  [0, 1],
+  [1, 1],
+];

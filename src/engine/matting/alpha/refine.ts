@@ -34,12 +34,20 @@ export type RefineOptions = {
   };
 }[RefinementMethodId];
 
+/** Solves a tile with a method's refineTile elsewhere (a helper thread), on its own copy: resolves to the tile's alpha. */
+export type RemoteTileSolver = (method: RefinementMethodId, params: unknown, image: RgbImage, unknown: Uint8Array, alpha: Alpha) => Promise<Alpha>;
+
+export interface RefineContext extends MattingContext {
+  /** Solvers beside this thread for the tiles of a large photo (the matting worker's helpers). */
+  tileSolvers?: readonly RemoteTileSolver[];
+}
+
 /**
  * The detail stage: image + trimap -> alpha at full resolution. Known trimap pixels stay 0/1.
  * Throws MattingError for unusable input (bad sizes, a trimap with no known pixel, an unknown
  * method) and an Error named 'AbortError' when ctx.signal aborts.
  */
-export async function refineAlpha(image: RgbImage, trimap: Trimap, options: RefineOptions, ctx: MattingContext = {}): Promise<Alpha> {
+export async function refineAlpha(image: RgbImage, trimap: Trimap, options: RefineOptions, ctx: RefineContext = {}): Promise<Alpha> {
   assertImage(image);
   const { width, height } = image;
   assertTrimap(trimap, width, height);
@@ -82,8 +90,9 @@ export async function refineAlpha(image: RgbImage, trimap: Trimap, options: Refi
   const alpha = upsampleWithGuide(coefficients, image, trimap);
   if (refineTile) {
     ctx.onProgress?.({ stage: 'tiles', fraction: plan.tiles[0] });
-    const solve: TileSolver = (tileImage, unknown, tileAlpha, tileCtx) => refineTile(tileImage, unknown, tileAlpha, params as never, tileCtx);
-    await refineBandInTiles(image, trimap, alpha, solve, options.tiles, subProgress(ctx, plan.tiles[0], plan.tiles[1]));
+    const here: TileSolver = (tileImage, unknown, tileAlpha, tileCtx) => refineTile(tileImage, unknown, tileAlpha, params as never, tileCtx);
+    const elsewhere = (ctx.tileSolvers ?? []).map((remote): TileSolver => (tileImage, unknown, tileAlpha) => remote(method.id, params, tileImage, unknown, tileAlpha));
+    await refineBandInTiles(image, trimap, alpha, [here, ...elsewhere], options.tiles, subProgress(ctx, plan.tiles[0], plan.tiles[1]));
   }
   ctx.onProgress?.({ stage: 'done', fraction: 1 });
   return alpha;
