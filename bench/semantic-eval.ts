@@ -35,8 +35,8 @@ const CONFIGS: [string, SemanticOptions][] = [
   ['default without the views', { views: false }],
   ['default without the full frame (squares only)', { views: { full: false } }],
   ['default without the person crop', { views: { person: false } }],
-  ['default, views at 384', { views: { workingSide: 384 } }],
-  ['default, views at 384, band planned at 384', { views: { workingSide: 384 }, band: { planSide: 384 } }],
+  ['default, views and band at 448', { views: { workingSide: 448 }, band: { planSide: 448 } }],
+  ['default, views and band at 512', { views: { workingSide: 512 }, band: { planSide: 512 } }],
 ];
 
 const svc = new InferenceService({ provider: 'cpu' });

@@ -15,6 +15,7 @@ import type { RgbImage } from '../src/engine/imaging/raster.js';
 import { InferenceService } from '../src/engine/inference/service.js';
 import { makeTrimap } from '../src/engine/matting/trimap/trimap.js';
 import { semanticStage, type SemanticOptions } from '../src/engine/semantic/index.js';
+import { DEFAULT_MULTI_VIEW } from '../src/engine/semantic/multi-view.js';
 import { workingImage } from '../src/engine/semantic/working-image.js';
 import { ASTRONAUT } from '../test/integration/models/inputs.js';
 
@@ -50,6 +51,7 @@ const configs: [string, SemanticOptions][] = [
   ['+ tiles + person + mirror', { views: { mirror: true }, subject: false, band: false }],
   ['+ tiles + person + subject', { band: false }],
   ['+ smart band (default stage)', {}],
+  ['default stage, views and band at 512', { views: { workingSide: 512 }, band: { planSide: 512 } }],
 ];
 const REFERENCE = 'single pass + fixed band, the engine\'s path (reference)';
 const WHOLE = "whole stage, the engine's path (one request)";
@@ -84,7 +86,7 @@ for (let run = 0; run < RUNS; run++) {
       await measure(label, async () => (await semanticStage(segment, im, options)).ms);
     }
     im = fresh();
-    await measure("working image (in the views' scale)", () => void workingImage(im, 512));
+    await measure("working image (in the views' scale)", () => void workingImage(im, DEFAULT_MULTI_VIEW.workingSide));
   }
 }
 const ref = median(rows[REFERENCE].total);

@@ -16,7 +16,7 @@ export interface SmartBandOptions {
   thin?: number;
   /** Band radius where it is uncertain or the image edge is complex, likewise. Default 0.025. */
   wide?: number;
-  /** Longer side of the resolution the band is planned at (the known regions stay at full size). Default 512. */
+  /** Longer side of the resolution the band is planned at (the known regions stay at full size). Default 384, the views' working size: the stage plans on their map as it is. */
   planSide?: number;
   /** Mean uncertainty (1 − |2p − 1|) of a window at which the band is at its widest. Default 0.6. */
   uncertainSaturation?: number;
@@ -33,7 +33,7 @@ export interface SmartBandOptions {
   uncertain?: [low: number, high: number];
 }
 
-export const SMART_BAND_DEFAULTS: Required<SmartBandOptions> = { threshold: 0.5, scale: 1, thin: 0.004, wide: 0.025, planSide: 512, uncertainSaturation: 0.6, edgeWeight: 0, uncertain: [0.1, 0.9] };
+export const SMART_BAND_DEFAULTS: Required<SmartBandOptions> = { threshold: 0.5, scale: 1, thin: 0.004, wide: 0.025, planSide: 384, uncertainSaturation: 0.6, edgeWeight: 0, uncertain: [0.1, 0.9] };
 
 export interface SmartBand {
   trimap: Trimap;

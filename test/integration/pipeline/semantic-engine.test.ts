@@ -75,7 +75,14 @@ describe('the default engine with the semantic stage (selfie model, CPU)', () =>
     const smart = engine({ provider: 'cpu' });
     const { prob } = await smart.segment('selfie-general', image);
     const withImage = await smart.makeTrimap(prob, image.width, image.height, image);
-    expect(Buffer.from(withImage).equals(Buffer.from(semanticTrimap(prob, image)!.trimap))).toBe(true);
+    // The band segment made on the views' working-size map (this photo is larger than it)...
+    const svc = new InferenceService({ provider: 'cpu' });
+    engines.push(svc);
+    const here = await semanticStage(async (view) => (await svc.segment('selfie-general', view)).prob, image);
+    expect(Buffer.from(withImage).equals(Buffer.from(here.band!.trimap))).toBe(true);
+    // ...and for a probability segment did not make, the smart band of that map.
+    const other = Float32Array.from(prob);
+    expect(Buffer.from(await smart.makeTrimap(other, image.width, image.height, image)).equals(Buffer.from(semanticTrimap(other, image)!.trimap))).toBe(true);
     expect(Buffer.from(await smart.makeTrimap(prob, image.width, image.height)).equals(Buffer.from(makeTrimap(prob, image.width, image.height)))).toBe(true);
     const fixed = engine({ provider: 'cpu', band: 3 });
     expect(Buffer.from(await fixed.makeTrimap(prob, image.width, image.height, image)).equals(Buffer.from(makeTrimap(prob, image.width, image.height, { band: 3 })))).toBe(true);
