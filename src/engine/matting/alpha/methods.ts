@@ -20,10 +20,13 @@ export const refinementMethodInfo: { readonly [Id in RefinementMethodId]: Refine
   'closed-form': {
     id: 'closed-form',
     label: 'Closed-form',
-    description: 'Levin et al. 2008 matting Laplacian, solved by conjugate gradient with incomplete Cholesky from a half-resolution start. Best for photos.',
-    // Solved at 1 MP at most: larger photos are solved downscaled and guided-upsampled. With the
-    // half-resolution start (issue 15), `npm run bench:solver` on a quiet 2-core machine gives
-    // 0.91 CPU s per 1-2 MP composite through this cap (2.2 images/s with both cores).
+    description:
+      'Levin et al. 2008 matting Laplacian, solved by conjugate gradient with incomplete Cholesky from a half-resolution start; photos from 4 MP up get their edge solved again at full resolution, in tiles. Best for photos.',
+    // Solved at 1 MP at most: larger photos are solved downscaled and guided-upsampled, and from
+    // 4 MP (half the linear resolution) their unknown band is solved again at full resolution in
+    // tiles (alpha/band-tiles.ts). With the half-resolution start (issue 15), `npm run
+    // bench:solver` on a quiet 2-core machine gives 0.91 CPU s per 1-2 MP composite through this
+    // cap (2.2 images/s with both cores).
     maxMegapixels: 1,
   },
   knn: {
