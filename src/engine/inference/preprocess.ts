@@ -20,7 +20,10 @@ export function preprocess(m: ModelManifest, image: RgbImage, trimap?: TrimapPro
   const { width: W, height: H, layout, channelOrder, normalize, resize, padValue, trimapChannels } = m.input;
   if (trimapChannels && !trimap) throw new Error(`model ${m.id} needs trimap probabilities`);
   const placement = placeImage(image.width, image.height, W, H, resize);
-  const rgb = resizeBilinear(image.data, image.width, image.height, 3, placement.w, placement.h);
+  // An image already at the network's size (the semantic stage's squares) is read as it is: a
+  // resize to the same size gives the same values, at the cost of a pass over every pixel.
+  const same = placement.w === image.width && placement.h === image.height;
+  const rgb = same ? image.data : resizeBilinear(image.data, image.width, image.height, 3, placement.w, placement.h);
   const planes = trimapChannels && trimap ? resizeTrimap(trimap, trimapChannels, image.width, image.height, placement) : null;
   const C = inputChannels(m);
   const data = new Float32Array(W * H * C);
