@@ -2,8 +2,8 @@ import type { RgbImage, Trimap } from '../imaging/raster';
 import { resizeBilinear } from '../inference/resize';
 import { makeBoxFilter } from '../matting/filters/box-filter';
 import { MattingError } from '../matting/errors';
-import { squaredDistanceTo } from '../matting/trimap/morphology';
 import { assertImage, assertPlane } from '../matting/validate';
+import { maskBox, squaredDistanceInBox } from './box-distance';
 import { paintFullSize } from './full-size';
 import { cachedWorkingImage, nearestLookup, workingSize } from './working-image';
 
@@ -137,34 +137,17 @@ function planBand(p: Float32Array, pw: number, ph: number, image: RgbImage, o: R
  * was a quarter of the frame on one dev portrait).
  */
 function addSoftFringe(p: Float32Array, w: number, h: number, band: Uint8Array, low: number, high: number, reach: number): void {
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (band[i] || !(p[i] > low && p[i] < high)) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      y1 = y;
-    }
-  }
-  if (x1 < 0) return;
-  const r = Math.ceil(reach);
-  const bx0 = Math.max(0, x0 - r);
-  const by0 = Math.max(0, y0 - r);
-  const bw = Math.min(w - 1, x1 + r) - bx0 + 1;
-  const bh = Math.min(h - 1, y1 + r) - by0 + 1;
-  const box = new Uint8Array(bw * bh);
-  for (let y = 0; y < bh; y++) box.set(band.subarray((by0 + y) * w + bx0, (by0 + y) * w + bx0 + bw), y * bw);
-  const d2 = squaredDistanceTo(bw, bh, box);
+  const candidates = new Uint8Array(w * h);
+  for (let i = 0; i < candidates.length; i++) if (!band[i] && p[i] > low && p[i] < high) candidates[i] = 1;
+  const box = maskBox(candidates, w, h, reach);
+  if (!box) return;
+  const d2 = squaredDistanceInBox(band, w, box);
+  const bw = box.x1 - box.x0 + 1;
   const reach2 = reach * reach;
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const i = (by0 + y) * w + bx0 + x;
-      if (p[i] > low && p[i] < high && d2[y * bw + x] <= reach2) band[i] = 1;
+  for (let y = box.y0; y <= box.y1; y++) {
+    for (let x = box.x0; x <= box.x1; x++) {
+      const i = y * w + x;
+      if (candidates[i] && d2[(y - box.y0) * bw + x - box.x0] <= reach2) band[i] = 1;
     }
   }
 }

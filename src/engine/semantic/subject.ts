@@ -1,5 +1,5 @@
 import { MattingError } from '../matting/errors';
-import { squaredDistanceTo } from '../matting/trimap/morphology';
+import { maskBox, squaredDistanceInBox, type PixelBox } from './box-distance';
 import { assertPlane } from '../matting/validate';
 import { regionsUnderFaces, type Box } from './detector';
 
@@ -123,11 +123,26 @@ function grow(r: Regions, w: number, h: number, seeds: Set<number>, gap: number,
     if (kept.size >= n) return kept;
     const before = kept.size;
     const keptMask = new Uint8Array(w * h);
-    for (let i = 0; i < keptMask.length; i++) if (r.labels[i] && kept.has(r.labels[i])) keptMask[i] = 1;
-    const d2 = squaredDistanceTo(w, h, keptMask);
+    const others = new Uint8Array(w * h);
+    for (let i = 0; i < keptMask.length; i++) {
+      const id = r.labels[i];
+      if (id) {
+        if (kept.has(id)) keptMask[i] = 1;
+        else others[i] = 1;
+      }
+    }
+    // Distances to the kept regions, over the box of the others grown by the gap (all that can be near).
+    const box = maskBox(others, w, h, gap) as PixelBox;
+    const d2 = squaredDistanceInBox(keptMask, w, box);
+    const bw = box.x1 - box.x0 + 1;
     const near = new Set<number>();
     const g2 = gap * gap;
-    for (let i = 0; i < d2.length; i++) if (r.labels[i] && d2[i] <= g2) near.add(r.labels[i]);
+    for (let y = box.y0; y <= box.y1; y++) {
+      for (let x = box.x0; x <= box.x1; x++) {
+        const i = y * w + x;
+        if (others[i] && d2[(y - box.y0) * bw + x - box.x0] <= g2) near.add(r.labels[i]);
+      }
+    }
     for (let id = 1; id <= n; id++) {
       if (kept.has(id)) continue;
       if (near.has(id)) kept.add(id);
@@ -170,11 +185,22 @@ function select(prob: Float32Array, w: number, h: number, r: Regions, seeds: Set
   }
   const cleared = new Uint8Array(w * h);
   if (dropped > 0) {
-    const toDropped = squaredDistanceTo(w, h, droppedMask);
-    const toKept = squaredDistanceTo(w, h, keptMask);
-    const fringe = Math.max(2, o.joinGap * long) ** 2;
-    for (let i = 0; i < cleared.length; i++) {
-      if (droppedMask[i] || (toDropped[i] <= fringe && toDropped[i] < toKept[i] && prob[i] > 0)) cleared[i] = 1;
+    const radius = Math.max(2, o.joinGap * long);
+    const fringe = radius * radius;
+    // Only pixels within the fringe of a dropped region can be cleared (its box grown by the
+    // fringe); a kept pixel nearer to one of them than the fringe lies within twice the fringe of
+    // that box, so both distances are measured over that larger box only.
+    const inner = maskBox(droppedMask, w, h, radius) as PixelBox;
+    const outer = maskBox(droppedMask, w, h, 2 * radius) as PixelBox;
+    const toDropped = squaredDistanceInBox(droppedMask, w, outer);
+    const toKept = squaredDistanceInBox(keptMask, w, outer);
+    const bw = outer.x1 - outer.x0 + 1;
+    for (let y = inner.y0; y <= inner.y1; y++) {
+      for (let x = inner.x0; x <= inner.x1; x++) {
+        const i = y * w + x;
+        const j = (y - outer.y0) * bw + x - outer.x0;
+        if (droppedMask[i] || (toDropped[j] <= fringe && toDropped[j] < toKept[j] && prob[i] > 0)) cleared[i] = 1;
+      }
     }
   }
   return { kept: keptMask, cleared, regions: r.areas.length - 1, dropped };
