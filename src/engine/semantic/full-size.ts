@@ -29,6 +29,11 @@ export function paintFullSize(map: PlannedMap, threshold: number, width: number,
   const { cols, rows } = nearestLookup(width, height, pw, ph);
   const xs = axisTaps(0, pw, width);
   const ys = axisTaps(0, ph, height);
+  // Full-size columns starts[c] .. starts[c + 1] - 1 have planned column c nearest (cols only grows).
+  const starts = new Int32Array(pw + 1).fill(width);
+  for (let x = width - 1; x >= 0; x--) starts[cols[x]] = x;
+  // A planned column no full-size column is nearest to (a smaller full size) gets an empty run.
+  for (let c = pw - 1; c >= 0; c--) if (starts[c] > starts[c + 1]) starts[c] = starts[c + 1];
   // The band's columns in the current planned row (the same for every full-size row copied from it).
   const band = new Int32Array(width);
   let inBand = 0;
@@ -41,14 +46,24 @@ export function paintFullSize(map: PlannedMap, threshold: number, width: number,
     } else {
       planRow = rows[y];
       inBand = 0;
-      for (let x = 0; x < width; x++) {
-        const i = planRow + cols[x];
+      // Planned pixel by planned pixel, over the run of full-size columns nearest to it.
+      for (let c = 0; c < pw; c++) {
+        const i = planRow + c;
         const v = p[i];
-        prob[o + x] = v;
+        const end = o + starts[c + 1];
         if (unknown[i]) {
-          trimap[o + x] = 128;
-          band[inBand++] = x;
-        } else trimap[o + x] = v >= threshold ? 255 : 0;
+          for (let k = o + starts[c]; k < end; k++) {
+            trimap[k] = 128;
+            prob[k] = v;
+            band[inBand++] = k - o;
+          }
+        } else {
+          const t = v >= threshold ? 255 : 0;
+          for (let k = o + starts[c]; k < end; k++) {
+            trimap[k] = t;
+            prob[k] = v;
+          }
+        }
       }
     }
     if (inBand === 0) continue;

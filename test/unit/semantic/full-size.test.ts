@@ -29,6 +29,7 @@ describe('paintFullSize', () => {
       [40, 27, 173, 115, 1],
       [27, 40, 64, 97, 2],
       [30, 30, 30, 30, 3],
+      [40, 30, 25, 50, 4],
     ]) {
       const map = plannedMap(pw, ph, seed);
       const { trimap, prob } = paintFullSize(map, 0.5, w, h);
