@@ -81,7 +81,8 @@ export async function refineAlpha(image: RgbImage, trimap: Trimap, options: Refi
   const detail = options.detail ?? 'auto';
   const tiled = detail === 'tiles' || (detail === 'auto' && low.scale <= TILES_FROM_SCALE);
   const refineTile = tiled ? method.refineTile : undefined;
-  const plan = progressPlan(width * height, countTrimap(lowTrimap).unknown, refineTile ? counts.unknown : 0);
+  const helpers = refineTile ? (ctx.tileSolvers ?? []) : [];
+  const plan = progressPlan(width * height, low.width * low.height, countTrimap(lowTrimap).unknown, refineTile ? counts.unknown : 0, 1 + helpers.length);
   const lowAlpha = finishAlpha(await method.refine(lowImage, lowTrimap, params as never, subProgress(ctx, plan.low[0], plan.low[1])), lowTrimap);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'upsample', fraction: plan.low[1] });
@@ -91,7 +92,7 @@ export async function refineAlpha(image: RgbImage, trimap: Trimap, options: Refi
   if (refineTile) {
     ctx.onProgress?.({ stage: 'tiles', fraction: plan.tiles[0] });
     const here: TileSolver = (tileImage, unknown, tileAlpha, tileCtx) => refineTile(tileImage, unknown, tileAlpha, params as never, tileCtx);
-    const elsewhere = (ctx.tileSolvers ?? []).map((remote): TileSolver => (tileImage, unknown, tileAlpha) => remote(method.id, params, tileImage, unknown, tileAlpha));
+    const elsewhere = helpers.map((remote): TileSolver => (tileImage, unknown, tileAlpha) => remote(method.id, params, tileImage, unknown, tileAlpha));
     await refineBandInTiles(image, trimap, alpha, [here, ...elsewhere], options.tiles, subProgress(ctx, plan.tiles[0], plan.tiles[1]));
   }
   ctx.onProgress?.({ stage: 'done', fraction: 1 });
@@ -104,22 +105,29 @@ export async function refineAlpha(image: RgbImage, trimap: Trimap, options: Refi
 // from half the linear resolution down (4 MP at the 1 MP cap) the strands are lost without tiles.
 const TILES_FROM_SCALE = 0.5;
 
-// Relative cost of the steps, from the time shares bench/large-photo.ts prints at 12 and 48 MP: a
-// pixel of the image-sized passes (downscale, guided upsampling, tile copies) against an unknown
-// pixel of the working-resolution solve (with its half-resolution start) and of the tiles (with
-// their margins).
-const COST_PER_PIXEL = 0.0015;
-const COST_PER_LOW_UNKNOWN = 2;
+// Relative cost of the steps in time on one thread, from the time shares bench/large-photo.ts
+// prints at 2, 12 and 48 MP, in units of an unknown pixel of the tiles (with their margins): a
+// pixel of the image-sized passes (downscale, guided upsampling, tile copies), a working-resolution
+// pixel of the guided coefficients, and an unknown pixel of the working-resolution solve (with its
+// half-resolution start). The tiles share their time among the threads that solve them.
+const COST_PER_PIXEL = 0.0004;
+const COST_PER_LOW_PIXEL = 0.011;
+const COST_PER_LOW_UNKNOWN = 0.7;
 const COST_PER_TILE_UNKNOWN = 1;
 
-/** Where each step's progress lies in [0, 1], by its share of the expected work. */
-function progressPlan(pixels: number, lowUnknown: number, tileUnknown: number): { low: [number, number]; tiles: [number, number] } {
-  const passes = pixels * COST_PER_PIXEL;
+interface ProgressPlan {
+  low: [number, number];
+  tiles: [number, number];
+}
+
+/** Where each step's progress lies in [0, 1], by its share of the expected time. */
+function progressPlan(pixels: number, lowPixels: number, lowUnknown: number, tileUnknown: number, threads: number): ProgressPlan {
+  const downscale = pixels * COST_PER_PIXEL;
   const low = lowUnknown * COST_PER_LOW_UNKNOWN;
-  const tiles = tileUnknown * COST_PER_TILE_UNKNOWN;
-  const total = passes + low + tiles;
-  // The downscale comes before the low solve, the upsampling after it: half the passes each.
-  const lowFrom = (passes / 2) / total;
+  const upsample = pixels * COST_PER_PIXEL + lowPixels * COST_PER_LOW_PIXEL;
+  const tiles = (tileUnknown * COST_PER_TILE_UNKNOWN) / threads;
+  const total = downscale + low + upsample + tiles;
+  const lowFrom = downscale / total;
   const lowTo = lowFrom + low / total;
-  return { low: [lowFrom, lowTo], tiles: [lowTo + passes / 2 / total, 1] };
+  return { low: [lowFrom, lowTo], tiles: [lowTo + upsample / total, 1] };
 }
