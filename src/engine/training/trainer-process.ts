@@ -41,10 +41,7 @@ export function runPythonScript(python: string, script: string, args: string[], 
     const child = spawn(python, ['-u', '-c', BOOTSTRAP, script, ...args], {
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
-      // OpenMP threads that sleep while they wait: with the default (spinning) policy, a CPU shared with
-      // other work made PyTorch's two threads 15x slower than one (fwd+bwd of the T-Net, batch 8 at
-      // 64 px: 14.5 s against 1.0 s with PASSIVE, load 11 on 2 cores).
-      env: { OMP_WAIT_POLICY: 'PASSIVE', ...process.env, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
       windowsHide: true,
     });
     let cancelled = false;
