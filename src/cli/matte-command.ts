@@ -8,7 +8,6 @@ import { RateMeter } from '../engine/jobs/rate';
 import { scanPaths, type ScannedFile } from '../engine/project/scan';
 import { matteImage } from '../engine/pipeline/matte';
 import { createDefaultEngine } from '../engine/pipeline/engine';
-import { withLeadingRefine } from '../engine/pipeline/lead-refine';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
 import { defaultRefinementMethod } from '../engine/matting/alpha/methods';
@@ -129,8 +128,6 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
 
   // Large photos run fewer at a time: images in flight share a slice of the machine's memory.
   const memory = new MemoryBudget();
-  // The first image out is what a user waits for (and checks): it refines on a core of its own.
-  const batchEngine = withLeadingRefine(engine);
   const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
     const start = performance.now();
     try {
@@ -151,7 +148,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
           if (grey.width !== image.width || grey.height !== image.height) throw new Error(`trimap ${tf} is ${grey.width}×${grey.height}; the image is ${image.width}×${image.height}`);
           trimap = grey.data;
         }
-        const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, batchEngine);
+        const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, engine);
         t = performance.now();
         const files = await exportImage(file, result, { outDir, layout: 'mirror', collision: 'overwrite', alphaDir }, taken);
         if (files.main) manifest.record(file.relPath, files.main);
