@@ -25,7 +25,8 @@ describe('closed-form on a 6 MP photo', () => {
     console.log(`6 MP SAD/1000: upsampled working solve ${before.toFixed(2)}, tiles at full resolution ${after.toFixed(2)} (${(after / before).toFixed(3)})`);
     expect(stages).toContain('tiles');
     expect(after).toBeLessThan(before * SAD_RATIO_BOUND);
-  });
+    // 23 s alone at load 15, 97 s beside the unit suite: room for a slower, busier CI machine.
+  }, 600_000);
 });
 
 // Measured 0.862 (SAD/1000 10.42 against 12.09); deterministic, so the bound is about the method, not noise.
