@@ -94,8 +94,9 @@ export async function segmentWorking(segment: Segmenter, image: RgbImage, option
     const box = foregroundBox(merged, w, h);
     const view = box && personView(box, w, h);
     // Only a crop that looks closer than the squares do: a larger one sees the person at a lower
-    // resolution than they already did (on the dev portraits it was 385-423 px against squares of
-    // 341; leaving it out cost 10.15 → 10.18 mean SAD and saved one model run of four).
+    // resolution than they already did (on the dev portraits, at a 512 px working size, it was
+    // 385-423 px against squares of 341; leaving it out gave mean SAD 10.184 against 10.149 in one
+    // run of bench/semantic-eval.ts, for one model run of four less).
     if (view && view.w < Math.min(w, h)) {
       await look([view], 'person');
       merged = merger.result();
