@@ -10,7 +10,7 @@
  *      worker hops);
  *   3. reference, same run: the naïve pipeline, the model on the full frame and the colour guided
  *      filter at full resolution (radius 8, the working radius scaled up), no band, no smoothing.
- *   4. the same socket path pipelined as the webcam page runs it: two frames in flight (the next
+ *   4. the same socket path pipelined as the webcam page runs it with ?inFlight=2: two frames in flight (the next
  *      one sent while the engine works), frames per second and frame-to-matte latency, against
  *      the lockstep round trip of 2.
  * Frames alternate between two shifted views of the astronaut photo so the temporal smoothing and
@@ -250,7 +250,7 @@ console.log(`\nengine-side transfer (decode, copies, encode, worker hops not in 
 const engine = m((x) => x.socket.model + x.socket.refine + x.socket.engineTransfer);
 console.log(`engine time per frame (model + refine + engine-side transfer): ${engine.toFixed(1)} ms (target < 25 ms on CPU): ${engine < 25 ? 'met' : 'NOT met'}`);
 console.log(`socket share of the round trip: ${m((x) => x.socket.transfer).toFixed(1)} ms vs ${m((x) => x.echo).toFixed(1)} ms for a bare ws echo (ws masks and unmasks in JavaScript without its optional bufferutil addon)`);
-console.log(`over the socket: lockstep ${(1000 / m((x) => x.socket.total)).toFixed(1)} fps (one frame in flight) vs pipelined ${m((x) => x.piped.fps).toFixed(1)} fps (two in flight, as the page sends), frame-to-matte latency ${m((x) => x.piped.latency).toFixed(1)} ms; ratio ${(m((x) => x.piped.fps) * m((x) => x.socket.total) / 1000).toFixed(2)}`);
+console.log(`over the socket: lockstep ${(1000 / m((x) => x.socket.total)).toFixed(1)} fps (one frame in flight) vs pipelined ${m((x) => x.piped.fps).toFixed(1)} fps (two in flight, the page's ?inFlight=2), frame-to-matte latency ${m((x) => x.piped.latency).toFixed(1)} ms; ratio ${(m((x) => x.piped.fps) * m((x) => x.socket.total) / 1000).toFixed(2)}`);
 console.log(`load average at the end: ${os.loadavg()[0].toFixed(1)}`);
 console.log(`ratio processor / reference: ${(m((x) => x.thread.total) / m((x) => x.ref.total)).toFixed(2)}`);
 console.log(`ratio refinement / reference refinement: ${(m((x) => x.thread.refine) / m((x) => x.ref.refine)).toFixed(2)}`);

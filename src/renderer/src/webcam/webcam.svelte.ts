@@ -43,24 +43,27 @@ class RateMeter {
 }
 
 /**
- * Frames the page keeps in flight. Two, not one: in lockstep each frame paid the page's capture
- * and composite, both socket hops and the engine one after another; with a second frame sent
- * meanwhile the engine finds it waiting when it finishes one (its session keeps one waiting,
- * newest wins), so the rate is set by the slowest stage instead of their sum. A third would only
- * wait in the engine and add latency.
+ * Frames the page may keep in flight. One by default (lockstep: the next camera frame leaves when
+ * the last alpha came back). Two overlap the page's capture and composite and the socket with the
+ * engine's work; measured under load 12-20 on the 2-core machine (bench/webcam-browser.ts,
+ * bench/webcam.ts) it gave +16 % fps with the automatic model in Chromium but +60 % latency, and
+ * halved the rate of a trained pair and of Node clients (the engine's time per frame doubled while
+ * its CPU per frame stayed the same; not understood yet). `?inFlight=2` runs it, to measure again
+ * on a quiet machine.
  */
+const DEFAULT_IN_FLIGHT = 1;
 const MAX_IN_FLIGHT = 2;
 
-/** `?inFlight=1` runs the old lockstep, so bench/webcam-browser.ts can compare both in one run. */
+/** `?inFlight=2` keeps two frames in flight, so bench/webcam-browser.ts can compare both in one run. */
 function framesInFlight(): number {
   const asked = Number(new URLSearchParams(globalThis.location?.search ?? '').get('inFlight'));
-  return asked >= 1 && asked <= MAX_IN_FLIGHT ? asked : MAX_IN_FLIGHT;
+  return asked >= 1 && asked <= MAX_IN_FLIGHT ? asked : DEFAULT_IN_FLIGHT;
 }
 
 /**
  * The webcam window's state and loop: camera → frame → engine → alpha → composite. Each new
- * camera frame is sent as soon as fewer than MAX_IN_FLIGHT frames are in flight; a frame is never
- * sent twice, and latency cannot build up past two frames.
+ * camera frame is sent as soon as fewer frames than allowed are in flight; a frame is never sent
+ * twice, and latency cannot build up past the frames in flight.
  */
 export class WebcamManager {
   status = $state<WebcamStatus>('idle');
