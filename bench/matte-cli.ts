@@ -14,7 +14,8 @@
  * (METHODS=guided to run one method.) BASELINE=<path of another checkout's bin/shm-studio.mjs>
  * runs that build too, alternating with this one in every round, and prints the ratios: a
  * before/after comparison under the same load. Each run's peak RSS comes from the command's own
- * summary (process.resourceUsage, worker threads included).
+ * summary (process.resourceUsage, worker threads included); MEMORY=1 also runs the N photos at
+ * 1, 2, 3 and 5 images in flight and prints the peak RSS of each.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -69,9 +70,9 @@ async function reference(): Promise<number> {
 type Run = MatteSummary & { wallSeconds: number; firstSeconds: number };
 
 /** The command's summary, its wall time from spawn to exit, and when its first PNG appeared (s). */
-async function matte(bin: string, refine: string, folder: string): Promise<Run> {
+async function matte(bin: string, refine: string, folder: string, inFlight = concurrency): Promise<Run> {
   const out = fs.mkdtempSync(path.join(root, 'out-'));
-  const args = [bin, 'matte', folder, '--out', out, '--refine', refine, '--json', ...(concurrency ? ['--concurrency', concurrency] : [])];
+  const args = [bin, 'matte', folder, '--out', out, '--refine', refine, '--json', ...(inFlight ? ['--concurrency', inFlight] : [])];
   const t0 = performance.now();
   let firstSeconds = Number.NaN;
   const poll = setInterval(() => {
@@ -140,6 +141,16 @@ if (clis.length > 1) {
       `ratio this build / baseline, ${m}: whole run ${f2(whole(now) / whole(base))}× the images/s, first image out ${f2(first(now) / first(base))}× the time, ` +
         `per round: ${now.map((r, i) => f2(r.small.wallSeconds > 0 ? base[i].small.wallSeconds / r.small.wallSeconds : Number.NaN)).join(', ')}`,
     );
+  }
+}
+if (process.env.MEMORY === '1') {
+  // Raw figures: the images' buffers live briefly and the heaps grow and shrink with the
+  // collector, so the difference between two runs is noisy (a 1 MP image holds about 30 MB at
+  // its peak, see MemoryBudget); what matters is that the peak stays bounded.
+  for (const m of methods) {
+    const peaks: string[] = [];
+    for (const n of [1, 2, 3, 5]) peaks.push(`${n}: ${(await matte(clis[0].bin, m, folders.small, String(n))).peakRssMb} MB`);
+    console.log(`${m.padEnd(12)} peak RSS by images in flight (${count} photos): ${peaks.join(', ')}`);
   }
 }
 fs.rmSync(root, { recursive: true, force: true });
