@@ -68,6 +68,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
       'debug-dir': { type: 'string' },
       'band-scale': { type: 'string', default: '1' },
       'keep-all': { type: 'boolean', default: false },
+      faces: { type: 'string' },
       'max-megapixels': { type: 'string', default: '100' },
       'no-decontaminate': { type: 'boolean', default: false },
       concurrency: { type: 'string', default: String(defaultConcurrency()) },
@@ -110,7 +111,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   const debugNames = new WeakMap<Uint8Array, string>();
   const debugDir = values['debug-dir'];
   const debug = debugDir ? new (await import('../engine/semantic/debug')).SemanticDebugWriter(debugDir, (image) => debugNames.get(image.data)) : undefined;
-  const semantic = { band: { scale: bandScale }, subject: { keepAll: values['keep-all'] } };
+  const semantic = { band: { scale: bandScale }, subject: { keepAll: values['keep-all'] }, ...(values.faces ? { detector: values.faces } : {}) };
   const engine: PipelineEngine = io.engine ?? createDefaultEngine({ provider: values.ep, semantic, ...(debug ? { debug } : {}) });
   // Sessions and worker threads start now rather than one by one behind the first image.
   engine.warmUp?.({ images: scan.files.length, modelId: values.trimaps ? undefined : values.model, refine: values.refine, decontaminate: !values['no-decontaminate'] });

@@ -19,6 +19,8 @@ Commands:
       --alpha-dir <dir>        also write the grey alpha as <dir>/<relative path>/<stem>.png
       --band-scale <x>         widen (> 1) or narrow (< 1) the automatic trimap's unknown band (default 1)
       --keep-all               keep every person in the automatic trimap, not only the main subject
+      --faces <detector>       find faces first (face-short-range or face-full-range): they frame the
+                               person crop and keep the regions that hold them (off by default)
       --debug-dir <dir>        write the automatic trimap's parts as PNGs under <dir>/<relative path>/:
                                probability, views and crops, selection, band, trimap
       --max-megapixels <n>     skip inputs larger than n megapixels (default 100; at most 268,

@@ -4,7 +4,9 @@ import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.
 import { InferenceError, selectProvider } from './providers.js';
 import { SessionRunner } from './session-runner.js';
 import { semanticStage } from '../semantic/index.js';
-import { detectFaces } from '../semantic/detector.js';
+import { detectFaces, normalizedBoxes } from '../semantic/detector.js';
+import { DEFAULT_MULTI_VIEW } from '../semantic/multi-view.js';
+import { cachedWorkingImage } from '../semantic/working-image.js';
 
 // Worker entry: owns the onnxruntime sessions and does pre/post-processing, so neither the
 // inference nor the pixel loops run on the caller's event loop.
@@ -45,7 +47,17 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
       const t0 = performance.now();
       const { model } = req;
       if (model.manifest.role !== 'segmenter') throw new ModelError('MODEL_MISMATCH', `model ${model.manifest.id} has role ${model.manifest.role}; this call needs segmenter`);
-      const stage = await semanticStage(async (view) => (await r.run(model, view)).planes[0], req.image, req.options);
+      // Faces first, on the working image the views are cut from: they frame the person crop and
+      // keep their regions in the subject selection.
+      let options = req.options;
+      if (req.detector) {
+        const detector = req.detector;
+        const work = cachedWorkingImage(req.image, { ...DEFAULT_MULTI_VIEW, ...(options.views || {}) }.workingSide);
+        const heads = [detector.manifest.output.name, detector.manifest.detection?.scores ?? ''];
+        const faces = await detectFaces((image) => r.runOutputs(detector, image, heads), detector.manifest, work);
+        options = { ...options, faces: normalizedBoxes(faces, work.width, work.height) };
+      }
+      const stage = await semanticStage(async (view) => (await r.run(model, view)).planes[0], req.image, options);
       const buffers = [stage.prob, stage.work.prob, stage.work.image.data, stage.band?.trimap, stage.band?.plan.radius, stage.band?.plan.complexity].map((a) => a?.buffer as ArrayBuffer | undefined);
       const transfer = [...new Set(buffers.filter((b): b is ArrayBuffer => b !== undefined))];
       return { res: { id: req.id, ok: true, type: 'semantic', stage, ms: performance.now() - t0 }, transfer };

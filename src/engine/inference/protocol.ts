@@ -17,7 +17,7 @@ export type WorkerRequest =
   | { id: number; type: 'run'; model: ResolvedModel; roles: ModelRole[]; image: RgbImage; trimap?: TrimapProbabilities }
   | { id: number; type: 'open'; model: ResolvedModel }
   | { id: number; type: 'detect'; model: ResolvedModel; image: RgbImage }
-  | { id: number; type: 'semantic'; model: ResolvedModel; image: RgbImage; options: SemanticOptions }
+  | { id: number; type: 'semantic'; model: ResolvedModel; image: RgbImage; options: SemanticOptions; detector?: ResolvedModel }
   | { id: number; type: 'close' };
 
 export interface SerializedError {

@@ -150,7 +150,9 @@ export class InferenceService {
   semantic(modelId: string, image: RgbImage, options: SemanticOptions = {}): Promise<Timed & { stage: SemanticStage }> {
     return this.accept(async () => {
       const { active } = await this.ready;
-      const res = await this.call({ type: 'semantic', model: this.resolve(modelId), image, options });
+      const detector = options.detector === undefined ? undefined : this.resolve(options.detector);
+      if (detector && detector.manifest.role !== 'detector') throw new ModelError('MODEL_MISMATCH', `model ${detector.manifest.id} has role ${detector.manifest.role}; faces need a detector`);
+      const res = await this.call({ type: 'semantic', model: this.resolve(modelId), image, options, ...(detector ? { detector } : {}) });
       if (res.type !== 'semantic') throw new Error('unexpected worker reply');
       return { stage: res.stage, provider: active, ms: res.ms };
     });

@@ -5,6 +5,7 @@ import type { RgbImage } from '../imaging/raster';
 import type { SemanticResult } from './index';
 import type { SmartBand } from './smart-band';
 import { cropView, type View } from './views';
+import type { Box } from './detector';
 
 /** Outline colours of the views: full frame, squares along the long side, person crop. */
 const VIEW_COLOURS: Record<View['kind'], [number, number, number]> = { full: [255, 255, 0], tile: [0, 200, 255], person: [255, 0, 200] };
@@ -15,16 +16,24 @@ const toBytes = (plane: Float32Array, scale = 255) => {
   return out;
 };
 
-/** The working image with each view's rectangle drawn on it (2 px, clipped to the frame). */
-export function drawViews(image: RgbImage, views: View[]): Uint8Array {
+/** Outline colour of a detected face. */
+const FACE_COLOUR: [number, number, number] = [0, 255, 0];
+
+/** The working image with each view's rectangle drawn on it (2 px, clipped to the frame), and each face's (fractions of the frame) in green. */
+export function drawViews(image: RgbImage, views: View[], faces: readonly Box[] = []): Uint8Array {
   const { width: w, height: h } = image;
   const out = Uint8Array.from(image.data);
   const put = (x: number, y: number, c: [number, number, number]) => {
     if (x < 0 || y < 0 || x >= w || y >= h) return;
     out.set(c, 3 * (y * w + x));
   };
-  for (const v of views) {
-    const c = VIEW_COLOURS[v.kind];
+  const faceRects = faces.map((f) => {
+    const x = Math.round(f.x0 * w);
+    const y = Math.round(f.y0 * h);
+    return { x, y, w: Math.max(1, Math.round(f.x1 * w) - x), h: Math.max(1, Math.round(f.y1 * h) - y), colour: FACE_COLOUR };
+  });
+  for (const v of [...views.map((view) => ({ ...view, colour: VIEW_COLOURS[view.kind] })), ...faceRects]) {
+    const c = v.colour;
     for (let t = 0; t < 2; t++) {
       for (let x = v.x; x < v.x + v.w; x++) {
         put(x, Math.max(0, v.y) + t, c);
@@ -42,7 +51,7 @@ export function drawViews(image: RgbImage, views: View[]): Uint8Array {
 /**
  * PNGs of the semantic stage for a developer, under dir/<name>/: probability (merged, working
  * size), views (the working image with each view's rectangle: yellow full frame, blue squares,
- * magenta the person crop found by the first views), crop-<k>-<kind> (what the model saw),
+ * magenta the person crop found by the first views, green the detected faces), crop-<k>-<kind> (what the model saw),
  * selection (green kept, red cleared), band (the planned radius, white = widest) and trimap.
  */
 export class SemanticDebugWriter {
@@ -66,7 +75,7 @@ export class SemanticDebugWriter {
     const { width, height, prob, image: work } = r.work;
     const files: [string, Promise<Buffer>][] = [
       ['probability.png', encodeGreyPng(toBytes(prob), width, height)],
-      ['views.png', encodeRgbPng(drawViews(work, r.views), width, height)],
+      ['views.png', encodeRgbPng(drawViews(work, r.views, r.faces), width, height)],
     ];
     r.views.forEach((v, k) => {
       const crop = cropView(work, v);

@@ -9,6 +9,7 @@ import { DEFAULT_MULTI_VIEW, segmentWorking, type MultiViewOptions, type Segment
 import { SMART_BAND_DEFAULTS, smartTrimap, smartTrimapFromWorking, type SmartBand, type SmartBandOptions } from './smart-band';
 import { selectSubject, type SubjectOptions, type SubjectSelection } from './subject';
 import type { View } from './views';
+import type { Box } from './detector';
 import { cachedWorkingImage, nearestLookup } from './working-image';
 
 export { segmentMultiView, type MultiViewOptions, type MultiViewResult, type Segmenter } from './multi-view';
@@ -23,6 +24,14 @@ export interface SemanticOptions {
   subject?: SubjectOptions | false;
   /** The smart band; false: the fixed band of makeTrimap. */
   band?: SmartBandOptions | false;
+  /**
+   * Model id of a face detector, run on the working image before the views: its faces frame the
+   * person crop and keep the regions that hold them. Off unless asked for: on the development
+   * portraits it changed nothing (mean SAD 10.183 with and without) for 2-20 ms more.
+   */
+  detector?: string;
+  /** The detected faces as fractions of the frame (the inference thread fills this from `detector`). */
+  faces?: Box[];
 }
 
 export interface SemanticResult {
@@ -40,6 +49,8 @@ export interface SemanticResult {
   selectionSize?: { width: number; height: number };
   /** Milliseconds per part. */
   ms: Record<string, number>;
+  /** The faces the stage used, as fractions of the frame (none without a detector). */
+  faces?: Box[];
 }
 
 /** Longer side of the map the subject is selected on (measured: 116 → 33 ms at 512 → 256 on a loaded 2-core machine). */
@@ -50,8 +61,8 @@ async function look(segment: Segmenter, image: RgbImage, options: SemanticOption
   const views = options.views === false ? null : { ...DEFAULT_MULTI_VIEW, ...options.views };
   const side = views?.workingSide ?? DEFAULT_MULTI_VIEW.workingSide;
   if (views) {
-    const r = await segmentWorking(segment, image, views);
-    return { result: { work: { ...r.work, image: cachedWorkingImage(image, side) }, views: r.views, selection: null, ms: r.ms }, full: null };
+    const r = await segmentWorking(segment, image, views, options.faces);
+    return { result: { work: { ...r.work, image: cachedWorkingImage(image, side) }, views: r.views, selection: null, ms: r.ms, faces: options.faces }, full: null };
   }
   const t0 = performance.now();
   const prob = await segment(image);
@@ -89,7 +100,7 @@ async function selectOnWorking(segment: Segmenter, image: RgbImage, options: Sem
   const width = Math.max(1, Math.round(ww * f));
   const height = Math.max(1, Math.round(wh * f));
   const prob = f === 1 ? merged : resizeBilinear(merged, ww, wh, 1, width, height);
-  const selection = selectSubject(prob, width, height, options.subject ?? {});
+  const selection = selectSubject(prob, width, height, options.faces ? { ...options.subject, faces: options.faces } : (options.subject ?? {}));
   result.selection = selection;
   result.selectionSize = { width, height };
   // Chosen on the small map; each pixel of the larger maps follows its nearest small pixel.
@@ -147,5 +158,5 @@ export function semanticSettingsKey(options: SemanticOptions = {}): string {
   const views = options.views === false ? 'single' : JSON.stringify({ ...DEFAULT_MULTI_VIEW, ...options.views });
   const subject = options.subject === false ? 'all' : JSON.stringify(options.subject ?? {});
   const band = options.band === false ? 'fixed' : JSON.stringify({ ...SMART_BAND_DEFAULTS, ...options.band });
-  return `views=${views};subject=${subject};band=${band}`;
+  return `views=${views};subject=${subject};band=${band};faces=${options.detector ?? 'off'}`;
 }

@@ -2,6 +2,7 @@ import type { RgbImage } from '../imaging/raster';
 import { resizeBilinear } from '../inference/resize';
 import { cachedWorkingImage } from './working-image';
 import { cropView, foregroundBox, personView, tileViews, unmirror, ViewMerger, type View } from './views';
+import type { Box } from './detector';
 
 /** Any segmenter: foreground probability (0..1) at the given image's size. */
 export type Segmenter = (image: RgbImage) => Promise<Float32Array>;
@@ -60,7 +61,8 @@ export async function segmentMultiView(segment: Segmenter, image: RgbImage, opti
 }
 
 /** segmentMultiView without the upsample: the merged views at working size only. */
-export async function segmentWorking(segment: Segmenter, image: RgbImage, options: MultiViewOptions = {}): Promise<WorkingViews> {
+/** `faces`: detected faces as fractions of the frame; they frame the person crop (views.ts personView). */
+export async function segmentWorking(segment: Segmenter, image: RgbImage, options: MultiViewOptions = {}, faces: readonly Box[] = []): Promise<WorkingViews> {
   const o = { ...DEFAULT_MULTI_VIEW, ...options };
   const ms: Record<string, number> = {};
   let t = performance.now();
@@ -92,7 +94,7 @@ export async function segmentWorking(segment: Segmenter, image: RgbImage, option
   let merged = merger.result();
   if (o.person) {
     const box = foregroundBox(merged, w, h);
-    const view = box && personView(box, w, h);
+    const view = box && personView(box, w, h, undefined, faces);
     // Only a crop that looks closer than the squares do: a larger one sees the person at a lower
     // resolution than they already did (on the dev portraits, at a 512 px working size, it was
     // 385-423 px against squares of 341; leaving it out gave mean SAD 10.184 against 10.149 in one
