@@ -72,7 +72,9 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   return {
     settingsKey: {
       trimap: `band=${options.band ?? 'default'};${semanticSettingsKey(options.semantic)}`,
-      refine: { workingMegapixels: options.workingMegapixels ?? null },
+      // `detail`: photos from 4 MP up have their band solved at full resolution in tiles since
+      // matting/alpha/band-tiles.ts; cut-outs cached before it were softer and are made again.
+      refine: { workingMegapixels: options.workingMegapixels ?? null, detail: 'band-tiles' },
     },
     async providerReport() {
       return (await inference()).providerReport();
