@@ -151,3 +151,5 @@ fs.writeFileSync(path.join(a.out, 'summary.md'), `\`${command}\` (${os.available
 say(`load average at the end: ${load}`);
 await engine.close();
 project.close();
+// The run's project holds a checkpoint per epoch (40 MB each); what the report needs is in --out.
+fs.rmSync(root, { recursive: true, force: true });
