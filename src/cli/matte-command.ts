@@ -8,6 +8,7 @@ import { RateMeter } from '../engine/jobs/rate';
 import { scanPaths, type ScannedFile } from '../engine/project/scan';
 import { matteImage } from '../engine/pipeline/matte';
 import { createDefaultEngine } from '../engine/pipeline/engine';
+import { withLeadingRefine } from '../engine/pipeline/lead-refine';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
 import { defaultRefinementMethod } from '../engine/matting/alpha/methods';
@@ -129,6 +130,10 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
 
   // Large photos run fewer at a time: images in flight share a slice of the machine's memory.
   const memory = new MemoryBudget();
+  // The first image out is what a user waits for (and checks): it refines with a core to itself.
+  // Measured (15 photos, 2 x 5 alternating rounds): first image out 2.08-2.13 s instead of
+  // 2.42-2.51 s; the whole run within the noise (+0.36 s in one series, -0.02 s in the other).
+  const batchEngine = withLeadingRefine(engine);
   const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
     const start = performance.now();
     try {
@@ -149,7 +154,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
           if (grey.width !== image.width || grey.height !== image.height) throw new Error(`trimap ${tf} is ${grey.width}×${grey.height}; the image is ${image.width}×${image.height}`);
           trimap = grey.data;
         }
-        const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, engine);
+        const result = await matteImage({ image, trimap, refine: values.refine, modelId: values.model, decontaminate: !values['no-decontaminate'] }, batchEngine);
         t = performance.now();
         const files = await exportImage(file, result, { outDir, layout: 'mirror', collision: 'overwrite', alphaDir }, taken);
         if (files.main) manifest.record(file.relPath, files.main);

@@ -1,0 +1,62 @@
+/**
+ * withLeadingRefine (the CLI's batch engine): the first refinement of a batch runs alone, the
+ * others start once it has settled, and nothing else changes: every image gets the alpha the
+ * plain engine gives it, and a first refinement that fails holds nobody back.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
+import { withLeadingRefine } from '../../../src/engine/pipeline/lead-refine';
+import { matteImage } from '../../../src/engine/pipeline/matte';
+import type { PipelineEngine } from '../../../src/engine/pipeline/types';
+import { makeComposite } from '../../fixtures/make-fixtures';
+
+const engine = createDefaultEngine({ provider: 'cpu' });
+afterAll(() => engine.close());
+
+/** The real engine, with each refinement's start and end written down in order. */
+function recording(events: string[]): PipelineEngine {
+  const refine: PipelineEngine['refine'] = async (method, image, trimap, hints) => {
+    const name = `${image.width}x${image.height}`;
+    events.push(`start ${name}`);
+    try {
+      return await engine.refine(method, image, trimap, hints);
+    } finally {
+      events.push(`end ${name}`);
+    }
+  };
+  return Object.create(engine, { refine: { value: refine } }) as PipelineEngine;
+}
+
+const composites = [makeComposite(96, 80, 1), makeComposite(88, 72, 2), makeComposite(80, 96, 3), makeComposite(72, 64, 4)];
+const request = (c: (typeof composites)[number]) => ({ image: { width: c.width, height: c.height, data: c.rgb }, trimap: c.trimap, refine: 'closed-form', modelId: 'unused', decontaminate: true });
+
+describe('withLeadingRefine', () => {
+  it('runs the first refinement alone, then the rest, with the alphas and colours of the plain engine', async () => {
+    const events: string[] = [];
+    const batch = withLeadingRefine(recording(events));
+    const gated = await Promise.all(composites.map((c) => matteImage(request(c), batch)));
+    // The first refinement to start ended before any other started.
+    expect(events[0]).toMatch(/^start /);
+    expect(events[1]).toBe(events[0].replace('start', 'end'));
+    expect(events.filter((e) => e.startsWith('start'))).toHaveLength(composites.length);
+
+    for (const [i, c] of composites.entries()) {
+      const plain = await matteImage(request(c), engine);
+      expect(Buffer.from(gated[i].alpha).equals(Buffer.from(plain.alpha))).toBe(true);
+      expect(Buffer.from(gated[i].foreground ?? []).equals(Buffer.from(plain.foreground ?? []))).toBe(true);
+      // A real matte of the composite: opaque inside, clear outside.
+      expect(gated[i].alpha.some((a) => a === 255) && gated[i].alpha.some((a) => a === 0)).toBe(true);
+    }
+  });
+
+  it('a first refinement that fails fails its own image only; the others still run', async () => {
+    const events: string[] = [];
+    const batch = withLeadingRefine(recording(events));
+    // Every pixel unknown: the refinement refuses it (NO_KNOWN_PIXELS).
+    const bad = { ...request(composites[0]), trimap: new Uint8Array(composites[0].trimap.length).fill(128) };
+    const results = await Promise.allSettled([matteImage(bad, batch), ...composites.slice(1).map((c) => matteImage(request(c), batch))]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'NO_KNOWN_PIXELS' } });
+    expect(results.slice(1).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(events[1]).toBe(events[0].replace('start', 'end'));
+  });
+});
