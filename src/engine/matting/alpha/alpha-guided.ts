@@ -1,5 +1,6 @@
 import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
-import { guidedCoefficients, upsampleWithGuide } from '../filters/guided-filter';
+import { guidedCoefficientsForBand } from '../filters/guided-band';
+import { upsampleWithGuide } from '../filters/guided-filter';
 import { squaredDistanceTo } from '../trimap/morphology';
 import { downscaleRgb, rgbPlanes, trimapFractions } from '../resample';
 
@@ -74,6 +75,6 @@ export function guidedAlpha(image: RgbImage, trimap: Trimap, options: Partial<Gu
     const unknown = 1 - wf[i] - wb[i];
     p[i] = wf[i] + (unknown > 0 && toFg[i] < toBg[i] ? unknown : 0);
   }
-  const coefficients = guidedCoefficients(guide, p, lw, lh, Math.max(1, Math.round(radius / s)), opts.epsilon);
+  const coefficients = guidedCoefficientsForBand(guide, p, lw, lh, Math.max(1, Math.round(radius / s)), opts.epsilon, image, trimap);
   return upsampleWithGuide(coefficients, image, trimap);
 }
