@@ -20,6 +20,14 @@ async function goTo(folder: string): Promise<void> {
   await browser().getByLabel('Folder path').fill(folder);
   await browser().getByLabel('Folder path').press('Enter');
   await expect.poll(() => browser().getByLabel('Folder path').inputValue()).toBe(folder);
+  // The typed path shows at once; the listing follows (CI read the entries before it came).
+  await expect.poll(() => browser().getByTestId('folder-entries').getAttribute('aria-label')).toBe(`Contents of ${folder}`);
+}
+
+/** Opens the listed folder `name` of `parent` and waits for its listing. */
+async function enter(parent: string, name: string): Promise<void> {
+  await browser().getByTestId('folder-entry').filter({ hasText: name }).click();
+  await expect.poll(() => browser().getByTestId('folder-entries').getAttribute('aria-label')).toBe(`Contents of ${path.join(parent, name)}`);
 }
 
 beforeAll(async () => {
@@ -47,13 +55,13 @@ describe('the folder browser', () => {
     await goTo(studio.root);
     const folders = await browser().getByTestId('folder-entry').allTextContents();
     expect(folders.map((f) => f.replace('📁', '').trim())).toEqual(expect.arrayContaining(['projects', 'shoot']));
-    await browser().getByTestId('folder-entry').filter({ hasText: 'shoot' }).click();
+    await enter(studio.root, 'shoot');
     await expect.poll(() => browser().getByTestId('folder-summary').textContent()).toMatch(/2 photos, 0 folders/);
     expect(await browser().getByTestId('file-entry').allTextContents()).toHaveLength(3);
     await shot('01-browsing-shoot');
     await browser().getByRole('button', { name: '↑ Up' }).click();
     await expect.poll(() => browser().getByLabel('Folder path').inputValue()).toBe(studio.root);
-    await browser().getByTestId('folder-entry').filter({ hasText: 'projects' }).click();
+    await enter(studio.root, 'projects');
     await browser().getByRole('button', { name: 'Use this folder' }).click();
     await expect.poll(() => browser().count()).toBe(0);
     expect(await page.getByLabel('Project folder').inputValue()).toBe(path.join(studio.root, 'projects'));
@@ -85,7 +93,7 @@ describe('the folder browser', () => {
     await exportDialog.getByRole('button', { name: 'Browse…' }).click();
     await expect.poll(() => browser().count()).toBe(1);
     await goTo(studio.root);
-    await browser().getByTestId('folder-entry').filter({ hasText: 'exports' }).click();
+    await enter(studio.root, 'exports');
     await shot('05-export-folder');
     await browser().getByRole('button', { name: 'Export here' }).click();
     await expect.poll(() => browser().count()).toBe(0);
