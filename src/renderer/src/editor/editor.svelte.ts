@@ -148,6 +148,12 @@ export class EditorManager {
   async open(imageId: number): Promise<void> {
     this.loading = true;
     this.error = null;
+    // Another photo: nothing of the last one stays on screen while this one loads, and no stroke
+    // can land on it (under load a stroke painted in that moment went to the previous photo).
+    if (this.detail?.image.id !== imageId) {
+      this.detail = null;
+      this.result = null;
+    }
     this.mode = 'edit';
     this.refineJob = null;
     try {
