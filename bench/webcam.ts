@@ -61,8 +61,8 @@ interface Split {
 
 const frames = await Promise.all([astronautRgba(W, H, 0), astronautRgba(W, H, 6)]);
 
-async function inThread(inference: InferenceService): Promise<Split> {
-  const processor = new WebcamProcessor(inference);
+/** Medians over FRAMES frames after WARMUP: the processor's model and refinement ms, and the whole call. */
+async function timeFrames(processor: WebcamProcessor): Promise<Omit<Split, 'transfer'>> {
   const model: number[] = [];
   const refine: number[] = [];
   const total: number[] = [];
@@ -74,7 +74,11 @@ async function inThread(inference: InferenceService): Promise<Split> {
     model.push(r.timings.modelMs);
     refine.push(r.timings.refineMs);
   }
-  return { model: median(model), refine: median(refine), transfer: 0, total: median(total) };
+  return { model: median(model), refine: median(refine), total: median(total) };
+}
+
+async function inThread(inference: InferenceService): Promise<Split> {
+  return { ...(await timeFrames(new WebcamProcessor(inference))), transfer: 0 };
 }
 
 async function overSocket(port: number, origin: string, token: string): Promise<Split & { engineTransfer: number }> {
@@ -190,16 +194,8 @@ async function benchPair(): Promise<void> {
     processor.lastFrame = { width: W, height: H };
     const stage = await PairStage.load(inference, pair, { width: W, height: H }, dir, path.join(dir, 'scratch'), short);
     processor.usePair(stage);
-    const model: number[] = [];
-    const total: number[] = [];
-    for (let i = 0; i < FRAMES + WARMUP; i++) {
-      const t = performance.now();
-      const r = await processor.process(frames[i % 2], W, H);
-      if (i < WARMUP) continue;
-      total.push(performance.now() - t);
-      model.push(r.timings.modelMs);
-    }
-    rows.push([`${size.width}x${size.height}`, median(model), median(total), 1000 / median(total)]);
+    const { model, total } = await timeFrames(processor);
+    rows.push([`${size.width}x${size.height}`, model, total, 1000 / total]);
   }
   await inference.close();
   await fs.rm(dir, { recursive: true, force: true });
