@@ -1,11 +1,11 @@
 import { workerPort } from '../workers/spawn.js';
 import { ModelError } from '../models/errors.js';
-import type { SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { ResolvedModel, SerializedError, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { RgbImage } from '../imaging/raster.js';
 import { InferenceError, selectProvider } from './providers.js';
 import { SessionRunner } from './session-runner.js';
-import { semanticStage } from '../semantic/index.js';
-import { detectFaces, normalizedBoxes } from '../semantic/detector.js';
-import { DEFAULT_MULTI_VIEW } from '../semantic/multi-view.js';
+import { semanticStage, workingSideOf } from '../semantic/index.js';
+import { detectFaces, normalizedBoxes, type Detection } from '../semantic/detector.js';
 import { cachedWorkingImage } from '../semantic/working-image.js';
 
 // Worker entry: owns the onnxruntime sessions and does pre/post-processing, so neither the
@@ -19,6 +19,12 @@ function serialize(e: unknown): SerializedError {
   if (e instanceof ModelError) return { name: 'ModelError', code: e.code, message: e.message, problems: e.problems };
   if (e instanceof InferenceError) return { name: 'InferenceError', code: e.code, message: e.message };
   return { name: 'Error', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The faces a detector finds in `image`, through its two named heads (boxes and scores). */
+function facesIn(r: SessionRunner, detector: ResolvedModel, image: RgbImage): Promise<Detection[]> {
+  const heads = [detector.manifest.output.name, detector.manifest.detection?.scores ?? ''];
+  return detectFaces((view) => r.runOutputs(detector, view, heads), detector.manifest, image);
 }
 
 async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transfer: ArrayBuffer[] }> {
@@ -51,11 +57,8 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
       // keep their regions in the subject selection.
       let options = req.options;
       if (req.detector) {
-        const detector = req.detector;
-        const work = cachedWorkingImage(req.image, { ...DEFAULT_MULTI_VIEW, ...(options.views || {}) }.workingSide);
-        const heads = [detector.manifest.output.name, detector.manifest.detection?.scores ?? ''];
-        const faces = await detectFaces((image) => r.runOutputs(detector, image, heads), detector.manifest, work);
-        options = { ...options, faces: normalizedBoxes(faces, work.width, work.height) };
+        const work = cachedWorkingImage(req.image, workingSideOf(options));
+        options = { ...options, faces: normalizedBoxes(await facesIn(r, req.detector, work), work.width, work.height) };
       }
       const stage = await semanticStage(async (view) => (await r.run(model, view)).planes[0], req.image, options);
       const buffers = [stage.prob, stage.work.prob, stage.work.image.data, stage.band?.trimap, stage.band?.plan.radius, stage.band?.plan.complexity].map((a) => a?.buffer as ArrayBuffer | undefined);
@@ -66,9 +69,7 @@ async function handle(req: WorkerRequest): Promise<{ res: WorkerResponse; transf
       const r = runner;
       if (!r) throw new InferenceError('SERVICE_CLOSED', 'inference worker not initialised');
       const t0 = performance.now();
-      const { model } = req;
-      const heads = [model.manifest.output.name, model.manifest.detection?.scores ?? ''];
-      const faces = await detectFaces((image) => r.runOutputs(model, image, heads), model.manifest, req.image);
+      const faces = await facesIn(r, req.model, req.image);
       return { res: { id: req.id, ok: true, type: 'detect', faces, ms: performance.now() - t0 }, transfer: [] };
     }
     case 'open': {

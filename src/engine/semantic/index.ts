@@ -56,10 +56,15 @@ export interface SemanticResult {
 /** Longer side of the map the subject is selected on (measured: 116 → 33 ms at 512 → 256 on a loaded 2-core machine). */
 const SELECT_SIDE = 256;
 
+/** Longer side of the working image the stage cuts its views from (and a detector looks at). */
+export function workingSideOf(options: SemanticOptions): number {
+  return (options.views === false ? undefined : options.views?.workingSide) ?? DEFAULT_MULTI_VIEW.workingSide;
+}
+
 /** The views' merged probability (or the single pass), at working size and, for a single pass, at full size. */
 async function look(segment: Segmenter, image: RgbImage, options: SemanticOptions): Promise<{ result: Omit<SemanticResult, 'prob'>; full: Float32Array | null }> {
   const views = options.views === false ? null : { ...DEFAULT_MULTI_VIEW, ...options.views };
-  const side = views?.workingSide ?? DEFAULT_MULTI_VIEW.workingSide;
+  const side = workingSideOf(options);
   if (views) {
     const r = await segmentWorking(segment, image, views, options.faces);
     return { result: { work: { ...r.work, image: cachedWorkingImage(image, side) }, views: r.views, selection: null, ms: r.ms, faces: options.faces }, full: null };
