@@ -151,7 +151,6 @@ export class InferenceService {
     return this.accept(async () => {
       const { active } = await this.ready;
       const detector = options.detector === undefined ? undefined : this.resolve(options.detector);
-      if (detector && detector.manifest.role !== 'detector') throw new ModelError('MODEL_MISMATCH', `model ${detector.manifest.id} has role ${detector.manifest.role}; faces need a detector`);
       const res = await this.call({ type: 'semantic', model: this.resolve(modelId), image, options, ...(detector ? { detector } : {}) });
       if (res.type !== 'semantic') throw new Error('unexpected worker reply');
       return { stage: res.stage, provider: active, ms: res.ms };
