@@ -5,15 +5,21 @@
  *
  *   0 u8 magic 0x53 ('S')   1 u8 version   2 u8 kind   3 u8 flags   4 u32 seq
  *   8 u16 width   10 u16 height   12 f32 modelMs   16 f32 refineMs   20 f32 transferMs
- *   24 u8 provider   25 u8 model (alpha: 0 the automatic model, 1 the chosen pair)   26..31 reserved
+ *   24 u8 provider   25 u8 model (alpha: 0 the automatic model, 1 the chosen pair)
+ *   26 u8 layout (frame: pixel format, 0 RGBA, 1 I420; alpha: encoding, 0 raw, 1 runs)   27..31 reserved
  *
- * frame   (page → engine): payload is width*height*4 RGBA bytes (what a canvas gives).
- * alpha   (engine → page): payload is width*height bytes, one opacity per pixel.
+ * frame   (page → engine): payload is the pixels in the frame's format: width*height*4 RGBA bytes
+ *         (what a canvas gives), or planar I420 (what a camera's VideoFrame holds: the Y plane,
+ *         then U and V at half width and height, rounded up), 2.6 times fewer bytes.
+ * alpha   (engine → page): one opacity per pixel, width*height bytes raw, or run-length coded
+ *         (alpha-runs.ts: a matte is mostly 0 and 255, so a few tens of KB instead of 307 KB at
+ *         640x480); decodeMessage gives the raw bytes either way.
  * notice  (engine → page): payload is UTF-8 JSON `{ level, code, text, models?, model? }`.
  * control (page → engine): payload is UTF-8 JSON `{ request: 'list' }` or `{ request: 'select', model }`;
  *         rare (a choice in the window), so JSON costs nothing on the per-frame path.
  */
 import { concreteProviders, type ConcreteProvider } from './vocabulary';
+import { decodeAlphaRuns, encodeAlphaRuns, maxAlphaRunsBytes } from './alpha-runs';
 
 export const WEBCAM_FRAMES_PATH = '/webcam-frames';
 export const FRAME_HEADER_BYTES = 32;
@@ -24,6 +30,19 @@ export const MAX_FRAME_SIDE = 4096;
 
 export const frameKinds = { frame: 1, alpha: 2, notice: 3, control: 4 } as const;
 export type FrameKind = keyof typeof frameKinds;
+
+/** How a frame's pixels are laid out (header byte 26: the index here). */
+export const pixelFormats = ['rgba', 'i420'] as const;
+export type PixelFormat = (typeof pixelFormats)[number];
+
+/** Bytes of a width x height frame in `format`. */
+export function framePixelBytes(format: PixelFormat, width: number, height: number): number {
+  return format === 'rgba' ? width * height * 4 : width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+}
+
+/** How an alpha message's opacities are laid out (header byte 26: the index here). */
+export const alphaEncodings = ['raw', 'runs'] as const;
+export type AlphaEncoding = (typeof alphaEncodings)[number];
 
 /** Flags on a frame: also save this frame and its matte into the open project. */
 export const FLAG_SNAPSHOT = 1;
@@ -60,8 +79,9 @@ export interface FrameMessage {
   width: number;
   height: number;
   snapshot: boolean;
-  /** RGBA, width*height*4 bytes. */
-  rgba: Uint8Array;
+  format: PixelFormat;
+  /** framePixelBytes(format, width, height) bytes. */
+  pixels: Uint8Array;
 }
 
 export interface AlphaMessage {
@@ -124,32 +144,25 @@ function checkSize(width: number, height: number): void {
 }
 
 /**
- * A frame message with room for its pixels: write the RGBA bytes into `pixels` (e.g.
- * `pixels.set(imageData.data)`) and send `buffer`, so the pixels are copied once.
+ * A frame message with room for its pixels: write them into `pixels` (e.g.
+ * `pixels.set(imageData.data)`, or a VideoFrame's copyTo) and send `buffer`, so the pixels are
+ * copied once.
  */
-export function allocateFrame(seq: number, width: number, height: number, snapshot = false): { buffer: ArrayBuffer; pixels: Uint8Array } {
+export function allocateFrame(seq: number, width: number, height: number, snapshot = false, format: PixelFormat = 'rgba'): { buffer: ArrayBuffer; pixels: Uint8Array } {
   checkSize(width, height);
-  const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + width * height * 4);
-  writeHeader(new DataView(buffer), 'frame', seq, width, height, snapshot ? FLAG_SNAPSHOT : 0);
+  const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + framePixelBytes(format, width, height));
+  const view = new DataView(buffer);
+  writeHeader(view, 'frame', seq, width, height, snapshot ? FLAG_SNAPSHOT : 0);
+  view.setUint8(26, pixelFormats.indexOf(format));
   return { buffer, pixels: new Uint8Array(buffer, FRAME_HEADER_BYTES) };
 }
 
-export function encodeFrame(seq: number, width: number, height: number, rgba: Uint8Array | Uint8ClampedArray, snapshot = false): ArrayBuffer {
-  const frame = allocateFrame(seq, width, height, snapshot);
-  if (rgba.length !== width * height * 4) throw new FrameProtocolError(`expected ${width * height * 4} RGBA bytes, got ${rgba.length}`);
-  frame.pixels.set(rgba);
+export function encodeFrame(seq: number, width: number, height: number, pixels: Uint8Array | Uint8ClampedArray, snapshot = false, format: PixelFormat = 'rgba'): ArrayBuffer {
+  const frame = allocateFrame(seq, width, height, snapshot, format);
+  const bytes = framePixelBytes(format, width, height);
+  if (pixels.length !== bytes) throw new FrameProtocolError(`expected ${bytes} ${format.toUpperCase()} bytes, got ${pixels.length}`);
+  frame.pixels.set(pixels);
   return frame.buffer;
-}
-
-export function allocateAlpha(seq: number, width: number, height: number, timings: FrameTimings, provider: WebcamProvider, model: WebcamModelSlot = 'auto'): { buffer: ArrayBuffer; alpha: Uint8Array } {
-  checkSize(width, height);
-  const buffer = new ArrayBuffer(FRAME_HEADER_BYTES + width * height);
-  const view = new DataView(buffer);
-  writeHeader(view, 'alpha', seq, width, height);
-  writeTimings(view, timings);
-  view.setUint8(24, Math.max(0, webcamProviders.indexOf(provider)));
-  view.setUint8(25, Math.max(0, webcamModelSlots.indexOf(model)));
-  return { buffer, alpha: new Uint8Array(buffer, FRAME_HEADER_BYTES) };
 }
 
 /** Rewrites the timings of an encoded alpha message (the transfer time is known only at the end). */
@@ -159,11 +172,35 @@ export function writeTimings(view: DataView, timings: FrameTimings): void {
   view.setFloat32(20, timings.transferMs, true);
 }
 
-export function encodeAlpha(seq: number, width: number, height: number, alpha: Uint8Array, timings: FrameTimings, provider: WebcamProvider, model: WebcamModelSlot = 'auto'): ArrayBuffer {
-  const message = allocateAlpha(seq, width, height, timings, provider, model);
+/** An alpha message, run-length coded unless `encoding` is 'raw'; timings can be rewritten later (writeTimings). */
+export function encodeAlpha(
+  seq: number,
+  width: number,
+  height: number,
+  alpha: Uint8Array,
+  timings: FrameTimings,
+  provider: WebcamProvider,
+  model: WebcamModelSlot = 'auto',
+  encoding: AlphaEncoding = 'runs',
+): ArrayBuffer {
+  checkSize(width, height);
   if (alpha.length !== width * height) throw new FrameProtocolError(`expected ${width * height} alpha bytes, got ${alpha.length}`);
-  message.alpha.set(alpha);
-  return message.buffer;
+  let buffer: ArrayBuffer;
+  if (encoding === 'raw') {
+    buffer = new ArrayBuffer(FRAME_HEADER_BYTES + alpha.length);
+    new Uint8Array(buffer, FRAME_HEADER_BYTES).set(alpha);
+  } else {
+    const scratch = new Uint8Array(FRAME_HEADER_BYTES + maxAlphaRunsBytes(alpha.length));
+    const bytes = encodeAlphaRuns(alpha, scratch.subarray(FRAME_HEADER_BYTES));
+    buffer = scratch.buffer.slice(0, FRAME_HEADER_BYTES + bytes);
+  }
+  const view = new DataView(buffer);
+  writeHeader(view, 'alpha', seq, width, height);
+  writeTimings(view, timings);
+  view.setUint8(24, Math.max(0, webcamProviders.indexOf(provider)));
+  view.setUint8(25, Math.max(0, webcamModelSlots.indexOf(model)));
+  view.setUint8(26, alphaEncodings.indexOf(encoding));
+  return buffer;
 }
 
 function encodeJson(kind: 'notice' | 'control', seq: number, value: unknown): ArrayBuffer {
@@ -235,11 +272,24 @@ export function decodeMessage(data: ArrayBuffer | ArrayBufferView): WebcamMessag
   if (kindCode === frameKinds.control) return { kind: 'control', seq, control: parseControl(parseJson(payload, 'control')) };
   checkSize(width, height);
   if (kindCode === frameKinds.frame) {
-    if (payload.length !== width * height * 4) throw new FrameProtocolError(`frame ${width}x${height} needs ${width * height * 4} bytes, got ${payload.length}`);
-    return { kind: 'frame', seq, width, height, snapshot: (flags & FLAG_SNAPSHOT) !== 0, rgba: payload };
+    const format = pixelFormats[view.getUint8(26)];
+    if (!format) throw new FrameProtocolError(`unknown pixel format ${view.getUint8(26)}`);
+    const bytes = framePixelBytes(format, width, height);
+    if (payload.length !== bytes) throw new FrameProtocolError(`frame ${width}x${height} in ${format.toUpperCase()} needs ${bytes} bytes, got ${payload.length}`);
+    return { kind: 'frame', seq, width, height, snapshot: (flags & FLAG_SNAPSHOT) !== 0, format, pixels: payload };
   }
   if (kindCode === frameKinds.alpha) {
-    if (payload.length !== width * height) throw new FrameProtocolError(`alpha ${width}x${height} needs ${width * height} bytes, got ${payload.length}`);
+    const encoding = alphaEncodings[view.getUint8(26)];
+    if (!encoding) throw new FrameProtocolError(`unknown alpha encoding ${view.getUint8(26)}`);
+    let alpha = payload;
+    if (encoding === 'runs') {
+      alpha = new Uint8Array(width * height);
+      try {
+        decodeAlphaRuns(payload, alpha);
+      } catch (e) {
+        throw new FrameProtocolError(`alpha ${width}x${height}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else if (payload.length !== width * height) throw new FrameProtocolError(`alpha ${width}x${height} needs ${width * height} bytes, got ${payload.length}`);
     return {
       kind: 'alpha',
       seq,
@@ -248,7 +298,7 @@ export function decodeMessage(data: ArrayBuffer | ArrayBufferView): WebcamMessag
       timings: { modelMs: view.getFloat32(12, true), refineMs: view.getFloat32(16, true), transferMs: view.getFloat32(20, true) },
       provider: webcamProviders[view.getUint8(24)] ?? 'unknown',
       model: webcamModelSlots[view.getUint8(25)] ?? 'auto',
-      alpha: payload,
+      alpha,
     };
   }
   throw new FrameProtocolError(`unknown message kind ${kindCode}`);

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawn';
 import type { ProviderSetting } from '../inference/service';
-import type { FrameTimings, WebcamModelSlot, WebcamProvider } from '../../shared/webcam';
+import type { FrameTimings, PixelFormat, WebcamModelSlot, WebcamProvider } from '../../shared/webcam';
 import type { WebcamProcessorOptions } from './processor';
 import { PendingReplies } from '../../shared/pending-replies';
 import type { FromWebcamWorker, ToWebcamWorker } from './worker-protocol';
@@ -12,8 +12,9 @@ export interface EngineFrame {
   width: number;
   height: number;
   alpha: Uint8Array;
-  /** The frame's pixels, handed back (they travel to the worker and return without copies). */
-  rgba: Uint8Array;
+  /** The frame's pixels in `format`, handed back (they travel to the worker and return without copies). */
+  pixels: Uint8Array;
+  format: PixelFormat;
   provider: WebcamProvider;
   model: WebcamModelSlot;
   timings: Omit<FrameTimings, 'transferMs'>;
@@ -41,7 +42,7 @@ const CLOSE_PATIENCE_MS = 35_000;
  */
 export class WorkerWebcamEngine {
   private worker: Worker | null = null;
-  private readonly pending = new PendingReplies<EngineFrame, { width: number; height: number }>();
+  private readonly pending = new PendingReplies<EngineFrame, { width: number; height: number; format: PixelFormat }>();
   private readonly choices = new PendingReplies<PairInputSize | null>();
   private closed = false;
   private initialised: Promise<void> | null = null;
@@ -61,7 +62,7 @@ export class WorkerWebcamEngine {
       if (m.type !== 'frame') return;
       const p = this.pending.take(m.id);
       if (!p) return;
-      if (m.ok) p.resolve({ width: p.extra.width, height: p.extra.height, alpha: new Uint8Array(m.alpha), rgba: new Uint8Array(m.rgba), provider: m.provider, model: m.model, timings: m.timings });
+      if (m.ok) p.resolve({ ...p.extra, alpha: new Uint8Array(m.alpha), pixels: new Uint8Array(m.pixels), provider: m.provider, model: m.model, timings: m.timings });
       else p.reject(new Error(m.message));
     });
     worker.on('error', (e) => {
@@ -77,15 +78,15 @@ export class WorkerWebcamEngine {
       .then((provider) => this.post({ type: 'init', provider, modelsDir: options.modelsDir, options: options.processor }));
   }
 
-  /** Processes one RGBA frame; `rgba` must own its whole buffer (it is transferred). */
-  async process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame> {
+  /** Processes one frame (RGBA or I420); a view on part of a buffer is copied, a whole buffer is transferred. */
+  async process(pixels: Uint8Array, width: number, height: number, format: PixelFormat = 'rgba'): Promise<EngineFrame> {
     if (this.closed) throw new Error('the webcam engine is closed');
     await (this.initialised ??= this.start());
     if (this.closed) throw new Error('the webcam engine is closed');
-    const owned = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength && rgba.buffer instanceof ArrayBuffer ? rgba : rgba.slice();
-    const { id, reply } = this.pending.open({ width, height });
+    const owned = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength && pixels.buffer instanceof ArrayBuffer ? pixels : pixels.slice();
+    const { id, reply } = this.pending.open({ width, height, format });
     const buffer = owned.buffer as ArrayBuffer;
-    this.post({ type: 'frame', id, width, height, rgba: buffer }, [buffer]);
+    this.post({ type: 'frame', id, width, height, format, pixels: buffer }, [buffer]);
     return reply;
   }
 

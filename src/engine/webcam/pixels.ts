@@ -1,5 +1,7 @@
 import type { RgbImage } from '../imaging/raster';
 import type { Planes } from '../matting/filters/guided-filter';
+import type { PixelFormat } from '../../shared/webcam';
+import { i420ToInterleaved } from '../../shared/yuv';
 
 /** Canvas RGBA → interleaved RGB (the camera's alpha channel is always opaque). */
 export function rgbaToRgb(rgba: Uint8Array, width: number, height: number, out: Uint8Array = new Uint8Array(width * height * 3)): RgbImage {
@@ -10,6 +12,21 @@ export function rgbaToRgb(rgba: Uint8Array, width: number, height: number, out: 
     out[k + 2] = rgba[j + 2];
   }
   return { width, height, data: out };
+}
+
+/** A frame as the page sent it (RGBA or I420) → interleaved RGB. */
+export function frameToRgb(format: PixelFormat, pixels: Uint8Array, width: number, height: number, out: Uint8Array = new Uint8Array(width * height * 3)): RgbImage {
+  if (format === 'rgba') return rgbaToRgb(pixels, width, height, out);
+  i420ToInterleaved(pixels, width, height, 3, out);
+  return { width, height, data: out };
+}
+
+/** A frame as the page sent it → RGBA (what a snapshot saves). */
+export function frameToRgba(format: PixelFormat, pixels: Uint8Array, width: number, height: number): Uint8Array {
+  if (format === 'rgba') return pixels;
+  const out = new Uint8Array(width * height * 4);
+  i420ToInterleaved(pixels, width, height, 4, out);
+  return out;
 }
 
 /** 8-bit RGB → three float planes in 0..1, the guided filter's guide. */

@@ -1,23 +1,25 @@
 import {
   FrameProtocolError,
   WEBCAM_AUTO_MODEL,
-  allocateAlpha,
   decodeMessage,
+  encodeAlpha,
   encodeNotice,
   writeTimings,
   type ControlRequest,
   type FrameMessage,
   type NoticeCode,
   type NoticeMessage,
+  type PixelFormat,
   type WebcamModelOption,
 } from '../../shared/webcam';
 import type { EngineFrame } from './engine';
+import { frameToRgba } from './pixels';
 import { autoModelOption, webcamModelOptions, type WebcamPair } from './pairs';
 import type { PairInputSize } from './pair-stage';
 
 /** What a session needs of the engine: WorkerWebcamEngine, or anything shaped like it. */
 export interface FrameEngine {
-  process(rgba: Uint8Array, width: number, height: number): Promise<EngineFrame>;
+  process(pixels: Uint8Array, width: number, height: number, format: PixelFormat): Promise<EngineFrame>;
   /** Runs a trained pair (null: the automatic model); rejects with the reason it cannot. */
   selectModel?(pair: WebcamPair | null): Promise<PairInputSize | null>;
   close(): Promise<void>;
@@ -114,18 +116,17 @@ export class WebcamSession {
     const t0 = performance.now();
     let result: EngineFrame;
     try {
-      result = await this.engine.process(frame.rgba, frame.width, frame.height);
+      result = await this.engine.process(frame.pixels, frame.width, frame.height, frame.format);
     } catch (e) {
       this.notice(frame.seq, 'error', 'ENGINE_FAILED', e instanceof Error ? e.message : String(e));
       return;
     }
     if (this.closed) return;
     const { modelMs, refineMs } = result.timings;
-    const reply = allocateAlpha(frame.seq, result.width, result.height, { modelMs, refineMs, transferMs: 0 }, result.provider, result.model);
-    reply.alpha.set(result.alpha);
+    const reply = encodeAlpha(frame.seq, result.width, result.height, result.alpha, { modelMs, refineMs, transferMs: 0 }, result.provider, result.model);
     const transferMs = Math.max(0, decodeMs + performance.now() - t0 - modelMs - refineMs);
-    writeTimings(new DataView(reply.buffer), { modelMs, refineMs, transferMs });
-    this.send(reply.buffer);
+    writeTimings(new DataView(reply), { modelMs, refineMs, transferMs });
+    this.send(reply);
     this.processed++;
     if (frame.snapshot) await this.saveSnapshot(frame.seq, result);
   }
@@ -177,7 +178,7 @@ export class WebcamSession {
       return;
     }
     try {
-      const text = await this.snapshot({ width: result.width, height: result.height, rgba: result.rgba, alpha: result.alpha });
+      const text = await this.snapshot({ width: result.width, height: result.height, rgba: frameToRgba(result.format, result.pixels, result.width, result.height), alpha: result.alpha });
       this.notice(seq, 'info', 'SNAPSHOT_SAVED', text);
     } catch (e) {
       this.notice(seq, 'error', 'SNAPSHOT_FAILED', e instanceof Error ? e.message : String(e));

@@ -46,15 +46,15 @@ if (port) port.on('message', (message: ToWebcamWorker) => {
       processor = new WebcamProcessor(inference, message.options);
       break;
     case 'frame': {
-      const { id, width, height, rgba } = message;
+      const { id, width, height, format, pixels } = message;
       if (!processor) {
         port.postMessage({ type: 'frame', id, ok: false, message: 'webcam worker not initialised' } satisfies FromWebcamWorker);
         break;
       }
-      processor.process(new Uint8Array(rgba), width, height).then(
+      processor.process(new Uint8Array(pixels), width, height, undefined, format).then(
         (r) => {
           const alpha = r.alpha.buffer as ArrayBuffer;
-          port.postMessage({ type: 'frame', id, ok: true, alpha, rgba, provider: r.provider, model: r.model, timings: r.timings } satisfies FromWebcamWorker, [alpha, rgba]);
+          port.postMessage({ type: 'frame', id, ok: true, alpha, pixels, provider: r.provider, model: r.model, timings: r.timings } satisfies FromWebcamWorker, [alpha, pixels]);
         },
         (e: unknown) => port.postMessage({ type: 'frame', id, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies FromWebcamWorker),
       );

@@ -19,8 +19,9 @@ describe('webcam frame protocol', () => {
     const message = decodeMessage(buffer);
     expect(message).toMatchObject({ kind: 'frame', seq: 7, width: 3, height: 2, snapshot: true });
     if (message.kind !== 'frame') throw new Error('not a frame');
-    expect([...message.rgba]).toEqual([...rgba]);
-    expect(message.rgba.buffer).toBe(buffer);
+    expect(message.format).toBe('rgba');
+    expect([...message.pixels]).toEqual([...rgba]);
+    expect(message.pixels.buffer).toBe(buffer);
   });
 
   it('decodes from a Node Buffer that is a slice of a larger pool', () => {
@@ -30,7 +31,16 @@ describe('webcam frame protocol', () => {
     Buffer.from(frame.buffer).copy(pool, 100);
     const message = decodeMessage(pool.subarray(100));
     expect(message).toMatchObject({ kind: 'frame', seq: 1, snapshot: false });
-    if (message.kind === 'frame') expect([...message.rgba]).toEqual([1, 2, 3, 255]);
+    if (message.kind === 'frame') expect([...message.pixels]).toEqual([1, 2, 3, 255]);
+  });
+
+  it('round-trips an I420 frame (odd sizes round the chroma planes up) and names its format', () => {
+    // 3x3: a 9-byte Y plane, then 2x2 U and V planes.
+    const i420 = Uint8Array.from({ length: 9 + 2 * 4 }, (_, i) => i);
+    const message = decodeMessage(encodeFrame(2, 3, 3, i420, false, 'i420'));
+    expect(message).toMatchObject({ kind: 'frame', seq: 2, width: 3, height: 3, format: 'i420' });
+    if (message.kind === 'frame') expect([...message.pixels]).toEqual([...i420]);
+    expect(() => encodeFrame(2, 3, 3, new Uint8Array(9 + 2 * 2), false, 'i420')).toThrow(/17 I420 bytes/);
   });
 
   it('round-trips an alpha reply with its timings and provider', () => {
@@ -75,6 +85,8 @@ describe('webcam frame protocol', () => {
     ['a truncated frame', encodeFrame(1, 2, 2, new Uint8Array(16)).slice(0, FRAME_HEADER_BYTES + 15)],
     ['an oversized claim', (() => { const b = new Uint8Array(encodeFrame(1, 1, 1, new Uint8Array(4))); new DataView(b.buffer).setUint16(8, 5000, true); return b; })()],
     ['an unknown kind', (() => { const b = new Uint8Array(encodeFrame(1, 1, 1, new Uint8Array(4))); b[2] = 9; return b; })()],
+    ['an unknown pixel format', (() => { const b = new Uint8Array(encodeFrame(1, 1, 1, new Uint8Array(4))); b[26] = 7; return b; })()],
+    ['an I420 frame of RGBA length', (() => { const b = new Uint8Array(encodeFrame(1, 2, 2, new Uint8Array(16))); b[26] = 1; return b; })()],
   ])('rejects %s with a FrameProtocolError', (_name, bytes) => {
     expect(() => decodeMessage(bytes)).toThrow(FrameProtocolError);
   });

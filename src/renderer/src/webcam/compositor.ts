@@ -1,4 +1,6 @@
 /** Draws a frame over a chosen background using its alpha, on a 2D canvas. */
+import type { PixelFormat } from '../../../shared/webcam';
+import { i420ToInterleaved } from '../../../shared/yuv';
 
 export const backgrounds = [
   { id: 'checker', label: 'Transparent' },
@@ -9,6 +11,14 @@ export const backgrounds = [
   { id: 'matte', label: 'Matte' },
 ] as const;
 export type BackgroundId = (typeof backgrounds)[number]['id'];
+
+/** A camera frame as the page captured it (see capture.ts). */
+export interface CompositeFrame {
+  width: number;
+  height: number;
+  format: PixelFormat;
+  pixels: Uint8Array | Uint8ClampedArray;
+}
 
 export interface CompositeOptions {
   background: BackgroundId;
@@ -43,10 +53,22 @@ export class Compositor {
   private readonly frame = canvas();
   private readonly person = canvas();
   private personData: ImageData | null = null;
+  /** An I420 frame converted to RGBA, reused from frame to frame. */
+  private rgbData: ImageData | null = null;
   private checker: CanvasPattern | null = null;
 
-  /** Paints `frame` (RGBA as sent to the engine) with `alpha` over the background onto `target`. */
-  draw(target: HTMLCanvasElement, frame: ImageData, alpha: Uint8Array, options: CompositeOptions): void {
+  /** The frame as RGBA ImageData: RGBA pixels are wrapped as they are, I420 converted once. */
+  private rgbaOf(frame: CompositeFrame): ImageData {
+    const { width, height, pixels } = frame;
+    if (frame.format === 'rgba') return new ImageData(new Uint8ClampedArray(pixels.buffer as ArrayBuffer, pixels.byteOffset, width * height * 4), width, height);
+    if (!this.rgbData || this.rgbData.width !== width || this.rgbData.height !== height) this.rgbData = new ImageData(width, height);
+    i420ToInterleaved(pixels as Uint8Array, width, height, 4, this.rgbData.data);
+    return this.rgbData;
+  }
+
+  /** Paints `captured` (as sent to the engine) with `alpha` over the background onto `target`. */
+  draw(target: HTMLCanvasElement, captured: CompositeFrame, alpha: Uint8Array, options: CompositeOptions): void {
+    const frame = this.rgbaOf(captured);
     const { width, height } = frame;
     if (target.width !== width || target.height !== height) {
       target.width = width;

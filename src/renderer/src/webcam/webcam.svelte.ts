@@ -1,6 +1,5 @@
 import {
   WEBCAM_AUTO_MODEL,
-  allocateFrame,
   alphaCoverage,
   encodeControl,
   type AlphaMessage,
@@ -13,6 +12,7 @@ import {
 import { CameraError, listCameras, openCamera, problemTitles, resolutions, type CameraInfo, type CameraProblem, type ResolutionId } from './camera';
 import { Compositor, type BackgroundId } from './compositor';
 import { openFrameLink, type FrameLink } from './frame-link';
+import { openFrameSource, type CapturedFrame, type FrameSource } from './capture';
 
 export type WebcamStatus = 'idle' | 'starting' | 'live' | 'stopped' | 'error';
 
@@ -24,7 +24,7 @@ export interface Problem {
 
 interface InFlight {
   seq: number;
-  frame: ImageData;
+  frame: CapturedFrame;
   capturedAt: number;
 }
 
@@ -52,6 +52,12 @@ class RateMeter {
  * on a quiet machine.
  */
 const DEFAULT_IN_FLIGHT = 1;
+/**
+ * The overlay's readouts (fps, latency, engine times, coverage) change at most this often: a
+ * person cannot read figures that change 25 times a second, and each change re-lays out and
+ * repaints the overlay over the stage.
+ */
+const READOUT_MS = 250;
 const MAX_IN_FLIGHT = 2;
 
 /** `?inFlight=2` keeps two frames in flight, so bench/webcam-browser.ts can compare both in one run. */
@@ -98,16 +104,17 @@ export class WebcamManager {
   private link: FrameLink | null = null;
   private video: HTMLVideoElement | null = null;
   private stage: HTMLCanvasElement | null = null;
-  private capture: CanvasRenderingContext2D | null = null;
+  private source: FrameSource | null = null;
+  /** A frame is being copied out of the camera (the track path's copy is asynchronous). */
+  private capturing = false;
   private readonly compositor = new Compositor();
   private readonly rate = new RateMeter();
   private inFlight: InFlight[] = [];
   private readonly maxInFlight = framesInFlight();
-  /** A camera frame has arrived since the last one sent. */
-  private fresh = false;
   private seq = 0;
   private wantSnapshot = false;
   private generation = 0;
+  private lastReadout = -Infinity;
 
   attach(video: HTMLVideoElement, stage: HTMLCanvasElement): void {
     this.video = video;
@@ -143,7 +150,7 @@ export class WebcamManager {
       this.control({ request: 'list' });
       if (this.modelId !== WEBCAM_AUTO_MODEL) this.chooseModel(this.modelId);
       this.rate.reset();
-      this.watchCamera(generation);
+      this.source = openFrameSource(stream, video, () => generation === this.generation && void this.pump());
     } catch (err) {
       if (generation !== this.generation) return;
       if (err instanceof CameraError) this.fail(err.problem, err.message);
@@ -155,7 +162,8 @@ export class WebcamManager {
   stop(status: WebcamStatus = 'stopped'): void {
     this.generation++;
     this.inFlight = [];
-    this.fresh = false;
+    this.source?.close();
+    this.source = null;
     this.link?.close();
     this.link = null;
     for (const track of this.stream?.getTracks() ?? []) track.stop();
@@ -201,44 +209,32 @@ export class WebcamManager {
     this.cameras = await listCameras();
   }
 
-  /** Marks each new camera frame and offers it to the engine, until the stream stops. */
-  private watchCamera(generation: number): void {
-    const video = this.video;
-    if (!video) return;
-    const tick = () => {
-      if (generation !== this.generation) return;
-      this.fresh = true;
-      this.pump();
-      this.watchCamera(generation);
-    };
-    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(tick);
-    else requestAnimationFrame(tick);
-  }
-
-  private pump(): void {
-    const video = this.video;
-    if (this.status !== 'live' || !this.fresh || this.inFlight.length >= this.maxInFlight || !video || !this.link) return;
-    if (video.readyState < 2 || !video.videoWidth) return;
-    const width = video.videoWidth;
-    const height = video.videoHeight;
-    const canvas = this.capture?.canvas;
-    if (!canvas || canvas.width !== width || canvas.height !== height) {
-      const c = document.createElement('canvas');
-      c.width = width;
-      c.height = height;
-      this.capture = c.getContext('2d', { willReadFrequently: true });
-    }
-    const ctx = this.capture!;
-    ctx.drawImage(video, 0, 0, width, height);
-    const frame = ctx.getImageData(0, 0, width, height);
+  /** Sends the newest camera frame when fewer frames than allowed are in flight. */
+  private async pump(): Promise<void> {
+    const source = this.source;
+    if (this.status !== 'live' || this.capturing || !source?.fresh || this.inFlight.length >= this.maxInFlight || !this.link) return;
+    const generation = this.generation;
     const seq = ++this.seq;
-    const message = allocateFrame(seq, width, height, this.wantSnapshot);
-    this.wantSnapshot = false;
-    message.pixels.set(frame.data);
-    this.fresh = false;
-    this.inFlight.push({ seq, frame, capturedAt: performance.now() });
-    this.frameSize = { width, height };
-    this.link.send(message.buffer);
+    const snapshot = this.wantSnapshot;
+    const capturedAt = performance.now();
+    this.capturing = true;
+    let frame: CapturedFrame | null;
+    try {
+      frame = await source.take(seq, snapshot);
+    } catch (e) {
+      // Unheard of with a live camera; the next camera frame tries again.
+      this.message = { level: 'error', text: `A camera frame could not be read: ${e instanceof Error ? e.message : String(e)}` };
+      return;
+    } finally {
+      this.capturing = false;
+    }
+    if (!frame || generation !== this.generation || !this.link) return;
+    if (snapshot) this.wantSnapshot = false;
+    this.inFlight.push({ seq, frame, capturedAt });
+    if (this.frameSize?.width !== frame.width || this.frameSize.height !== frame.height) this.frameSize = { width: frame.width, height: frame.height };
+    this.link.send(frame.buffer);
+    // A camera frame may have come during the copy.
+    void this.pump();
   }
 
   private onEngineMessage(message: WebcamMessage): void {
@@ -255,14 +251,18 @@ export class WebcamManager {
       this.compositor.draw(this.stage, sent.frame, message.alpha, { background: this.background, colour: this.colour, image: this.image, mirror: this.mirror });
     }
     const now = performance.now();
-    this.fps = this.rate.tick(now);
-    this.latencyMs = now - sent.capturedAt;
-    this.provider = message.provider;
-    this.modelSlot = message.model;
-    this.timings = message.timings;
-    this.coverage = alphaCoverage(message.alpha);
+    const fps = this.rate.tick(now);
+    if (now - this.lastReadout >= READOUT_MS || this.modelSlot !== message.model || this.provider !== message.provider) {
+      this.lastReadout = now;
+      this.fps = fps;
+      this.latencyMs = now - sent.capturedAt;
+      this.provider = message.provider;
+      this.modelSlot = message.model;
+      this.timings = message.timings;
+      this.coverage = alphaCoverage(message.alpha);
+    }
     this.framesShown++;
-    this.pump();
+    void this.pump();
   }
 
   private onNotice(message: NoticeMessage): void {

@@ -1,0 +1,89 @@
+/**
+ * Planar I420 (a camera's VideoFrame: the Y plane, then U and V at half width and height,
+ * rounded up) to interleaved RGB or RGBA, BT.601 limited range as cameras and Chromium's fake
+ * device deliver it. One implementation for the webcam page (compositing) and the engine (the
+ * frame it segments and the snapshot it saves). Pure: no Node or DOM imports.
+ */
+
+/** Fixed-point BT.601 limited-range coefficients, scaled by 2^16. */
+const CY = 76309; // 1.164
+const CRV = 104597; // 1.596
+const CGU = 25675; // 0.392
+const CGV = 53279; // 0.813
+const CBU = 132201; // 2.017
+
+/** 0..255 lookup for the 16.16 fixed-point sums below (clamped), with 512 of headroom on each side. */
+const CLAMP_OFFSET = 512;
+const clampTable = (() => {
+  const t = new Uint8Array(1024 + 256);
+  for (let i = 0; i < t.length; i++) t[i] = Math.min(255, Math.max(0, i - CLAMP_OFFSET));
+  return t;
+})();
+
+/**
+ * Writes the frame into `out` with `channels` bytes per pixel (3: RGB; 4: RGBA, opaque).
+ * `out` may be a canvas ImageData's Uint8ClampedArray. With `only` (a trimap of the frame), only
+ * its unknown pixels (neither 0 nor 255) are written: the engine's guided upsampling reads the
+ * full-resolution colours there and nowhere else.
+ */
+export function i420ToInterleaved(i420: Uint8Array, width: number, height: number, channels: 3 | 4, out: Uint8Array | Uint8ClampedArray, only?: Uint8Array): void {
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  if (i420.length < width * height + 2 * cw * ch) throw new RangeError(`an I420 frame of ${width}x${height} needs ${width * height + 2 * cw * ch} bytes, got ${i420.length}`);
+  if (out.length < width * height * channels) throw new RangeError(`the output needs ${width * height * channels} bytes, got ${out.length}`);
+  const u0 = width * height;
+  const v0 = u0 + cw * ch;
+  const t = clampTable;
+  for (let y = 0; y < height; y++) {
+    const yRow = y * width;
+    const cRow = (y >> 1) * cw;
+    let o = yRow * channels;
+    for (let x = 0; x < width; x++, o += channels) {
+      if (only) {
+        const t = only[yRow + x];
+        if (t === 0 || t === 255) continue;
+      }
+      const c = (i420[yRow + x] - 16) * CY + 32768;
+      const ci = cRow + (x >> 1);
+      const u = i420[u0 + ci] - 128;
+      const v = i420[v0 + ci] - 128;
+      out[o] = t[((c + CRV * v) >> 16) + CLAMP_OFFSET];
+      out[o + 1] = t[((c - CGU * u - CGV * v) >> 16) + CLAMP_OFFSET];
+      out[o + 2] = t[((c + CBU * u) >> 16) + CLAMP_OFFSET];
+      if (channels === 4) out[o + 3] = 255;
+    }
+  }
+}
+
+/**
+ * The frame at half its width and height (rounded up: the chroma planes' size), each pixel the
+ * colour of its 2x2 block's mean Y with the block's own U and V: a quarter of the conversions of
+ * the full frame, for the engine's low working resolution.
+ */
+export function i420ToHalfRgb(i420: Uint8Array, width: number, height: number, out: Uint8Array): { width: number; height: number; data: Uint8Array } {
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  if (i420.length < width * height + 2 * cw * ch) throw new RangeError(`an I420 frame of ${width}x${height} needs ${width * height + 2 * cw * ch} bytes, got ${i420.length}`);
+  if (out.length < cw * ch * 3) throw new RangeError(`the output needs ${cw * ch * 3} bytes, got ${out.length}`);
+  const u0 = width * height;
+  const v0 = u0 + cw * ch;
+  const t = clampTable;
+  for (let cy = 0; cy < ch; cy++) {
+    const y0 = 2 * cy;
+    const y1 = Math.min(height - 1, y0 + 1);
+    for (let cx = 0; cx < cw; cx++) {
+      const x0 = 2 * cx;
+      const x1 = Math.min(width - 1, x0 + 1);
+      const mean = (i420[y0 * width + x0] + i420[y0 * width + x1] + i420[y1 * width + x0] + i420[y1 * width + x1]) / 4;
+      const c = Math.round((mean - 16) * CY) + 32768;
+      const ci = cy * cw + cx;
+      const u = i420[u0 + ci] - 128;
+      const v = i420[v0 + ci] - 128;
+      const o = 3 * ci;
+      out[o] = t[((c + CRV * v) >> 16) + CLAMP_OFFSET];
+      out[o + 1] = t[((c - CGU * u - CGV * v) >> 16) + CLAMP_OFFSET];
+      out[o + 2] = t[((c + CBU * u) >> 16) + CLAMP_OFFSET];
+    }
+  }
+  return { width: cw, height: ch, data: out };
+}
