@@ -32,6 +32,31 @@ interface Job<Task, Result, Progress> {
   detach?: () => void;
 }
 
+/** The id of a warm-up's one reply (see WorkerPool.prestart): jobs are numbered from 1. */
+export const WARM_UP_ID = 0;
+
+/** Posts a warm-up to a fresh worker: resolves with its reply, or null when the thread ends first. */
+function sendWarmUp(worker: Worker, message: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (msg: { id?: unknown } | null): void => {
+      if (msg?.id !== WARM_UP_ID) return;
+      stop();
+      resolve(msg);
+    };
+    const onExit = (): void => {
+      stop();
+      resolve(null);
+    };
+    const stop = (): void => {
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('exit', onExit);
+    worker.postMessage(message);
+  });
+}
+
 /**
  * Up to `size` worker threads, spawned on demand, each running one job at a time; jobs queue
  * while all are busy. Cancelling a running job terminates its worker (workers run synchronous
@@ -45,6 +70,7 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
   private queue: Job<Task, Result, Progress>[] = [];
   private nextId = 1;
   private isClosed = false;
+  private warmUps: Promise<unknown>[] = [];
 
   /** `name` labels errors: "The <name> pool is closed", "<Name> worker failed: ...". */
   constructor(
@@ -67,11 +93,22 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
   /**
    * Starts up to `count` workers now (never more than the pool's size), idle until jobs come, so
    * a batch does not pay each thread's start-up (module loading, for a tsx run also compiling)
-   * in series with its first images.
+   * in series with its first images. With `warmUp`, each new thread is sent that message before
+   * any job (a worker may warm its code on synthetic work, see matting/workers/warm-up.ts); its
+   * one reply carries WARM_UP_ID and is what warmedUp() gives for it.
    */
-  prestart(count = this.size): void {
+  prestart(count = this.size, warmUp?: unknown): void {
     if (this.isClosed) return;
-    while (this.threads < Math.min(count, this.size)) this.idle.push(this.spawn());
+    while (this.threads < Math.min(count, this.size)) {
+      const worker = this.spawn();
+      if (warmUp !== undefined) this.warmUps.push(sendWarmUp(worker, warmUp));
+      this.idle.push(worker);
+    }
+  }
+
+  /** The replies to the warm-ups prestart sent, in order; null for a thread that ended first. */
+  warmedUp(): Promise<unknown[]> {
+    return Promise.all(this.warmUps);
   }
 
   run(task: Task, options: WorkerJobOptions<Progress> = {}): Promise<Result> {

@@ -3,8 +3,9 @@ import { workerPort } from '../../workers/spawn';
 import { MattingError } from '../errors';
 import { refineAlpha } from '../alpha/refine';
 import { findRefinementMethod } from '../alpha/registry';
-import type { TileRequest, TileResponse, WorkerRequest, WorkerResponse } from './pool-protocol';
+import type { TileRequest, TileResponse, WarmUpRequest, WarmUpResponse, WorkerRequest, WorkerResponse } from './pool-protocol';
 import { TileHelpers } from './tile-helpers';
+import { warmUpRefine } from './warm-up';
 
 type Port = NonNullable<ReturnType<typeof workerPort>>;
 
@@ -26,13 +27,27 @@ function solveTile(port: Port, msg: TileRequest): void {
   );
 }
 
+/** The warm-up under way, stopped by the first job (see warm-up.ts). */
+let warming: AbortController | undefined;
+
+function warmUp(port: Port, msg: WarmUpRequest): void {
+  const controller = new AbortController();
+  warming = controller;
+  void warmUpRefine(msg.method, controller.signal).then((report) => {
+    if (warming === controller) warming = undefined;
+    port.postMessage({ type: 'warmed', id: msg.id, report } satisfies WarmUpResponse);
+  });
+}
+
 // One job at a time per worker; the pool cancels by terminating the thread, so no abort plumbing here.
 // Null outside the thread spawned as 'matting-worker' (a bundler may load this module elsewhere).
 const port = workerPort('matting-worker');
 // The other cores help with the tiles of a large photo (threads started on the first such photo).
 let helpers: TileHelpers | undefined;
-if (port) port.on('message', (msg: WorkerRequest | TileRequest) => {
-  if ('kind' in msg) return solveTile(port, msg);
+if (port) port.on('message', (msg: WorkerRequest | TileRequest | WarmUpRequest) => {
+  if ('kind' in msg) return msg.kind === 'tile' ? solveTile(port, msg) : warmUp(port, msg);
+  // A real job goes first: the warm-up stops at its next check (it yields between its steps).
+  warming?.abort();
   const { id, image, trimap, options } = msg;
   const send = (m: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   helpers ??= new TileHelpers(os.availableParallelism() - 1);

@@ -1,11 +1,13 @@
 import os from 'node:os';
 import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { MattingError, type MattingErrorCode } from '../errors';
-import type { WorkerRequest, WorkerResponse } from './pool-protocol';
+import type { WarmUpRequest, WarmUpResponse, WorkerRequest, WorkerResponse } from './pool-protocol';
+import type { RefinementMethodId } from '../alpha/methods';
+import type { WarmUpReport } from './warm-up';
 import type { MattingContext, Progress } from '../progress';
 import type { RefineOptions } from '../alpha/refine';
 import { spawnWorker } from '../../workers/spawn';
-import { PoolFront, WorkerPool } from '../../workers/worker-pool';
+import { PoolFront, WARM_UP_ID, WorkerPool } from '../../workers/worker-pool';
 import { assertImage, assertTrimap } from '../validate';
 
 export interface MattingPoolOptions {
@@ -39,6 +41,20 @@ export class MattingPool extends PoolFront<RefineTask, WorkerResponse, Alpha, Pr
       },
       failure: (message, cause) => new MattingError('WORKER_FAILED', message, { cause }),
     }));
+  }
+
+  /**
+   * Starts up to `count` threads ahead of a batch. With `warmUp`, each new thread first refines a
+   * few small synthetic photos with that method (see warm-up.ts), so the batch's first refinement
+   * runs optimised code; a job that comes sooner stops the warm-up.
+   */
+  override prestart(count?: number, warmUp?: RefinementMethodId): void {
+    this.pool.prestart(count, warmUp && ({ kind: 'warm-up', id: WARM_UP_ID, method: warmUp } satisfies WarmUpRequest));
+  }
+
+  /** What each thread's warm-up did, once all have ended (null for a thread that ended first). */
+  async warmedUp(): Promise<(WarmUpReport | null)[]> {
+    return ((await this.pool.warmedUp()) as (WarmUpResponse | null)[]).map((r) => r?.report ?? null);
   }
 
   refine(image: RgbImage, trimap: Trimap, options: RefineOptions, ctx: MattingContext = {}): Promise<Alpha> {
