@@ -23,3 +23,18 @@ export function residualFraction(first: number, current: number, tolerance: numb
   const f = Math.log(first / current) / Math.log(first / tolerance);
   return f < 0 ? 0 : f > 1 ? 1 : f;
 }
+
+/** A context whose progress never steps back (a CG residual can rise for an iteration; a bar should not). */
+export function forwardProgress(ctx: MattingContext): MattingContext {
+  const { onProgress, signal } = ctx;
+  let shown = 0;
+  return {
+    signal,
+    onProgress:
+      onProgress &&
+      ((p) => {
+        shown = Math.max(shown, p.fraction);
+        onProgress({ stage: p.stage, fraction: shown });
+      }),
+  };
+}

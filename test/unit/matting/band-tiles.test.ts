@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MattingError, type RefineOptions, refineAlpha, sad, unknownMask } from '../../../src/engine/matting';
 import { refineBandInTiles, tileDefaults } from '../../../src/engine/matting/alpha/band-tiles';
-import { makeComposite } from './composites';
+import { findRefinementMethod } from '../../../src/engine/matting/alpha/registry';
+import { makeComposite, texturedPlanes } from './composites';
 
 // A 600x450 scene (3 px edge, 1 px strands, the veil) whose working solve is at 0.06 MP (scale
 // 0.37): small enough to solve untiled at full resolution too. Cells of 150 px give 5 seams.
@@ -114,6 +115,33 @@ describe('closed-form in tiles at full resolution', () => {
     // Every unknown pixel lies in some tile's cell and more than 2 px inside its solved region
     // (the ring is only at cut edges, and the margin is wider): all were solved.
     expect(alpha.every((a, i) => !mask[i] || a === 0.75)).toBe(true);
+  });
+
+  it('stops a tile whose band lies in the background once its alpha has settled', async () => {
+    // A tile of background texture whose unknown region holds a wrong start (a faint strand the
+    // working solve smeared in) and whose whole boundary is 0: the answer is 0, and the system's
+    // right-hand side is ~0, so a residual relative to it alone never looked settled (~500 CG
+    // iterations). Closed-form reports solve progress every 8 iterations.
+    const w = 160;
+    const h = 120;
+    const planes = texturedPlanes(w, h, 2);
+    const image = { width: w, height: h, data: Uint8Array.from(planes, (v) => Math.round(255 * v)) };
+    const unknown = new Uint8Array(w * h);
+    const alpha = new Float32Array(w * h);
+    for (let y = 20; y < 100; y++) {
+      for (let x = 20; x < 140; x++) {
+        unknown[y * w + x] = 1;
+        alpha[y * w + x] = 0.3 * Math.exp(-((x - 80) ** 2) / 50);
+      }
+    }
+    let solveSteps = 0;
+    const onProgress = (p: { stage: string }): void => void (p.stage === 'solve' && solveSteps++);
+    await findRefinementMethod('closed-form')?.refineTile?.(image, unknown, alpha, {}, { onProgress });
+    const worst = alpha.reduce((m, a) => Math.max(m, Math.abs(a)), 0);
+    console.log(`background tile: ${solveSteps} progress steps of 8 iterations, max |alpha| ${worst.toFixed(4)}`);
+    expect(solveSteps).toBeGreaterThan(0);
+    expect(solveSteps).toBeLessThanOrEqual(30);
+    expect(worst).toBeLessThan(0.05);
   });
 
   it('refuses tile options it cannot use', async () => {

@@ -1,6 +1,6 @@
 import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { guidedAlpha } from './alpha-guided';
-import { pcg } from '../solver/cg';
+import { type CgOptions, pcg } from '../solver/cg';
 import { coarseStart } from './coarse-start';
 import { throwIfAborted } from '../errors';
 import { buildCfLaplacian } from '../laplacian/laplacian';
@@ -106,7 +106,7 @@ export async function closedFormAlpha(
   };
 }
 
-export type SystemOptions = Pick<ClosedFormOptions, 'epsilon' | 'preconditioner' | 'tolerance' | 'maxIterations'>;
+export type SystemOptions = Pick<ClosedFormOptions, 'epsilon' | 'preconditioner' | 'tolerance' | 'maxIterations'> & Pick<CgOptions, 'referenceFloor'>;
 export type SystemStats = Omit<SolveStats, 'coarseMs' | 'coarseIterations'>;
 
 /**
@@ -142,6 +142,7 @@ export async function solveClosedFormSystem(
   const result = await pcg(makeStencilMatvec(system), rhs, x0, precondition, {
     tolerance: opts.tolerance,
     maxIterations: opts.maxIterations,
+    referenceFloor: opts.referenceFloor,
     signal: ctx.signal,
     onIteration: ctx.onProgress
       ? (it, res) => {

@@ -2,7 +2,7 @@ import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { MattingError, throwIfAborted } from '../errors';
 import { guidedCoefficientsForBand } from '../filters/guided-band';
 import { upsampleWithGuide } from '../filters/guided-filter';
-import { type MattingContext, subProgress } from '../progress';
+import { type MattingContext, forwardProgress, subProgress } from '../progress';
 import { type TileOptions, type TileSolver, refineBandInTiles } from './band-tiles';
 import { type MethodParams, type RefinementMethod, type RefinementMethodId, findRefinementMethod } from './registry';
 import { downscaleRgb, downscaleTrimap, rgbPlanes, workingSize } from '../resample';
@@ -48,7 +48,8 @@ export interface RefineContext extends MattingContext {
  * Throws MattingError for unusable input (bad sizes, a trimap with no known pixel, an unknown
  * method) and an Error named 'AbortError' when ctx.signal aborts.
  */
-export async function refineAlpha(image: RgbImage, trimap: Trimap, options: RefineOptions, ctx: RefineContext = {}): Promise<Alpha> {
+export async function refineAlpha(image: RgbImage, trimap: Trimap, options: RefineOptions, given: RefineContext = {}): Promise<Alpha> {
+  const ctx: RefineContext = { ...given, ...forwardProgress(given) };
   assertImage(image);
   const { width, height } = image;
   assertTrimap(trimap, width, height);
