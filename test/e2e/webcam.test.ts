@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startBuiltWebServer, type RunningWebServer } from '../helpers/browser';
 import { writeAstronautY4m } from '../fixtures/webcam/clip';
+import { FRAME_HEADER_BYTES, decodeMessage, type AlphaMessage, type FrameMessage } from '../../src/shared/webcam';
+import { i420ToInterleaved } from '../../src/shared/yuv';
 
 const artifacts = path.resolve('test-results/e2e/webcam');
 let root: string;
@@ -21,6 +23,8 @@ let server: RunningWebServer;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
+/** The last frames the page sent and the alphas it got, by sequence number, with their sizes on the wire. */
+const wire = { frames: new Map<number, { message: FrameMessage; bytes: number }>(), alphas: new Map<number, { message: AlphaMessage; bytes: number }>() };
 
 /**
  * The built server when the build has the webcam worker entry; otherwise the same server from
@@ -102,6 +106,19 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('websocket', (ws) => {
+    const keep = (payload: string | Buffer) => {
+      if (typeof payload === 'string') return;
+      const message = decodeMessage(payload);
+      const book = message.kind === 'frame' ? wire.frames : message.kind === 'alpha' ? wire.alphas : null;
+      if (!book) return;
+      (book as Map<number, { message: typeof message; bytes: number }>).set(message.seq, { message, bytes: payload.length });
+      // The test needs the last few: older ones go.
+      for (const seq of book.keys()) if (seq < message.seq - 20) book.delete(seq);
+    };
+    ws.on('framesent', ({ payload }) => keep(payload));
+    ws.on('framereceived', ({ payload }) => keep(payload));
+  });
 });
 
 afterAll(async () => {
@@ -137,6 +154,66 @@ describe('webcam window with a fake camera', () => {
     const reported = Number(await page.getByTestId('webcam-stage').getAttribute('data-coverage'));
     expect(Math.abs(reported - matte.coverage)).toBeLessThan(0.1);
     await page.screenshot({ path: path.join(artifacts, '02-matte.png') });
+  });
+
+  it('composites the camera frame it sent with the alpha the engine answered, pixel for pixel', async () => {
+    // The stage, and the sequence number of the frame on it, read in one task of the page.
+    const shown = () =>
+      page.getByTestId('webcam-canvas').evaluate((element) => {
+        const canvas = element as unknown as PageCanvas;
+        const seq = Number((element as unknown as { closest(s: string): { getAttribute(n: string): string } }).closest('[data-testid="webcam-stage"]').getAttribute('data-seq'));
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        // As base64: a plain array of 1.2 M numbers takes seconds to serialise.
+        let binary = '';
+        for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+        return { seq, base64: (globalThis as unknown as { btoa(s: string): string }).btoa(binary) };
+      })
+        .then(({ seq, base64 }) => ({ seq, data: Buffer.from(base64, 'base64') }));
+    for (const background of ['Matte', 'Colour on grey'] as const) {
+      await page.getByRole('radio', { name: background, exact: true }).click();
+      const start = await frames(page);
+      await expect.poll(() => frames(page)).toBeGreaterThan(start + 2);
+      const screen = await shown();
+      const sent = wire.frames.get(screen.seq);
+      const answered = wire.alphas.get(screen.seq);
+      if (!sent || !answered) throw new Error(`frame ${screen.seq} was not seen on the wire`);
+      const { width, height } = sent.message;
+      expect(answered.message).toMatchObject({ width: 640, height: 480 });
+      // Camera frames leave as I420 (1.5 bytes a pixel, not 4) and alphas come back run-length coded.
+      expect(sent.message.format).toBe('i420');
+      expect(sent.bytes).toBe(FRAME_HEADER_BYTES + width * height * 1.5);
+      // Measured: about 62 KB for the astronaut's 307 KB matte.
+      expect(answered.bytes).toBeLessThan((width * height) / 3);
+      const rgb = new Uint8Array(width * height * 4);
+      i420ToInterleaved(sent.message.pixels, width, height, 4, rgb);
+      const alpha = answered.message.alpha;
+      let worst = 0;
+      let mixed = 0;
+      let translucent = 0;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          // Mirrored (the default): the screen's x is the camera's width - 1 - x.
+          const i = y * width + (width - 1 - x);
+          const a = alpha[i];
+          if (a > 0 && a < 255) mixed++;
+          const o = 4 * (y * width + x);
+          for (let k = 0; k < 3; k++) {
+            let want = a;
+            if (background === 'Colour on grey') {
+              const [r, g, b] = [rgb[4 * i], rgb[4 * i + 1], rgb[4 * i + 2]];
+              const grey = ((0.2126 * r + 0.7152 * g + 0.0722 * b - 127.5) * 0.8 + 127.5) * 0.9;
+              want = grey + (rgb[4 * i + k] - grey) * (a / 255);
+            }
+            worst = Math.max(worst, Math.abs(screen.data[o + k] - want));
+          }
+          if (screen.data[o + 3] !== 255) translucent++;
+        }
+      }
+      expect(translucent).toBe(0);
+      // The matte has a soft edge, so the blend itself is checked, not only 0 and 255.
+      expect(mixed).toBeGreaterThan(1000);
+      expect(worst, background).toBeLessThanOrEqual(1);
+    }
   });
 
   it('draws every background', async () => {

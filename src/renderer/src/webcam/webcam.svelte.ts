@@ -88,6 +88,8 @@ export class WebcamManager {
   timings = $state({ modelMs: 0, refineMs: 0, transferMs: 0 });
   frameSize = $state<{ width: number; height: number } | null>(null);
   framesShown = $state(0);
+  /** The sequence number of the frame on screen (tests match it with the messages on the wire). */
+  shownSeq = $state(0);
   coverage = $state(0);
   message = $state<{ level: 'info' | 'error'; text: string } | null>(null);
   snapshotPending = $state(false);
@@ -262,6 +264,7 @@ export class WebcamManager {
       this.coverage = alphaCoverage(message.alpha);
     }
     this.framesShown++;
+    this.shownSeq = message.seq;
     void this.pump();
   }
 
