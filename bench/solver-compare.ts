@@ -14,6 +14,10 @@
  * start), SAD of the new alpha against the old one (and as mean |change| per unknown pixel), SAD
  * of both against the true alpha, peak RSS; and CPU time per image through refineAlpha (its 1 MP
  * working cap), the path of `shm-studio matte --trimaps`.
+ * Also each solver's mean |change| per unknown pixel from the converged closed-form answer (the same
+ * system solved to relative residual 1e-9, cached beside the inputs), and that answer's SAD against
+ * the true alpha: how far each stop is from the exact solution, and how far the exact solution is
+ * from the truth (early-stopped CG regularises, so nearer the exact answer is not always nearer the truth).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -44,6 +48,20 @@ interface Input {
 }
 
 const file = (name: string, kind: string) => path.join(CACHE, `${name}.${kind}`);
+const CONVERGED: Partial<ClosedFormOptions> = { initial: 'half', tolerance: 1e-9, maxIterations: 20000 };
+
+/** The exact closed-form answer of each input (CG to 1e-9 from 0.5), solved once and cached. */
+async function converged(inputs: Input[]): Promise<void> {
+  for (const input of inputs) {
+    if (existsSync(file(input.name, 'alpha-converged'))) continue;
+    process.stderr.write(`  converged reference for ${input.name}\n`);
+    const image = { width: input.width, height: input.height, data: new Uint8Array(readFileSync(file(input.name, 'rgb'))) };
+    const trimap = new Uint8Array(readFileSync(file(input.name, 'trimap')));
+    const { alpha, stats } = await closedFormAlpha(image, trimap, CONVERGED);
+    if (!stats.converged) throw new Error(`${input.name}: the reference did not reach 1e-9 in ${stats.iterations} iterations`);
+    writeFileSync(file(input.name, 'alpha-converged'), new Uint8Array(alpha.buffer));
+  }
+}
 
 /** Writes the 15 inputs (image, trimap, true alpha) as raw files once. */
 async function prepare(): Promise<Input[]> {
@@ -115,6 +133,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await runSolver(process.argv[arg + 1], inputs)));
     return;
   }
+  await converged(inputs);
   const loadBefore = loadavg()[0];
   const runs: Record<string, { rows: Row[]; peakMb: number }[]> = { old: [], new: [] };
   for (let r = 0; r < REPEATS; r++) {
@@ -127,12 +146,13 @@ async function main(): Promise<void> {
   const cpuMs = (solver: string, i: number) => median(runs[solver].map((run) => run.rows[i].cpuMs));
   const refineCpuMs = (solver: string) => inputs.reduce((sum, _, i) => sum + median(runs[solver].map((run) => run.rows[i].refineCpuMs)), 0) / inputs.length;
   const table: (string | number)[][] = [];
-  const totals = { oldMs: 0, newMs: 0, oldCpu: 0, newCpu: 0, oldSad: 0, newSad: 0, changeSad: 0, changeMean: 0 };
+  const totals = { oldMs: 0, newMs: 0, oldCpu: 0, newCpu: 0, oldSad: 0, newSad: 0, changeSad: 0, changeMean: 0, convSad: 0, oldFromConv: 0, newFromConv: 0 };
   for (const [i, input] of inputs.entries()) {
     const { width, height } = input;
     const gt = readF32(file(input.name, 'gt'));
     const oldAlpha = readF32(file(input.name, 'alpha-old'));
     const newAlpha = readF32(file(input.name, 'alpha-new'));
+    const exact = readF32(file(input.name, 'alpha-converged'));
     const o = runs.old[0].rows[i];
     const n = runs.new[0].rows[i];
     const change = sad(newAlpha, oldAlpha, width, height);
@@ -146,6 +166,12 @@ async function main(): Promise<void> {
     totals.newSad += newSad;
     totals.changeSad += change;
     totals.changeMean += (1000 * change) / n.unknown;
+    const oldFromConv = (1000 * sad(oldAlpha, exact, width, height)) / n.unknown;
+    const newFromConv = (1000 * sad(newAlpha, exact, width, height)) / n.unknown;
+    const convSad = sad(exact, gt, width, height);
+    totals.convSad += convSad;
+    totals.oldFromConv += oldFromConv;
+    totals.newFromConv += newFromConv;
     table.push([
       input.name,
       `${((width * height) / 1e6).toFixed(2)} MP, ${(n.unknown / 1000).toFixed(0)} k`,
@@ -158,6 +184,8 @@ async function main(): Promise<void> {
       `${((100 * 1000 * change) / n.unknown).toFixed(2)} %`,
       oldSad.toFixed(2),
       newSad.toFixed(2),
+      `${(100 * oldFromConv).toFixed(2)} / ${(100 * newFromConv).toFixed(2)} %`,
+      convSad.toFixed(2),
     ]);
   }
   const k = inputs.length;
@@ -173,12 +201,14 @@ async function main(): Promise<void> {
     `${((100 * totals.changeMean) / k).toFixed(2)} %`,
     (totals.oldSad / k).toFixed(2),
     (totals.newSad / k).toFixed(2),
+    `${((100 * totals.oldFromConv) / k).toFixed(2)} / ${((100 * totals.newFromConv) / k).toFixed(2)} %`,
+    (totals.convSad / k).toFixed(2),
   ]);
   console.log(`\nClosed-form solver, old vs new: ${k} composites, medians of ${REPEATS} processes each, alternating; ${new Date().toISOString()}, Node ${process.version}`);
   console.log(`new = ${JSON.stringify(closedFormDefaults)}`);
   console.log(`1-minute load average: ${loadBefore.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (2 shared cores: read the ratios)\n`);
   printTable(
-    ['input', 'size, unknown px', 'old s', 'new s', 'speed-up', 'old its', 'new its', 'SAD new vs old', 'mean |change| / unknown px', 'SAD old vs true', 'SAD new vs true'],
+    ['input', 'size, unknown px', 'old s', 'new s', 'speed-up', 'old its', 'new its', 'SAD new vs old', 'mean |change| / unknown px', 'SAD old vs true', 'SAD new vs true', 'mean |change| from converged, old / new', 'SAD converged vs true'],
     table,
   );
   const peak = (solver: string) => median(runs[solver].map((run) => run.peakMb)).toFixed(0);
@@ -192,6 +222,10 @@ async function main(): Promise<void> {
       `images/s on 2 cores: old ${(2000 / refineCpuMs('old')).toFixed(2)}, new ${(2000 / refineCpuMs('new')).toFixed(2)} (target 2.5)`,
   );
   console.log(`SAD against the true alpha, mean: old ${(totals.oldSad / k).toFixed(3)}, new ${(totals.newSad / k).toFixed(3)} (${((100 * (totals.newSad - totals.oldSad)) / totals.oldSad).toFixed(2)} %)`);
+  console.log(
+    `mean |alpha change| per unknown pixel from the converged answer (CG to 1e-9): old ${((100 * totals.oldFromConv) / k).toFixed(2)} %, new ${((100 * totals.newFromConv) / k).toFixed(2)} %; ` +
+      `the converged answer's SAD against the true alpha: ${(totals.convSad / k).toFixed(3)}`,
+  );
   console.log(`peak RSS of the process that solved all ${k}: old ${peak('old')} MB, new ${peak('new')} MB`);
 }
 

@@ -112,21 +112,27 @@ export function buildCfLaplacian(image: RgbImage, rowMask: Uint8Array, options: 
       const i12 = bq * cq - a * e;
       const i22 = a * d - bq * bq;
       const invDet = 1 / (a * i00 + bq * i01 + cq * i02);
+      // v = inv9 * Sigma^-1 c, so w_ij = inv9 + v_i . c_j.
+      const scale = invDet * inv9;
       for (let k = 0; k < 9; k++) {
-        vr[k] = (i00 * cr[k] + i01 * cg[k] + i02 * cb[k]) * invDet;
-        vg[k] = (i01 * cr[k] + i11 * cg[k] + i12 * cb[k]) * invDet;
-        vb[k] = (i02 * cr[k] + i12 * cg[k] + i22 * cb[k]) * invDet;
+        vr[k] = (i00 * cr[k] + i01 * cg[k] + i02 * cb[k]) * scale;
+        vg[k] = (i01 * cr[k] + i11 * cg[k] + i12 * cb[k]) * scale;
+        vb[k] = (i02 * cr[k] + i12 * cg[k] + i22 * cb[k]) * scale;
       }
+      // w_ij = w_ji: each pair is computed once and added to both rows (45 instead of 81 products).
       for (let i = 0; i < 9; i++) {
-        const row = rowOf[winPix[i]];
-        if (row < 0) continue;
-        const base = row * STENCIL;
+        const rowI = rowOf[winPix[i]];
+        const baseI = rowI * STENCIL;
         const ri = vr[i];
         const gi = vg[i];
         const bi = vb[i];
-        for (let j = 0; j < 9; j++) {
-          const w = (1 + ri * cr[j] + gi * cg[j] + bi * cb[j]) * inv9;
-          values[base + WINDOW_PAIR[i * 9 + j]] += (i === j ? 1 : 0) - w;
+        if (rowI >= 0) values[baseI + STENCIL_CENTER] += 1 - (inv9 + ri * cr[i] + gi * cg[i] + bi * cb[i]);
+        for (let j = i + 1; j < 9; j++) {
+          const rowJ = rowOf[winPix[j]];
+          if (rowI < 0 && rowJ < 0) continue;
+          const w = inv9 + ri * cr[j] + gi * cg[j] + bi * cb[j];
+          if (rowI >= 0) values[baseI + WINDOW_PAIR[i * 9 + j]] -= w;
+          if (rowJ >= 0) values[rowJ * STENCIL + WINDOW_PAIR[j * 9 + i]] -= w;
         }
       }
     }

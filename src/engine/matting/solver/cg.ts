@@ -26,6 +26,31 @@ export interface CgResult {
   converged: boolean;
 }
 
+// The per-iteration vector loops live in plain functions: inside the async pcg they ran only as
+// on-stack-replaced code, measured ~4 ms per iteration at 88 k unknowns against ~0.5 ms here.
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** x += step p, r -= step q; returns |r|^2. */
+function stepAndNorm(step: number, p: Float64Array, q: Float64Array, x: Float64Array, r: Float64Array): number {
+  let norm = 0;
+  for (let i = 0; i < r.length; i++) {
+    x[i] += step * p[i];
+    const ri = r[i] - step * q[i];
+    r[i] = ri;
+    norm += ri * ri;
+  }
+  return norm;
+}
+
+/** p = z + beta p. */
+function nextDirection(beta: number, z: Float64Array, p: Float64Array): void {
+  for (let i = 0; i < p.length; i++) p[i] = z[i] + beta * p[i];
+}
+
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Preconditioned conjugate gradient for a symmetric positive definite A, starting from x0. */
@@ -63,26 +88,19 @@ export async function pcg(
   let iterations = 0;
   while (iterations < options.maxIterations) {
     matvec(p, q);
-    let pq = 0;
-    for (let i = 0; i < n; i++) pq += p[i] * q[i];
+    const pq = dot(p, q);
     if (!(pq > 0)) break; // breakdown: A not positive definite along p, keep the best x so far
     const step = rz / pq;
-    rNorm = 0;
-    for (let i = 0; i < n; i++) {
-      x[i] += step * p[i];
-      r[i] -= step * q[i];
-      rNorm += r[i] * r[i];
-    }
+    rNorm = stepAndNorm(step, p, q, x, r);
     iterations++;
     residual = Math.sqrt(rNorm) / reference;
     options.onIteration?.(iterations, residual);
     if (residual <= options.tolerance) return { x, iterations, residual, converged: true };
     precondition(r, z);
-    let rzNext = 0;
-    for (let i = 0; i < n; i++) rzNext += r[i] * z[i];
+    const rzNext = dot(r, z);
     const beta = rzNext / rz;
     rz = rzNext;
-    for (let i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
+    nextDirection(beta, z, p);
     if (performance.now() - lastYield > yieldEvery) {
       await yieldToLoop();
       lastYield = performance.now();

@@ -1,4 +1,4 @@
-import { STENCIL, STENCIL_CENTER, STENCIL_DX, STENCIL_DY } from '../laplacian/laplacian';
+import { STENCIL, STENCIL_CENTER } from '../laplacian/laplacian';
 import { type StencilSystem, stencilDiagonal } from '../laplacian/stencil-system';
 
 /** z = M^-1 r. */
@@ -18,69 +18,139 @@ export function jacobiPreconditioner(diagonal: Float64Array): Preconditioner {
   };
 }
 
-// Lower half of the stencil in raster order: indices 0..11. For lower entry k (column c = p+off_k)
-// and lower entry m of row p, the product l_pm * l_cm' counts toward l_pc when off_m = off_k + off_m'
-// with m' lower in c's stencil.
+// Lower half of the stencil in raster order: indices 0..11.
 const LOWER = STENCIL_CENTER;
-const PAIRS: Int8Array[] = [];
-for (let k = 0; k < LOWER; k++) {
-  const list: number[] = [];
-  for (let m = 0; m < LOWER; m++) {
-    const dx = STENCIL_DX[m] - STENCIL_DX[k];
-    const dy = STENCIL_DY[m] - STENCIL_DY[k];
-    if (Math.abs(dx) > 2 || Math.abs(dy) > 2) continue;
-    const mp = (dy + 2) * 5 + dx + 2;
-    if (mp < LOWER) list.push(m, mp);
-  }
-  PAIRS.push(Int8Array.from(list));
-}
 
 /**
  * Zero fill-in incomplete Cholesky, A ~ L L^T, on the stencil pattern in raster order. The matting
  * Laplacian is not an M-matrix, so IC(0) can meet a non-positive pivot: then the diagonal is
  * shifted (Manteuffel) and the factorisation restarted.
+ *
+ * The factor is stored in Float32, with the inverse of its diagonal: it only preconditions, so its
+ * rounding costs no accuracy in the answer, and at 1-2 MP the stencil values, the factor and the
+ * grids do not fit the last-level cache together, so each CG iteration is bound by the bytes read.
  */
 export function incompleteCholesky(a: StencilSystem): Preconditioner {
   const { n, cols, values } = a;
-  const lower = new Float64Array(n * LOWER);
-  const diag = new Float64Array(n);
+  const lower = new Float32Array(n * LOWER);
+  const invDiag = new Float32Array(n);
+  // Inverse pivots as factored, in Float64: the rows after divide by them.
+  const invPivot = new Float64Array(n);
   let shift = 0;
   let factored = false;
   for (let attempt = 0; attempt < 30 && !factored; attempt++) {
-    factored = factor(shift);
+    factored = factorRows(n, cols, values, shift, lower, invPivot);
     shift = shift === 0 ? 1e-3 : shift * 2;
   }
   // A diagonal shifted 2^28-fold is never needed in practice; fall back rather than return junk.
   if (!factored) return jacobiPreconditioner(stencilDiagonal(a));
-
-  function factor(alpha: number): boolean {
-    for (let r = 0; r < n; r++) {
-      const base = r * STENCIL;
-      let d = values[base + STENCIL_CENTER] * (1 + alpha);
-      for (let k = 0; k < LOWER; k++) {
-        const c = cols[base + k];
-        if (c < 0) {
-          lower[r * LOWER + k] = 0;
-          continue;
-        }
-        let s = values[base + k];
-        const pairs = PAIRS[k];
-        for (let t = 0; t < pairs.length; t += 2) {
-          const m = pairs[t];
-          s -= lower[r * LOWER + m] * lower[c * LOWER + pairs[t + 1]];
-        }
-        const l = s / diag[c];
-        lower[r * LOWER + k] = l;
-        d -= l * l;
-      }
-      if (!(d > 1e-12 * Math.max(1e-300, values[base + STENCIL_CENTER]))) return false;
-      diag[r] = Math.sqrt(d);
-    }
-    return true;
-  }
+  for (let r = 0; r < n; r++) invDiag[r] = invPivot[r];
 
   const Y = new Float64Array(a.gridSize);
-  return (rv, z) => triangularSolves(n, lower, diag, a.grid, a.offsets, Y, rv, z);
+  return (rv, z) => triangularSolves(n, lower, invDiag, a.grid, a.offsets, Y, rv, z);
+}
+
+/**
+ * IC(0) rows in raster order; false at a non-positive pivot. Row r's lower entry k (column c =
+ * r + off_k) is (a_rk - sum l_rm * l_cm') / l_cc over the pairs with off_m = off_k + off_m', m and m'
+ * both lower: the terms below are those pairs, written out (with the row's entries in locals) because
+ * the generic pair loop over a table cost several times as much (V8 checks every typed-array index).
+ */
+function factorRows(n: number, cols: Int32Array, values: Float32Array, shift: number, lower: Float32Array, invPivot: Float64Array): boolean {
+  let c = 0;
+  let l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0, l9 = 0, l10 = 0, l11 = 0;
+  for (let r = 0; r < n; r++) {
+    const base = r * STENCIL;
+      c = cols[base + 0];
+      if (c < 0) l0 = 0;
+      else {
+        l0 = (values[base + 0]) * invPivot[c];
+      }
+      c = cols[base + 1];
+      if (c < 0) l1 = 0;
+      else {
+        const cb = c * LOWER;
+        l1 = (values[base + 1] - l0 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 2];
+      if (c < 0) l2 = 0;
+      else {
+        const cb = c * LOWER;
+        l2 = (values[base + 2] - l0 * lower[cb + 10] - l1 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 3];
+      if (c < 0) l3 = 0;
+      else {
+        const cb = c * LOWER;
+        l3 = (values[base + 3] - l1 * lower[cb + 10] - l2 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 4];
+      if (c < 0) l4 = 0;
+      else {
+        const cb = c * LOWER;
+        l4 = (values[base + 4] - l2 * lower[cb + 10] - l3 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 5];
+      if (c < 0) l5 = 0;
+      else {
+        const cb = c * LOWER;
+        l5 = (values[base + 5] - l0 * lower[cb + 7] - l1 * lower[cb + 8] - l2 * lower[cb + 9]) * invPivot[c];
+      }
+      c = cols[base + 6];
+      if (c < 0) l6 = 0;
+      else {
+        const cb = c * LOWER;
+        l6 = (values[base + 6] - l0 * lower[cb + 6] - l1 * lower[cb + 7] - l2 * lower[cb + 8] - l3 * lower[cb + 9] - l5 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 7];
+      if (c < 0) l7 = 0;
+      else {
+        const cb = c * LOWER;
+        l7 = (values[base + 7] - l0 * lower[cb + 5] - l1 * lower[cb + 6] - l2 * lower[cb + 7] - l3 * lower[cb + 8] - l4 * lower[cb + 9] - l5 * lower[cb + 10] - l6 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 8];
+      if (c < 0) l8 = 0;
+      else {
+        const cb = c * LOWER;
+        l8 = (values[base + 8] - l1 * lower[cb + 5] - l2 * lower[cb + 6] - l3 * lower[cb + 7] - l4 * lower[cb + 8] - l6 * lower[cb + 10] - l7 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 9];
+      if (c < 0) l9 = 0;
+      else {
+        const cb = c * LOWER;
+        l9 = (values[base + 9] - l2 * lower[cb + 5] - l3 * lower[cb + 6] - l4 * lower[cb + 7] - l7 * lower[cb + 10] - l8 * lower[cb + 11]) * invPivot[c];
+      }
+      c = cols[base + 10];
+      if (c < 0) l10 = 0;
+      else {
+        const cb = c * LOWER;
+        l10 = (values[base + 10] - l0 * lower[cb + 2] - l1 * lower[cb + 3] - l2 * lower[cb + 4] - l5 * lower[cb + 7] - l6 * lower[cb + 8] - l7 * lower[cb + 9]) * invPivot[c];
+      }
+      c = cols[base + 11];
+      if (c < 0) l11 = 0;
+      else {
+        const cb = c * LOWER;
+        l11 = (values[base + 11] - l0 * lower[cb + 1] - l1 * lower[cb + 2] - l2 * lower[cb + 3] - l3 * lower[cb + 4] - l5 * lower[cb + 6] - l6 * lower[cb + 7] - l7 * lower[cb + 8] - l8 * lower[cb + 9] - l10 * lower[cb + 11]) * invPivot[c];
+      }
+    const lr = r * LOWER;
+    lower[lr] = l0;
+    lower[lr + 1] = l1;
+    lower[lr + 2] = l2;
+    lower[lr + 3] = l3;
+    lower[lr + 4] = l4;
+    lower[lr + 5] = l5;
+    lower[lr + 6] = l6;
+    lower[lr + 7] = l7;
+    lower[lr + 8] = l8;
+    lower[lr + 9] = l9;
+    lower[lr + 10] = l10;
+    lower[lr + 11] = l11;
+    const center = values[base + STENCIL_CENTER];
+    const d = center * (1 + shift) - (l0 * l0 + l1 * l1 + l2 * l2 + l3 * l3 + l4 * l4 + l5 * l5 + l6 * l6 + l7 * l7 + l8 * l8 + l9 * l9 + l10 * l10 + l11 * l11);
+    if (!(d > 1e-12 * Math.max(1e-300, center))) return false;
+    invPivot[r] = 1 / Math.sqrt(d);
+  }
+  return true;
 }
 
 /**
@@ -90,8 +160,8 @@ export function incompleteCholesky(a: StencilSystem): Preconditioner {
  */
 function triangularSolves(
   n: number,
-  L: Float64Array,
-  diag: Float64Array,
+  L: Float32Array,
+  invDiag: Float32Array,
   grid: Int32Array,
   offsets: Int32Array,
   Y: Float64Array,
@@ -116,11 +186,11 @@ function triangularSolves(
       - L[b + 9] * Y[p + o9]
       - L[b + 10] * Y[p + o10]
       - L[b + 11] * Y[p + o11];
-    Y[p] = s / diag[r];
+    Y[p] = s * invDiag[r];
   }
   for (let r = n - 1; r >= 0; r--) {
     const p = grid[r];
-    const zr = Y[p] / diag[r];
+    const zr = Y[p] * invDiag[r];
     z[r] = zr;
     const b = r * LOWER;
     Y[p + o0] -= L[b + 0] * zr;
