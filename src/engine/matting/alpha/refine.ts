@@ -109,14 +109,17 @@ export async function refineAlpha(image: RgbImage, trimap: Trimap, options: Refi
 // from half the linear resolution down (4 MP at the 1 MP cap) the strands are lost without tiles.
 const TILES_FROM_SCALE = 0.5;
 
-// Relative cost of the steps in time on one thread, from the time shares bench/large-photo.ts
-// prints at 2, 12 and 48 MP, in units of an unknown pixel of the tiles (with their margins): a
-// pixel of the image-sized passes (downscale, guided upsampling, tile copies), a working-resolution
-// pixel of the guided coefficients, and an unknown pixel of the working-resolution solve (with its
-// half-resolution start). The tiles share their time among the threads that solve them.
-const COST_PER_PIXEL = 0.0004;
-const COST_PER_LOW_PIXEL = 0.011;
-const COST_PER_LOW_UNKNOWN = 0.7;
+// Relative cost of the steps in time on one thread, in units of an unknown pixel of the tiles
+// (with their margins, ~5.4 us): a pixel of the image-sized passes (downscale, guided upsampling,
+// tile copies), a working-resolution pixel (the working image and trimap made by the downscale,
+// the guided coefficients), and an unknown pixel of the working-resolution solve (with its
+// half-resolution start). Measured as CPU time per step of a warmed in-thread refineAlpha on
+// bench/large-photo.ts's composites at 2, 12 and 48 MP: 5.3 ns per pixel, 0.12-0.15 us per
+// working pixel, 6.5-8 us per working unknown. The tiles share their time among the threads that
+// solve them.
+const COST_PER_PIXEL = 0.001;
+const COST_PER_LOW_PIXEL = 0.025;
+const COST_PER_LOW_UNKNOWN = 1.3;
 const COST_PER_TILE_UNKNOWN = 1;
 
 interface ProgressPlan {
@@ -126,7 +129,7 @@ interface ProgressPlan {
 
 /** Where each step's progress lies in [0, 1], by its share of the expected time. */
 function progressPlan(pixels: number, lowPixels: number, lowUnknown: number, tileUnknown: number, threads: number): ProgressPlan {
-  const downscale = pixels * COST_PER_PIXEL;
+  const downscale = pixels * COST_PER_PIXEL + lowPixels * COST_PER_LOW_PIXEL;
   const low = lowUnknown * COST_PER_LOW_UNKNOWN;
   const upsample = pixels * COST_PER_PIXEL + lowPixels * COST_PER_LOW_PIXEL;
   const tiles = (tileUnknown * COST_PER_TILE_UNKNOWN) / threads;
