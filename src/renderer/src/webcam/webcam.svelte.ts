@@ -26,6 +26,7 @@ interface InFlight {
   seq: number;
   frame: CapturedFrame;
   capturedAt: number;
+  snapshot: boolean;
 }
 
 /** Frames per second over the last second of composited frames. */
@@ -52,13 +53,13 @@ class RateMeter {
  * on a quiet machine.
  */
 const DEFAULT_IN_FLIGHT = 1;
+const MAX_IN_FLIGHT = 2;
 /**
  * The overlay's readouts (fps, latency, engine times, coverage) change at most this often: a
  * person cannot read figures that change 25 times a second, and each change re-lays out and
  * repaints the overlay over the stage.
  */
 const READOUT_MS = 250;
-const MAX_IN_FLIGHT = 2;
 
 /** `?inFlight=2` keeps two frames in flight, so bench/webcam-browser.ts can compare both in one run. */
 function framesInFlight(): number {
@@ -109,6 +110,12 @@ export class WebcamManager {
   private source: FrameSource | null = null;
   /** A frame is being copied out of the camera (the track path's copy is asynchronous). */
   private capturing = false;
+  /**
+   * The newest camera frame, already copied and encoded while the last one is in flight (track
+   * frames only: their copy is cheap), so it leaves the moment the alpha lands, before that alpha
+   * is composited: the engine works on it while the page draws.
+   */
+  private ready: InFlight | null = null;
   private readonly compositor = new Compositor();
   private readonly rate = new RateMeter();
   private inFlight: InFlight[] = [];
@@ -164,6 +171,7 @@ export class WebcamManager {
   stop(status: WebcamStatus = 'stopped'): void {
     this.generation++;
     this.inFlight = [];
+    this.ready = null;
     this.source?.close();
     this.source = null;
     this.link?.close();
@@ -211,10 +219,27 @@ export class WebcamManager {
     this.cameras = await listCameras();
   }
 
-  /** Sends the newest camera frame when fewer frames than allowed are in flight. */
+  /** Sends the frame made ready, if any, when fewer frames than allowed are in flight. */
+  private send(): void {
+    const ready = this.ready;
+    if (!ready || this.status !== 'live' || this.inFlight.length >= this.maxInFlight || !this.link) return;
+    this.ready = null;
+    if (ready.snapshot) this.wantSnapshot = false;
+    this.inFlight.push(ready);
+    const { width, height } = ready.frame;
+    if (this.frameSize?.width !== width || this.frameSize.height !== height) this.frameSize = { width, height };
+    this.link.send(ready.frame.buffer);
+  }
+
+  /**
+   * Copies the newest camera frame out and sends it when there is room: at once with room,
+   * otherwise ahead of time for track frames (see `ready`).
+   */
   private async pump(): Promise<void> {
     const source = this.source;
-    if (this.status !== 'live' || this.capturing || !source?.fresh || this.inFlight.length >= this.maxInFlight || !this.link) return;
+    if (this.status !== 'live' || this.capturing || !source?.fresh || !this.link) return;
+    const room = this.inFlight.length < this.maxInFlight;
+    if (!room && source.kind !== 'track') return;
     const generation = this.generation;
     const seq = ++this.seq;
     const snapshot = this.wantSnapshot;
@@ -230,11 +255,10 @@ export class WebcamManager {
     } finally {
       this.capturing = false;
     }
-    if (!frame || generation !== this.generation || !this.link) return;
-    if (snapshot) this.wantSnapshot = false;
-    this.inFlight.push({ seq, frame, capturedAt });
-    if (this.frameSize?.width !== frame.width || this.frameSize.height !== frame.height) this.frameSize = { width: frame.width, height: frame.height };
-    this.link.send(frame.buffer);
+    if (!frame || generation !== this.generation) return;
+    // A newer frame replaces one made ready earlier (a snapshot request in it carries over: wantSnapshot is still set).
+    this.ready = { seq, frame, capturedAt, snapshot };
+    this.send();
     // A camera frame may have come during the copy.
     void this.pump();
   }
@@ -249,6 +273,8 @@ export class WebcamManager {
     if (!sent || this.status !== 'live') return;
     // Older frames still listed were replaced in the engine's queue: no answer will come for them.
     this.inFlight = this.inFlight.filter((f) => f.seq > message.seq);
+    // The next frame leaves before this one is drawn.
+    this.send();
     if (this.stage) {
       this.compositor.draw(this.stage, sent.frame, message.alpha, { background: this.background, colour: this.colour, image: this.image, mirror: this.mirror });
     }
