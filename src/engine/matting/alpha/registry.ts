@@ -40,16 +40,25 @@ type AnyMethod = { [Id in RefinementMethodId]: RefinementMethod<Id> }[Refinement
 // 48 MP against 234.3, with 2.3x fewer tile iterations (mean 131 -> 33-38) at 48 MP.
 const TILE_REFERENCE_FLOOR = 0.02;
 
+// A tile's start is the working solve upsampled 2-7x (closedFormAlpha's full resolution starts from
+// 2x), so what is left to fix is larger and SAD follows the tile's tolerance closely: on
+// bench/large-photo.ts's composites (in-thread, 512 px cells) 5e-4 / 3e-4 / 2e-4 gave SAD 33.1 /
+// 30.6 / 28.9 at 12 MP and 256 / 234 / 221 at 48 MP, for 53 / 95 / 137 M unknown-iterations at
+// 48 MP. 3e-4 keeps the tiles' SAD where it was when the whole-image stop was also 3e-4.
+const TILE_TOLERANCE = 3e-4;
+
 const closedForm: RefinementMethod<'closed-form'> = {
   ...refinementMethodInfo['closed-form'],
   defaults: closedFormDefaults,
   refine: async (image, trimap, params, ctx) => (await closedFormAlpha(image, trimap, params, ctx)).alpha,
   // A tile starts from the upsampled working-resolution answer, as the full resolution starts from
-  // the half-resolution one in closedFormAlpha: it stops at the same refineTolerance, measured
-  // against at least TILE_REFERENCE_FLOOR per unknown so a tile without foreground stops too.
+  // the half-resolution one in closedFormAlpha: it stops at a given refineTolerance, by default at
+  // TILE_TOLERANCE, measured against at least TILE_REFERENCE_FLOOR per unknown so a tile without
+  // foreground stops too.
   refineTile: async (image, unknown, alpha, params, ctx) => {
     const opts = { ...closedFormDefaults, ...params };
-    await solveClosedFormSystem(image, unknown, alpha, { ...opts, tolerance: opts.refineTolerance, referenceFloor: TILE_REFERENCE_FLOOR }, ctx);
+    const tolerance = params.refineTolerance ?? TILE_TOLERANCE;
+    await solveClosedFormSystem(image, unknown, alpha, { ...opts, tolerance, referenceFloor: TILE_REFERENCE_FLOOR }, ctx);
   },
 };
 
