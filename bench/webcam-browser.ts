@@ -1,13 +1,19 @@
 /**
- * npm run build && npx tsx bench/webcam-browser.ts [--seconds 8] [--rounds 2] [--pair] [--background 'Colour on grey']
+ * npm run build && npx tsx bench/webcam-browser.ts [--seconds 8] [--rounds 2] [--modes default,canvas] [--threads] [--pair] [--background 'Colour on grey']
  *
  * The webcam end to end as a person sees it (issue 15's target: >= 25 fps at 640x480 in browser
  * mode on 2 cores): the built browser-mode server, Debian's Chromium with its fake camera fed a
- * 30 fps 640x480 clip, the webcam page compositing "Colour on grey". Alternates, in the same run,
- * the page's lockstep (the default: the next frame leaves when the last alpha came back) and
- * pipelining (`?inFlight=2`: two frames in flight), so load on the machine hits both alike.
+ * 30 fps 640x480 clip, the webcam page compositing "Colour on grey". Alternates page modes in the
+ * same run, so load on the machine hits them alike: `default` (camera frames read as I420,
+ * lockstep: the next frame leaves when the last alpha came back), `canvas` (`?capture=canvas`:
+ * the video drawn on a canvas and read back as RGBA, what browsers without
+ * MediaStreamTrackProcessor do) and `inflight2` (`?inFlight=2`: two frames in flight).
  * Per mode: frames shown per second (counted on the page over the window), the frame-to-matte
- * latency and the engine time the overlay reports (medians of 4 readings a second).
+ * latency and the engine time the overlay reports (medians of 4 readings a second), and CPU ms
+ * per frame shown of the server and of Chromium. --threads also prints that CPU by process type
+ * and thread, and this process's own (Playwright decodes every WebSocket message DevTools
+ * reports, base64, so the bench itself costs CPU per byte on the wire: a person's browser has no
+ * such cost).
  * --pair: the same with a trained pair chosen in the window (training/export.py, untrained weights).
  */
 import fs from 'node:fs';

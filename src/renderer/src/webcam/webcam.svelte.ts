@@ -45,12 +45,12 @@ class RateMeter {
 
 /**
  * Frames the page may keep in flight. One by default (lockstep: the next camera frame leaves when
- * the last alpha came back). Two overlap the page's capture and composite and the socket with the
- * engine's work; measured under load 12-20 on the 2-core machine (bench/webcam-browser.ts,
- * bench/webcam.ts) it gave +16 % fps with the automatic model in Chromium but +60 % latency, and
- * halved the rate of a trained pair and of Node clients (the engine's time per frame doubled while
- * its CPU per frame stayed the same; not understood yet). `?inFlight=2` runs it, to measure again
- * on a quiet machine.
+ * the last alpha came back; it is copied out ahead, see `ready`, so the engine works while the
+ * page composites). Two keep the engine's queue full. Measured with I420 frames and the frame made
+ * ready ahead (bench/webcam-browser.ts, same window): at load 4, 22.2 fps and 66 ms in lockstep
+ * against 23.4 fps and 87 ms with two; at load 9-12 two gave more frames (11.6-13.8 against
+ * 8.2-9.1 fps) at 183-212 ms; with a trained pair it gave 5.7 against 5.9 fps at twice the
+ * latency (365 ms). `?inFlight=2` runs it.
  */
 const DEFAULT_IN_FLIGHT = 1;
 const MAX_IN_FLIGHT = 2;
