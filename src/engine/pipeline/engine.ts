@@ -1,6 +1,7 @@
 import type { RgbImage } from '../imaging/raster';
 import type { InferenceService, ProviderSetting } from '../inference/service';
 import type { MattingPool, RefinementMethodId } from '../matting';
+import type { WarmUpReport } from '../matting/workers/warm-up';
 import type { ModelRole } from '../models/manifest';
 import type { PipelineEngine, RefineHints, RefineResult, WarmUpPlan } from './types';
 import { CLASSICAL_METHODS } from './matte';
@@ -46,7 +47,13 @@ function alphaWithoutRefinement(trimap: Uint8Array, prob?: Float32Array): Float3
  * worker thread), matting from src/engine/matting. The inference service starts on first use, so
  * a run with trimaps supplied never loads onnxruntime.
  */
-export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngine & { providerReport(): Promise<unknown>; warmUp(plan: WarmUpPlan): void; close(): Promise<void> } {
+export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngine & {
+  providerReport(): Promise<unknown>;
+  warmUp(plan: WarmUpPlan): void;
+  /** What the matting threads' warm-ups did so far (for tests and diagnostics; see warmUp). */
+  warmedUp(): Promise<(WarmUpReport | null)[]>;
+  close(): Promise<void>;
+} {
   let service: Promise<InferenceService> | undefined;
   const inference = () =>
     (service ??= import('../inference/service').then((m) => new m.InferenceService({ provider: options.provider, modelsDir: options.modelsDir })));
@@ -56,6 +63,13 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
   let stages: PipelinePool | undefined;
   const pipeline = () => (stages ??= new PipelinePool(options.pipelineThreads));
   let closed = false;
+  /** The rest of warmUp's threads, started by the first refinement (see warmUp). */
+  let afterFirstRefine: (() => void) | undefined;
+  const firstRefineStarted = (): void => {
+    const start = afterFirstRefine;
+    afterFirstRefine = undefined;
+    start?.();
+  };
   /** Smart bands segment made, by the probability it returned, until makeTrimap takes them. */
   const bands = new WeakMap<Float32Array, SmartBand>();
   const roles = new Map<string, ModelRole>();
@@ -105,19 +119,23 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       const ctx = { signal: hints.signal, ...(report ? { onProgress: (p: { fraction: number }) => report(p.fraction) } : {}) };
       switch (method) {
         case 'none':
+          firstRefineStarted();
           return { alpha: alphaWithoutRefinement(trimap, hints.prob) };
         case 'closed-form':
         case 'knn':
-        case 'guided':
-          return {
-            alpha: await (await matting()).refine(
-              image,
-              trimap,
-              { method: method as RefinementMethodId, ...(options.workingMegapixels ? { maxMegapixels: options.workingMegapixels } : {}) },
-              ctx,
-            ),
-          };
+        case 'guided': {
+          const job = (await matting()).refine(
+            image,
+            trimap,
+            { method: method as RefinementMethodId, ...(options.workingMegapixels ? { maxMegapixels: options.workingMegapixels } : {}) },
+            ctx,
+          );
+          // The job has taken the warmed thread (the pool's only idle one); the others start now.
+          firstRefineStarted();
+          return { alpha: await job };
+        }
         default: {
+          firstRefineStarted();
           // A matting-role model (SHM M-Net or end-to-end) by id.
           const [{ shmProbabilitiesFromTrimap, fuseShm }, svc] = await Promise.all([import('../matting/alpha/fusion'), inference()]);
           const soft = hints.trimapProbabilities;
@@ -148,9 +166,21 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       void sessions.then(() => {
         // A closed engine must not start threads that nothing would close.
         if (closed) return;
-        if (plan.modelId || plan.decontaminate) pipeline().prestart(plan.images);
-        if (classical && plan.refine !== 'none') matting().then((p) => p.prestart(plan.images)).catch(ignore);
+        const method = classical && plan.refine !== 'none' ? (plan.refine as RefinementMethodId) : undefined;
+        // One matting thread warms its code on small synthetic solves (matting/workers/warm-up.ts)
+        // on the core the first photo's segmentation leaves free, so the first refinement runs
+        // optimised code. The other threads start once that refinement has taken it: warming two
+        // at once, or starting the stage threads too, crowded the segmentation on two cores.
+        if (method) matting().then((p) => p.prestart(1, method)).catch(ignore);
+        afterFirstRefine = () => {
+          if (closed) return;
+          if (plan.modelId || plan.decontaminate) pipeline().prestart(plan.images);
+          if (method) matting().then((p) => p.prestart(plan.images, method)).catch(ignore);
+        };
       });
+    },
+    async warmedUp() {
+      return pool ? (await pool).warmedUp() : [];
     },
     estimateForeground(image: RgbImage, alpha: Float32Array, signal?: AbortSignal) {
       return pipeline().estimateForeground(image, alpha, signal);

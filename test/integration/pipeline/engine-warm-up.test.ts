@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
 import { matteImage } from '../../../src/engine/pipeline/matte';
+import { makeComposite } from '../../fixtures/make-fixtures';
 
 const image = { width: 48, height: 48, data: new Uint8Array(48 * 48 * 3).map((_, i) => (i * 7) & 255) };
 
@@ -24,6 +25,34 @@ describe('createDefaultEngine().warmUp', () => {
     await engine.close();
   });
 
+  it('warms one matting thread before the first refinement and the others once it has begun; the alphas are a cold engine’s', async () => {
+    const c = makeComposite(120, 96, 2);
+    const request = { image: { width: c.width, height: c.height, data: c.rgb }, trimap: c.trimap, refine: 'closed-form', modelId: 'selfie-general' };
+    const engine = createDefaultEngine({ provider: 'cpu', mattingThreads: 2 });
+    const cold = createDefaultEngine({ provider: 'cpu', mattingThreads: 2 });
+    try {
+      engine.warmUp({ images: 3, modelId: 'selfie-general', refine: 'closed-form', decontaminate: true });
+      // The first thread's warm-up: two synthetic refinements, solved for real.
+      await expect.poll(async () => (await engine.warmedUp()).length, { timeout: 60_000, interval: 50 }).toBe(1);
+      const [first] = await engine.warmedUp();
+      expect(first).toMatchObject({ solves: 2, stopped: false });
+      expect(first?.maxAlphaError).toBeLessThan(0.15);
+
+      const warm = await matteImage(request, engine);
+      // The refinement took the warmed thread; the second started then, and warms too.
+      await expect.poll(async () => (await engine.warmedUp()).length, { timeout: 60_000, interval: 50 }).toBe(2);
+      const reports = await engine.warmedUp();
+      expect(reports[1]).toMatchObject({ solves: expect.any(Number) as number });
+
+      const reference = await matteImage(request, cold);
+      await expect(cold.warmedUp()).resolves.toEqual([]);
+      expect(Buffer.from(warm.alpha).equals(Buffer.from(reference.alpha))).toBe(true);
+      expect(Buffer.from(warm.foreground ?? []).equals(Buffer.from(reference.foreground ?? []))).toBe(true);
+    } finally {
+      await Promise.all([engine.close(), cold.close()]);
+    }
+  });
+
   // Worker threads are OS threads of this process: count them where Linux lists them.
   it.runIf(fs.existsSync('/proc/self/task'))('does nothing on a closed engine, and closing during a warm-up leaves no thread running', async () => {
     const threads = () => fs.readdirSync('/proc/self/task').length;
@@ -36,5 +65,19 @@ describe('createDefaultEngine().warmUp', () => {
     engine.warmUp({ images: 4, modelId: 'selfie-general', refine: 'closed-form', decontaminate: true });
     await settle();
     expect(threads()).toBeLessThanOrEqual(before);
+  });
+
+  it.runIf(fs.existsSync('/proc/self/task'))('closing while the matting thread warms up leaves no thread running', async () => {
+    const threads = () => fs.readdirSync('/proc/self/task').length;
+    await new Promise((r) => setTimeout(r, 800));
+    const before = threads();
+    const engine = createDefaultEngine({ provider: 'cpu', mattingThreads: 2 });
+    engine.warmUp({ images: 4, modelId: 'selfie-general', refine: 'closed-form', decontaminate: true });
+    await engine.providerReport();
+    const withSession = threads();
+    // The matting thread starts once the model session is up: close as soon as it is there.
+    await expect.poll(threads, { timeout: 60_000, interval: 5 }).toBeGreaterThan(withSession);
+    await engine.close();
+    await expect.poll(threads, { timeout: 30_000, interval: 50 }).toBeLessThanOrEqual(before);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
-import { withLeadingRefine } from '../../../src/engine/pipeline/lead-refine';
+import { withLeading, withLeadingRefine } from '../../../src/engine/pipeline/lead-refine';
 import { matteImage } from '../../../src/engine/pipeline/matte';
 import type { PipelineEngine } from '../../../src/engine/pipeline/types';
 import { makeComposite } from '../../fixtures/make-fixtures';
@@ -58,5 +58,28 @@ describe('withLeadingRefine', () => {
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'NO_KNOWN_PIXELS' } });
     expect(results.slice(1).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect(events[1]).toBe(events[0].replace('start', 'end'));
+  });
+
+  it('with the segmentation gated too, the first segmentation ends before any other starts, with the plain engine’s probabilities', async () => {
+    const events: string[] = [];
+    const segment: PipelineEngine['segment'] = async (modelId, image, signal) => {
+      const name = `${image.width}x${image.height}`;
+      events.push(`start ${name}`);
+      try {
+        return await engine.segment(modelId, image, signal);
+      } finally {
+        events.push(`end ${name}`);
+      }
+    };
+    const batch = withLeading(Object.create(engine, { segment: { value: segment } }) as PipelineEngine, ['segment', 'refine']);
+    const images = composites.map((c) => ({ width: c.width, height: c.height, data: c.rgb }));
+    const gated = await Promise.all(images.map((image) => batch.segment('selfie-general', image)));
+    expect(events[0]).toMatch(/^start /);
+    expect(events[1]).toBe(events[0].replace('start', 'end'));
+    expect(events.filter((e) => e.startsWith('start'))).toHaveLength(images.length);
+    for (const [i, image] of images.entries()) {
+      const plain = await engine.segment('selfie-general', image);
+      expect(Buffer.from(gated[i].prob.buffer).equals(Buffer.from(plain.prob.buffer))).toBe(true);
+    }
   });
 });
