@@ -119,7 +119,8 @@ export function buildCfLaplacian(image: RgbImage, rowMask: Uint8Array, options: 
         vg[k] = (i01 * cr[k] + i11 * cg[k] + i12 * cb[k]) * scale;
         vb[k] = (i02 * cr[k] + i12 * cg[k] + i22 * cb[k]) * scale;
       }
-      // w_ij = w_ji: each pair is computed once and added to both rows (45 instead of 81 products).
+      // w_ij = w_ji: each pair is computed once and added to both rows, so the stencil is exactly
+      // symmetric (45 instead of 81 products; not measurably faster, the 81 scattered adds remain).
       for (let i = 0; i < 9; i++) {
         const rowI = rowOf[winPix[i]];
         const baseI = rowI * STENCIL;
