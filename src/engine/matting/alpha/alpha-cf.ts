@@ -3,7 +3,7 @@ import { guidedAlpha } from './alpha-guided';
 import { type CgOptions, pcg } from '../solver/cg';
 import { coarseStart } from './coarse-start';
 import { throwIfAborted } from '../errors';
-import { buildCfLaplacian } from '../laplacian/laplacian';
+import { type StencilLaplacian, buildCfLaplacian } from '../laplacian/laplacian';
 import { type PreconditionerId, makePreconditioner } from '../solver/preconditioner';
 import { type MattingContext, residualFraction, subProgress } from '../progress';
 import { makeStencilMatvec, restrictToUnknown } from '../laplacian/stencil-system';
@@ -112,6 +112,10 @@ export async function closedFormAlpha(
   };
 }
 
+function restrictBuilt(laplacian: StencilLaplacian, alpha: Alpha): ReturnType<typeof restrictToUnknown> & { pixels: Int32Array } {
+  return { ...restrictToUnknown(laplacian, alpha, 1e-9, 0.5), pixels: laplacian.pixels };
+}
+
 export type SystemOptions = Pick<ClosedFormOptions, 'epsilon' | 'preconditioner' | 'tolerance' | 'maxIterations'> & Pick<CgOptions, 'referenceFloor'>;
 export type SystemStats = Omit<SolveStats, 'coarseMs' | 'coarseIterations'>;
 
@@ -130,8 +134,9 @@ export async function solveClosedFormSystem(
 ): Promise<SystemStats> {
   ctx.onProgress?.({ stage: 'laplacian', fraction: 0 });
   let t = performance.now();
-  const laplacian = buildCfLaplacian(image, unknown, { epsilon: opts.epsilon });
-  const { system, rhs } = restrictToUnknown(laplacian, alpha, 1e-9, 0.5);
+  // Only the pixel list is kept: the Laplacian's Float64 values (200 B per unknown) are garbage once
+  // restricted to the system's Float32 copy, instead of staying alive through CG.
+  const { system, rhs, pixels } = restrictBuilt(buildCfLaplacian(image, unknown, { epsilon: opts.epsilon }), alpha);
   const buildMs = performance.now() - t;
   throwIfAborted(ctx.signal);
 
@@ -141,7 +146,6 @@ export async function solveClosedFormSystem(
   throwIfAborted(ctx.signal);
 
   t = performance.now();
-  const { pixels } = laplacian;
   const x0 = new Float64Array(system.n);
   for (let r = 0; r < x0.length; r++) x0[r] = alpha[pixels[r]];
   let first = 0;
