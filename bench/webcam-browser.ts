@@ -1,5 +1,5 @@
 /**
- * npm run build && npx tsx bench/webcam-browser.ts [--seconds 8] [--rounds 2] [--modes default,canvas] [--threads] [--pair] [--background 'Colour on grey']
+ * npm run build && npx tsx bench/webcam-browser.ts [--seconds 8] [--rounds 2] [--modes default,canvas] [--driver direct|playwright] [--threads] [--pair] [--background 'Colour on grey']
  *
  * The webcam end to end as a person sees it (issue 15's target: >= 25 fps at 640x480 in browser
  * mode on 2 cores): the built browser-mode server, Debian's Chromium with its fake camera fed a
@@ -11,17 +11,22 @@
  * Per mode: frames shown per second (counted on the page over the window), the frame-to-matte
  * latency and the engine time the overlay reports (medians of 4 readings a second), and CPU ms
  * per frame shown of the server and of Chromium. --threads also prints that CPU by process type
- * and thread, and this process's own (Playwright decodes every WebSocket message DevTools
- * reports, base64, so the bench itself costs CPU per byte on the wire: a person's browser has no
- * such cost).
+ * and thread, and this process's own.
+ * Chromium is started directly and read with DevTools' Runtime.evaluate alone (`--driver direct`,
+ * bench/lib/cdp-page.ts), as close to a person's browser as a headless run gets. `--driver
+ * playwright` drives it as the e2e tests do: Playwright has DevTools report every WebSocket
+ * message, base64-encoded, so Chromium and the bench pay a cost per byte on the wire that a
+ * person's browser does not.
  * --pair: the same with a trained pair chosen in the window (training/export.py, untrained weights).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startBuiltWebServer } from '../test/helpers/browser';
+import { type EvaluatingPage, openDirectPage } from './lib/cdp-page';
 import { writeAstronautY4m } from '../test/fixtures/webcam/clip';
 import { exportUntrainedPair } from '../test/fixtures/webcam/pair';
 import { median, printTable } from './lib/measure';
@@ -37,6 +42,12 @@ const { values } = parseArgs({
     threads: { type: 'boolean', default: false },
     /** The page modes to alternate (comma-separated names of `pageModes`). */
     modes: { type: 'string', default: 'default,canvas' },
+    /**
+     * Who drives Chromium: `direct` (default) starts it as a person would and only evaluates
+     * expressions over DevTools; `playwright` drives it with Playwright, as the e2e tests do,
+     * which also costs the DevTools network events of every WebSocket message.
+     */
+    driver: { type: 'string', default: 'direct' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -49,10 +60,11 @@ for (const f of ['selfie-landscape.json', 'selfie-landscape.onnx', 'selfie-gener
 if (values.pair) exportUntrainedPair(models, 'bench', 320);
 const clip = await writeAstronautY4m(path.join(root, 'clip.y4m'), 640, 480, 30, 30);
 const server = await startBuiltWebServer(path.join(root, 'app-data'), { SHM_MODELS_DIR: models });
-const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+const DRIVER = values.driver;
+if (DRIVER !== 'direct' && DRIVER !== 'playwright') throw new Error('--driver takes direct or playwright');
+const cameraArgs = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`];
+const browser: Browser | null = DRIVER === 'playwright' ? await launchBrowser(cameraArgs) : null;
 
-const shown = (p: Page) => p.getByTestId('webcam-stage').getAttribute('data-frames').then(Number);
-const reading = async (p: Page, id: string, pattern: RegExp) => Number(pattern.exec((await p.getByTestId(id).textContent()) ?? '')?.[1]);
 
 interface Sample {
   fps: number;
@@ -158,43 +170,70 @@ const pageModes = {
 } as const;
 type PageMode = keyof typeof pageModes;
 
+/** What the bench reads on the page, as expressions evaluated there (the same for either driver). */
+const onPage = {
+  shown: `Number(document.querySelector('[data-testid="webcam-stage"]')?.getAttribute('data-frames') ?? 0)`,
+  latency: `document.querySelector('[data-testid="webcam-latency"]')?.textContent ?? ''`,
+  overlay: `document.querySelector('[data-testid="webcam-overlay"]')?.textContent ?? ''`,
+  slot: `document.querySelector('[data-testid="webcam-model"]')?.getAttribute('data-slot') ?? ''`,
+  chooseBackground: (label: string) =>
+    `(() => { const b = [...document.querySelectorAll('[role="radio"]')].find((e) => e.textContent.trim() === ${JSON.stringify(label)}); if (!b) return false; b.click(); return true; })()`,
+  chooseModel: (id: string) =>
+    `(() => { const s = document.querySelector('[data-testid="model-select"]'); s.value = ${JSON.stringify(id)}; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value; })()`,
+};
+
+/** Opens the webcam page (the token's visit first: it sets the cookie, and the page drops every query parameter of that URL). */
+async function openWebcamPage(query: string): Promise<EvaluatingPage> {
+  if (DRIVER === 'direct') {
+    const page = await openDirectPage(server.url, cameraArgs);
+    await poll(async () => (await page.evaluate<string>('document.readyState === "complete" && location.origin')) === server.origin, 'Chromium did not open the studio');
+    await page.evaluate(`location.href = ${JSON.stringify(`${server.origin}/webcam${query}`)}`);
+    return page;
+  }
+  const page: Page = await browser!.newPage({ viewport: { width: 1100, height: 760 } });
+  await page.goto(server.url);
+  await page.goto(`${server.origin}/webcam${query}`);
+  return { evaluate: (expression) => page.evaluate(expression), close: () => page.close() };
+}
+
+async function poll(done: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await done().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(what);
+    await sleep(200);
+  }
+}
+
 async function measure(mode: PageMode): Promise<Sample> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  const page = await openWebcamPage(pageModes[mode].query);
   try {
-    // The token's visit sets the cookie; the page drops every query parameter of that URL.
-    await page.goto(server.url);
-    await page.goto(`${server.origin}/webcam${pageModes[mode].query}`);
-    const deadline = Date.now() + 120_000;
-    while ((await shown(page)) < 10) {
-      if (Date.now() > deadline) throw new Error('the webcam page showed no frames');
-      await page.waitForTimeout(200);
-    }
-    await page.getByRole('radio', { name: values.background, exact: true }).click();
+    const shown = () => page.evaluate<number>(onPage.shown);
+    await poll(async () => (await shown()) >= 10, 'the webcam page showed no frames');
+    if (!(await page.evaluate<boolean>(onPage.chooseBackground(values.background)))) throw new Error(`no background named ${values.background}`);
     if (values.pair) {
-      await page.getByTestId('model-select').selectOption('bench');
-      while ((await page.getByTestId('webcam-model').getAttribute('data-slot')) !== 'pair') await page.waitForTimeout(200);
-      const settle = await shown(page);
-      while ((await shown(page)) < settle + 5) await page.waitForTimeout(200);
+      await page.evaluate(onPage.chooseModel('bench'));
+      await poll(async () => (await page.evaluate<string>(onPage.slot)) === 'pair', 'the trained pair never ran');
+      const settle = await shown();
+      await poll(async () => (await shown()) >= settle + 5, 'no frames with the pair');
     }
     const latency: number[] = [];
     const engine: number[] = [];
-    const first = await shown(page);
+    const first = await shown();
     const cpu0 = { server: treeCpuMs(server.child.pid), browser: browserCpuMs() };
     const threads0 = values.threads ? threadsMs() : null;
     const own0 = process.cpuUsage();
     const t0 = Date.now();
     while (Date.now() - t0 < SECONDS * 1000) {
-      await page.waitForTimeout(250);
-      latency.push(await reading(page, 'webcam-latency', /(\d+)\s*ms/));
-      const detail = (await page.getByTestId('webcam-overlay').textContent()) ?? '';
-      engine.push(Number(/engine ([\d.]+) ms/.exec(detail)?.[1]));
+      await sleep(250);
+      latency.push(Number(/(\d+)\s*ms/.exec(await page.evaluate<string>(onPage.latency))?.[1]));
+      engine.push(Number(/engine ([\d.]+) ms/.exec(await page.evaluate<string>(onPage.overlay))?.[1]));
     }
-    const frames = (await shown(page)) - first;
+    const frames = (await shown()) - first;
     const serverCpu = (treeCpuMs(server.child.pid) - cpu0.server) / frames;
     const browserCpu = (browserCpuMs() - cpu0.browser) / frames;
     if (threads0) {
       const own = process.cpuUsage(own0);
-      console.log(`this process (Playwright, the DevTools events it is sent): ${((own.user + own.system) / 1000 / frames).toFixed(1)} ms CPU per frame shown`);
+      console.log(`this process (${DRIVER === 'direct' ? 'the bench' : 'Playwright, the DevTools events it is sent'}): ${((own.user + own.system) / 1000 / frames).toFixed(1)} ms CPU per frame shown`);
       const rows = [...threadsMs()].map(([k, ms]) => [k, (ms - (threads0.get(k) ?? 0)) / frames] as const).filter(([, ms]) => ms >= 0.5);
       rows.sort((a, b) => b[1] - a[1]);
       console.log(`CPU ms per frame shown, by process / thread (${mode}):\n${rows.map(([k, ms]) => `  ${ms.toFixed(1).padStart(6)}  ${k}`).join('\n')}`);
@@ -205,7 +244,7 @@ async function measure(mode: PageMode): Promise<Sample> {
   }
 }
 
-console.log(`webcam in Chromium over browser mode: 640x480 fake camera at 30 fps, ${values.pair ? 'a trained pair' : 'the automatic model'}, background ${values.background}, ${SECONDS} s per window, ${ROUNDS} rounds, ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)}`);
+console.log(`webcam in Chromium over browser mode: 640x480 fake camera at 30 fps, ${values.pair ? 'a trained pair' : 'the automatic model'}, background ${values.background}, ${SECONDS} s per window, ${ROUNDS} rounds, driver ${DRIVER}, ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)}`);
 const modes = values.modes.split(',').filter((m): m is PageMode => m in pageModes);
 if (!modes.length) throw new Error(`--modes takes some of ${Object.keys(pageModes).join(', ')}`);
 const results = Object.fromEntries(modes.map((m) => [m, [] as Sample[]])) as Record<PageMode, Sample[]>;
@@ -220,7 +259,7 @@ try {
     }
   }
 } finally {
-  await browser.close();
+  await browser?.close();
   await server.stop();
   fs.rmSync(root, { recursive: true, force: true });
 }
