@@ -133,8 +133,8 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   // The first image out is what a user waits for (and checks): it refines with a core to itself.
   // Measured (15 photos, 2 x 5 alternating rounds): first image out 2.08-2.13 s instead of
   // 2.42-2.51 s; the whole run within the noise (+0.36 s in one series, -0.02 s in the other).
-  // Its segmentation runs alone too: three at once on the model thread took three times as long
-  // while the matting thread's warm-up waited for a core.
+  // Its segmentation runs alone too: traced under load, three at once on the model thread took
+  // about three times as long as the first alone (see the whole-run figures in engine.ts warmUp).
   const batchEngine = withLeading(engine, ['segment', 'refine']);
   const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
     const start = performance.now();

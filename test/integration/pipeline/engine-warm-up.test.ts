@@ -25,7 +25,7 @@ describe('createDefaultEngine().warmUp', () => {
     await engine.close();
   });
 
-  it('warms one matting thread before the first refinement and the others once it has begun; the alphas are a cold engine’s', async () => {
+  it('warms the first matting thread it starts and starts the others cold; the alphas are a cold engine’s', async () => {
     const c = makeComposite(120, 96, 2);
     const request = { image: { width: c.width, height: c.height, data: c.rgb }, trimap: c.trimap, refine: 'closed-form', modelId: 'selfie-general' };
     const engine = createDefaultEngine({ provider: 'cpu', mattingThreads: 2 });
@@ -39,10 +39,8 @@ describe('createDefaultEngine().warmUp', () => {
       expect(first?.maxAlphaError).toBeLessThan(0.15);
 
       const warm = await matteImage(request, engine);
-      // The refinement took the warmed thread; the second started then, and warms too.
-      await expect.poll(async () => (await engine.warmedUp()).length, { timeout: 60_000, interval: 50 }).toBe(2);
-      const reports = await engine.warmedUp();
-      expect(reports[1]).toMatchObject({ solves: expect.any(Number) as number });
+      // One warm-up only: the second thread started cold.
+      expect(await engine.warmedUp()).toHaveLength(1);
 
       const reference = await matteImage(request, cold);
       await expect(cold.warmedUp()).resolves.toEqual([]);
