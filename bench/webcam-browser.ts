@@ -186,9 +186,14 @@ const onPage = {
 async function openWebcamPage(query: string): Promise<EvaluatingPage> {
   if (DRIVER === 'direct') {
     const page = await openDirectPage(server.url, cameraArgs);
-    await poll(async () => (await page.evaluate<string>('document.readyState === "complete" && location.origin')) === server.origin, 'Chromium did not open the studio');
-    await page.evaluate(`location.href = ${JSON.stringify(`${server.origin}/webcam${query}`)}`);
-    return page;
+    try {
+      await poll(async () => (await page.evaluate<string>('document.readyState === "complete" && location.origin')) === server.origin, 'Chromium did not open the studio');
+      await page.evaluate(`location.href = ${JSON.stringify(`${server.origin}/webcam${query}`)}`);
+      return page;
+    } catch (err) {
+      await page.close();
+      throw err;
+    }
   }
   const page: Page = await browser!.newPage({ viewport: { width: 1100, height: 760 } });
   await page.goto(server.url);

@@ -41,7 +41,8 @@ export async function openDirectPage(url: string, args: string[]): Promise<Evalu
       ...args,
       url,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group, so closing ends the renderers and helpers too, not only the browser.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const port = await devtoolsPort(child);
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; webSocketDebuggerUrl: string }[];
@@ -71,10 +72,16 @@ export async function openDirectPage(url: string, args: string[]): Promise<Evalu
       socket.close();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
+        process.kill(-child.pid!, 'SIGTERM');
         await exited;
       }
-      fs.rmSync(profile, { recursive: true, force: true });
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the whole group has ended
+      }
+      // A helper may still be writing the profile for a moment after it was killed.
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
 }
