@@ -17,6 +17,9 @@ const shot = (name: string) => studio.shot(name);
 const browser = () => page.locator('dialog[open][data-testid="folder-browser"]');
 
 async function goTo(folder: string): Promise<void> {
+  // Type once the dialog shows its first listing, as a person would: a path typed while that
+  // listing is still on its way raced its answer (CI once read the home folder in the field).
+  await expect.poll(() => browser().getByTestId('folder-entries').count()).toBe(1);
   await browser().getByLabel('Folder path').fill(folder);
   await browser().getByLabel('Folder path').press('Enter');
   await expect.poll(() => browser().getByLabel('Folder path').inputValue()).toBe(folder);
