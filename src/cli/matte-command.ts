@@ -8,7 +8,7 @@ import { RateMeter } from '../engine/jobs/rate';
 import { scanPaths, type ScannedFile } from '../engine/project/scan';
 import { matteImage } from '../engine/pipeline/matte';
 import { createDefaultEngine } from '../engine/pipeline/engine';
-import { withLeading } from '../engine/pipeline/lead-refine';
+import { withLeadingImage } from '../engine/pipeline/lead-refine';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
 import { defaultRefinementMethod } from '../engine/matting/alpha/methods';
@@ -134,8 +134,9 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   // Measured (15 photos, 2 x 5 alternating rounds): first image out 2.08-2.13 s instead of
   // 2.42-2.51 s; the whole run within the noise (+0.36 s in one series, -0.02 s in the other).
   // Its segmentation runs alone too: traced under load, three at once on the model thread took
-  // about three times as long as the first alone (see the whole-run figures in engine.ts warmUp).
-  const batchEngine = withLeading(engine, ['segment', 'refine']);
+  // about three times as long as the first alone (see the whole-run figures in engine.ts warmUp);
+  // and the others' segmentations wait for its refinement (see withLeadingImage).
+  const batchEngine = withLeadingImage(engine);
   const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
     const start = performance.now();
     try {
@@ -173,6 +174,9 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
         return { input: file.path, status: 'skipped', ms: performance.now() - start, error: message };
       }
       return { input: file.path, status: 'failed', ms: performance.now() - start, error: message };
+    } finally {
+      // The first image to end, whatever became of it, lets the others go.
+      batchEngine.release();
     }
   };
 

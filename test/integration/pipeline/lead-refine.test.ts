@@ -1,11 +1,12 @@
 /**
- * withLeadingRefine (the CLI's batch engine): the first refinement of a batch runs alone, the
- * others start once it has settled, and nothing else changes: every image gets the alpha the
+ * withLeadingRefine, withLeading and withLeadingImage (the CLI's batch engine): the first
+ * refinement of a batch runs alone (with withLeadingImage, the others' segmentations wait for it
+ * too), the others start once it has settled, and nothing else changes: every image gets the alpha the
  * plain engine gives it, and a first refinement that fails holds nobody back.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
-import { withLeading, withLeadingRefine } from '../../../src/engine/pipeline/lead-refine';
+import { withLeading, withLeadingImage, withLeadingRefine } from '../../../src/engine/pipeline/lead-refine';
 import { matteImage } from '../../../src/engine/pipeline/matte';
 import type { PipelineEngine } from '../../../src/engine/pipeline/types';
 import { makeComposite } from '../../fixtures/make-fixtures';
@@ -80,6 +81,59 @@ describe('withLeadingRefine', () => {
     for (const [i, image] of images.entries()) {
       const plain = await engine.segment('selfie-general', image);
       expect(Buffer.from(gated[i].prob.buffer).equals(Buffer.from(plain.prob.buffer))).toBe(true);
+    }
+  });
+});
+
+describe('withLeadingImage (the CLI\'s batch engine)', () => {
+  /** The real engine, with each segmentation's and refinement's start and end written down in order. */
+  function recordingBoth(events: string[], failSegmentOf?: number): PipelineEngine {
+    const wrap = <K extends 'segment' | 'refine'>(stage: K, width: (args: Parameters<PipelineEngine[K]>) => number) =>
+      async (...args: Parameters<PipelineEngine[K]>) => {
+        const name = `${stage} ${width(args)}`;
+        events.push(`start ${name}`);
+        try {
+          if (stage === 'segment' && width(args) === failSegmentOf) throw new Error('this photo cannot be segmented');
+          return await (engine[stage] as (...a: Parameters<PipelineEngine[K]>) => ReturnType<PipelineEngine[K]>)(...args);
+        } finally {
+          events.push(`end ${name}`);
+        }
+      };
+    return Object.create(engine, {
+      segment: { value: wrap('segment', (a) => a[1].width) },
+      refine: { value: wrap('refine', (a) => a[1].width) },
+    }) as PipelineEngine;
+  }
+  const automatic = (c: (typeof composites)[number]) => ({ image: { width: c.width, height: c.height, data: c.rgb }, refine: 'closed-form', modelId: 'selfie-general', decontaminate: true });
+
+  it('runs the first image through segmentation and refinement before any other image segments, with the plain engine\'s alphas', async () => {
+    const events: string[] = [];
+    const batch = withLeadingImage(recordingBoth(events));
+    const gated = await Promise.all(composites.map((c) => matteImage(automatic(c), batch)));
+    const first = composites[0].width;
+    // The first image's segmentation and refinement, start to end, before anything of the others.
+    expect(events.slice(0, 4)).toEqual([`start segment ${first}`, `end segment ${first}`, `start refine ${first}`, `end refine ${first}`]);
+    expect(events.filter((e) => e.startsWith('start segment'))).toHaveLength(composites.length);
+    for (const [i, c] of composites.entries()) {
+      const plain = await matteImage(automatic(c), engine);
+      expect(Buffer.from(gated[i].alpha).equals(Buffer.from(plain.alpha))).toBe(true);
+    }
+  });
+
+  it('a first image that fails before its refinement holds the others only until release()', async () => {
+    const events: string[] = [];
+    const batch = withLeadingImage(recordingBoth(events, composites[0].width));
+    const runs = composites.map((c) => matteImage(automatic(c), batch));
+    await expect(runs[0]).rejects.toThrow('cannot be segmented');
+    // The others wait for a refinement that will not come...
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events.filter((e) => e.startsWith('start')).length).toBe(1);
+    // ...until the caller, seeing the first image end, releases them (as matte-command does).
+    batch.release();
+    const rest = await Promise.all(runs.slice(1));
+    for (const [i, c] of composites.slice(1).entries()) {
+      const plain = await matteImage(automatic(c), engine);
+      expect(Buffer.from(rest[i].alpha).equals(Buffer.from(plain.alpha))).toBe(true);
     }
   });
 });
