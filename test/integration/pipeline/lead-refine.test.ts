@@ -1,12 +1,11 @@
 /**
- * withLeadingRefine, withLeading and withLeadingImage (the CLI's batch engine): the first
- * refinement of a batch runs alone (with withLeadingImage, the others' segmentations wait for it
- * too), the others start once it has settled, and nothing else changes: every image gets the alpha the
+ * withLeadingImage (the CLI's batch engine): the first image of a batch segments and refines
+ * alone, the others start once its refinement has settled, and nothing else changes: every image gets the alpha the
  * plain engine gives it, and a first refinement that fails holds nobody back.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
-import { withLeading, withLeadingImage, withLeadingRefine } from '../../../src/engine/pipeline/lead-refine';
+import { withLeadingImage } from '../../../src/engine/pipeline/lead-refine';
 import { matteImage } from '../../../src/engine/pipeline/matte';
 import type { PipelineEngine } from '../../../src/engine/pipeline/types';
 import { makeComposite } from '../../fixtures/make-fixtures';
@@ -31,10 +30,10 @@ function recording(events: string[]): PipelineEngine {
 const composites = [makeComposite(96, 80, 1), makeComposite(88, 72, 2), makeComposite(80, 96, 3), makeComposite(72, 64, 4)];
 const request = (c: (typeof composites)[number]) => ({ image: { width: c.width, height: c.height, data: c.rgb }, trimap: c.trimap, refine: 'closed-form', modelId: 'unused', decontaminate: true });
 
-describe('withLeadingRefine', () => {
+describe('withLeadingImage, with the trimaps given', () => {
   it('runs the first refinement alone, then the rest, with the alphas and colours of the plain engine', async () => {
     const events: string[] = [];
-    const batch = withLeadingRefine(recording(events));
+    const batch = withLeadingImage(recording(events));
     const gated = await Promise.all(composites.map((c) => matteImage(request(c), batch)));
     // The first refinement to start ended before any other started.
     expect(events[0]).toMatch(/^start /);
@@ -52,36 +51,13 @@ describe('withLeadingRefine', () => {
 
   it('a first refinement that fails fails its own image only; the others still run', async () => {
     const events: string[] = [];
-    const batch = withLeadingRefine(recording(events));
+    const batch = withLeadingImage(recording(events));
     // Every pixel unknown: the refinement refuses it (NO_KNOWN_PIXELS).
     const bad = { ...request(composites[0]), trimap: new Uint8Array(composites[0].trimap.length).fill(128) };
     const results = await Promise.allSettled([matteImage(bad, batch), ...composites.slice(1).map((c) => matteImage(request(c), batch))]);
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'NO_KNOWN_PIXELS' } });
     expect(results.slice(1).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect(events[1]).toBe(events[0].replace('start', 'end'));
-  });
-
-  it('with the segmentation gated too, the first segmentation ends before any other starts, with the plain engine’s probabilities', async () => {
-    const events: string[] = [];
-    const segment: PipelineEngine['segment'] = async (modelId, image, signal) => {
-      const name = `${image.width}x${image.height}`;
-      events.push(`start ${name}`);
-      try {
-        return await engine.segment(modelId, image, signal);
-      } finally {
-        events.push(`end ${name}`);
-      }
-    };
-    const batch = withLeading(Object.create(engine, { segment: { value: segment } }) as PipelineEngine, ['segment', 'refine']);
-    const images = composites.map((c) => ({ width: c.width, height: c.height, data: c.rgb }));
-    const gated = await Promise.all(images.map((image) => batch.segment('selfie-general', image)));
-    expect(events[0]).toMatch(/^start /);
-    expect(events[1]).toBe(events[0].replace('start', 'end'));
-    expect(events.filter((e) => e.startsWith('start'))).toHaveLength(images.length);
-    for (const [i, image] of images.entries()) {
-      const plain = await engine.segment('selfie-general', image);
-      expect(Buffer.from(gated[i].prob.buffer).equals(Buffer.from(plain.prob.buffer))).toBe(true);
-    }
   });
 });
 
@@ -118,6 +94,10 @@ describe('withLeadingImage (the CLI\'s batch engine)', () => {
       const plain = await matteImage(automatic(c), engine);
       expect(Buffer.from(gated[i].alpha).equals(Buffer.from(plain.alpha))).toBe(true);
     }
+    // The gated segmentation gives the plain engine's probabilities.
+    const image = { width: composites[1].width, height: composites[1].height, data: composites[1].rgb };
+    const [gatedProb, plainProb] = await Promise.all([batch.segment('selfie-general', image), engine.segment('selfie-general', image)]);
+    expect(Buffer.from(gatedProb.prob.buffer).equals(Buffer.from(plainProb.prob.buffer))).toBe(true);
   });
 
   it('a first image that fails before its refinement holds the others only until release()', async () => {
