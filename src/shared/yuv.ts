@@ -20,6 +20,21 @@ const clampTable = (() => {
   return t;
 })();
 
+/** The chroma planes' size and where U and V start; throws when the buffer is too short for the frame. */
+function i420Planes(i420: Uint8Array, width: number, height: number): { cw: number; ch: number; u0: number; v0: number } {
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  if (i420.length < width * height + 2 * cw * ch) throw new RangeError(`an I420 frame of ${width}x${height} needs ${width * height + 2 * cw * ch} bytes, got ${i420.length}`);
+  return { cw, ch, u0: width * height, v0: width * height + cw * ch };
+}
+
+/** Writes the RGB of a pixel at `o`: `c` its luma term (16.16 fixed point, rounding included), `u` and `v` its centred chroma. */
+function putRgb(out: Uint8Array | Uint8ClampedArray, o: number, c: number, u: number, v: number): void {
+  out[o] = clampTable[((c + CRV * v) >> 16) + CLAMP_OFFSET];
+  out[o + 1] = clampTable[((c - CGU * u - CGV * v) >> 16) + CLAMP_OFFSET];
+  out[o + 2] = clampTable[((c + CBU * u) >> 16) + CLAMP_OFFSET];
+}
+
 /**
  * Writes the frame into `out` with `channels` bytes per pixel (3: RGB; 4: RGBA, opaque).
  * `out` may be a canvas ImageData's Uint8ClampedArray. With `only` (a trimap of the frame), only
@@ -27,29 +42,19 @@ const clampTable = (() => {
  * full-resolution colours there and nowhere else.
  */
 export function i420ToInterleaved(i420: Uint8Array, width: number, height: number, channels: 3 | 4, out: Uint8Array | Uint8ClampedArray, only?: Uint8Array): void {
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  if (i420.length < width * height + 2 * cw * ch) throw new RangeError(`an I420 frame of ${width}x${height} needs ${width * height + 2 * cw * ch} bytes, got ${i420.length}`);
+  const { cw, u0, v0 } = i420Planes(i420, width, height);
   if (out.length < width * height * channels) throw new RangeError(`the output needs ${width * height * channels} bytes, got ${out.length}`);
-  const u0 = width * height;
-  const v0 = u0 + cw * ch;
-  const t = clampTable;
   for (let y = 0; y < height; y++) {
     const yRow = y * width;
     const cRow = (y >> 1) * cw;
     let o = yRow * channels;
     for (let x = 0; x < width; x++, o += channels) {
       if (only) {
-        const t = only[yRow + x];
-        if (t === 0 || t === 255) continue;
+        const k = only[yRow + x];
+        if (k === 0 || k === 255) continue;
       }
-      const c = (i420[yRow + x] - 16) * CY + 32768;
       const ci = cRow + (x >> 1);
-      const u = i420[u0 + ci] - 128;
-      const v = i420[v0 + ci] - 128;
-      out[o] = t[((c + CRV * v) >> 16) + CLAMP_OFFSET];
-      out[o + 1] = t[((c - CGU * u - CGV * v) >> 16) + CLAMP_OFFSET];
-      out[o + 2] = t[((c + CBU * u) >> 16) + CLAMP_OFFSET];
+      putRgb(out, o, (i420[yRow + x] - 16) * CY + 32768, i420[u0 + ci] - 128, i420[v0 + ci] - 128);
       if (channels === 4) out[o + 3] = 255;
     }
   }
@@ -61,13 +66,8 @@ export function i420ToInterleaved(i420: Uint8Array, width: number, height: numbe
  * the full frame, for the engine's low working resolution.
  */
 export function i420ToHalfRgb(i420: Uint8Array, width: number, height: number, out: Uint8Array): { width: number; height: number; data: Uint8Array } {
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  if (i420.length < width * height + 2 * cw * ch) throw new RangeError(`an I420 frame of ${width}x${height} needs ${width * height + 2 * cw * ch} bytes, got ${i420.length}`);
+  const { cw, ch, u0, v0 } = i420Planes(i420, width, height);
   if (out.length < cw * ch * 3) throw new RangeError(`the output needs ${cw * ch * 3} bytes, got ${out.length}`);
-  const u0 = width * height;
-  const v0 = u0 + cw * ch;
-  const t = clampTable;
   for (let cy = 0; cy < ch; cy++) {
     const y0 = 2 * cy;
     const y1 = Math.min(height - 1, y0 + 1);
@@ -75,14 +75,8 @@ export function i420ToHalfRgb(i420: Uint8Array, width: number, height: number, o
       const x0 = 2 * cx;
       const x1 = Math.min(width - 1, x0 + 1);
       const mean = (i420[y0 * width + x0] + i420[y0 * width + x1] + i420[y1 * width + x0] + i420[y1 * width + x1]) / 4;
-      const c = Math.round((mean - 16) * CY) + 32768;
       const ci = cy * cw + cx;
-      const u = i420[u0 + ci] - 128;
-      const v = i420[v0 + ci] - 128;
-      const o = 3 * ci;
-      out[o] = t[((c + CRV * v) >> 16) + CLAMP_OFFSET];
-      out[o + 1] = t[((c - CGU * u - CGV * v) >> 16) + CLAMP_OFFSET];
-      out[o + 2] = t[((c + CBU * u) >> 16) + CLAMP_OFFSET];
+      putRgb(out, 3 * ci, Math.round((mean - 16) * CY) + 32768, i420[u0 + ci] - 128, i420[v0 + ci] - 128);
     }
   }
   return { width: cw, height: ch, data: out };
