@@ -81,8 +81,7 @@ export async function pcg(
   if (n === 0 || residual <= options.tolerance) return { x, iterations: 0, residual, converged: true };
   precondition(r, z);
   p.set(z);
-  let rz = 0;
-  for (let i = 0; i < n; i++) rz += r[i] * z[i];
+  let rz = dot(r, z);
   const yieldEvery = options.yieldEveryMs ?? 50;
   let lastYield = performance.now();
   let iterations = 0;
