@@ -20,6 +20,7 @@
  */
 import { concreteProviders, type ConcreteProvider } from './vocabulary';
 import { decodeAlphaRuns, encodeAlphaRuns, maxAlphaRunsBytes } from './alpha-runs';
+import { i420Layout } from './yuv';
 
 export const WEBCAM_FRAMES_PATH = '/webcam-frames';
 export const FRAME_HEADER_BYTES = 32;
@@ -37,7 +38,7 @@ export type PixelFormat = (typeof pixelFormats)[number];
 
 /** Bytes of a width x height frame in `format`. */
 export function framePixelBytes(format: PixelFormat, width: number, height: number): number {
-  return format === 'rgba' ? width * height * 4 : width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+  return format === 'rgba' ? width * height * 4 : i420Layout(width, height).bytes;
 }
 
 /** How an alpha message's opacities are laid out (header byte 26: the index here). */

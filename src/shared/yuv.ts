@@ -20,12 +20,30 @@ const clampTable = (() => {
   return t;
 })();
 
-/** The chroma planes' size and where U and V start; throws when the buffer is too short for the frame. */
-function i420Planes(i420: Uint8Array, width: number, height: number): { cw: number; ch: number; u0: number; v0: number } {
+export interface I420Layout {
+  /** The chroma planes' width and height (half the frame's, rounded up). */
+  cw: number;
+  ch: number;
+  /** Where the U and V planes start (Y starts at 0, a row of `width` bytes each). */
+  u0: number;
+  v0: number;
+  /** The whole frame's bytes. */
+  bytes: number;
+}
+
+/** Where the planes of a width x height I420 frame lie: the one statement of the layout. */
+export function i420Layout(width: number, height: number): I420Layout {
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
-  if (i420.length < width * height + 2 * cw * ch) throw new RangeError(`an I420 frame of ${width}x${height} needs ${width * height + 2 * cw * ch} bytes, got ${i420.length}`);
-  return { cw, ch, u0: width * height, v0: width * height + cw * ch };
+  const u0 = width * height;
+  return { cw, ch, u0, v0: u0 + cw * ch, bytes: u0 + 2 * cw * ch };
+}
+
+/** The frame's layout; throws when the buffer is too short for the frame. */
+function i420Planes(i420: Uint8Array, width: number, height: number): I420Layout {
+  const layout = i420Layout(width, height);
+  if (i420.length < layout.bytes) throw new RangeError(`an I420 frame of ${width}x${height} needs ${layout.bytes} bytes, got ${i420.length}`);
+  return layout;
 }
 
 /** Writes the RGB of a pixel at `o`: `c` its luma term (16.16 fixed point, rounding included), `u` and `v` its centred chroma. */

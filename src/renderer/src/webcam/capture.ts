@@ -8,6 +8,7 @@
  * on a canvas and read back as RGBA, as before.
  */
 import { allocateFrame, type PixelFormat } from '../../../shared/webcam';
+import { i420Layout } from '../../../shared/yuv';
 
 /** A camera frame ready to send, and the page's own copy of its pixels for compositing. */
 export interface CapturedFrame {
@@ -141,13 +142,12 @@ class TrackFrameSource implements FrameSource {
       const { width, height } = frame.visibleRect ?? { width: frame.codedWidth, height: frame.codedHeight };
       if (frame.format !== 'I420') return this.fallback.read(frame, width, height, seq, snapshot);
       const message = allocateFrame(seq, width, height, snapshot, 'i420');
-      const cw = Math.ceil(width / 2);
-      const ch = Math.ceil(height / 2);
+      const { cw, u0, v0 } = i420Layout(width, height);
       await frame.copyTo(message.pixels, {
         layout: [
           { offset: 0, stride: width },
-          { offset: width * height, stride: cw },
-          { offset: width * height + cw * ch, stride: cw },
+          { offset: u0, stride: cw },
+          { offset: v0, stride: cw },
         ],
       });
       return { width, height, format: 'i420', buffer: message.buffer, pixels: message.pixels.slice() };
