@@ -135,7 +135,7 @@ export async function matteCommand(argv: string[], io: CliIo): Promise<number> {
   // 2.42-2.51 s; the whole run within the noise (+0.36 s in one series, -0.02 s in the other).
   // Its segmentation runs alone too: traced under load, three at once on the model thread took
   // about three times as long as the first alone (see the whole-run figures in engine.ts warmUp);
-  // and the others' segmentations wait for its refinement (see withLeadingImage).
+  // and the others' segmentations and refinements wait until it has ended (see withLeadingImage).
   const batchEngine = withLeadingImage(engine);
   const one = async (file: ScannedFile): Promise<MatteItemSummary> => {
     const start = performance.now();

@@ -1,7 +1,8 @@
 /**
  * withLeadingImage (the CLI's batch engine): the first image of a batch segments and refines
- * alone, the others start once its refinement has settled, and nothing else changes: every image gets the alpha the
- * plain engine gives it, and a first refinement that fails holds nobody back.
+ * alone, the others start once the caller says it has ended (release(), as matte-command calls it
+ * when an image ends), and nothing else changes: every image gets the alpha the plain engine gives
+ * it, and a first image that fails holds nobody back.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
@@ -28,16 +29,32 @@ function recording(events: string[]): PipelineEngine {
 }
 
 const composites = [makeComposite(96, 80, 1), makeComposite(88, 72, 2), makeComposite(80, 96, 3), makeComposite(72, 64, 4)];
+/** Runs the batch as matte-command does: every image at once, the gate released when any image ends. */
+function runBatch<T>(batch: { release(): void }, runs: (() => Promise<T>)[], events: string[]): Promise<PromiseSettledResult<T>[]> {
+  return Promise.allSettled(
+    runs.map((run, i) =>
+      run().finally(() => {
+        events.push(`ended image ${i}`);
+        batch.release();
+      }),
+    ),
+  );
+}
+const fulfilled = <T>(r: PromiseSettledResult<T>): T => {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+};
+
 const request = (c: (typeof composites)[number]) => ({ image: { width: c.width, height: c.height, data: c.rgb }, trimap: c.trimap, refine: 'closed-form', modelId: 'unused', decontaminate: true });
 
 describe('withLeadingImage, with the trimaps given', () => {
   it('runs the first refinement alone, then the rest, with the alphas and colours of the plain engine', async () => {
     const events: string[] = [];
     const batch = withLeadingImage(recording(events));
-    const gated = await Promise.all(composites.map((c) => matteImage(request(c), batch)));
-    // The first refinement to start ended before any other started.
-    expect(events[0]).toMatch(/^start /);
-    expect(events[1]).toBe(events[0].replace('start', 'end'));
+    const gated = (await runBatch(batch, composites.map((c) => () => matteImage(request(c), batch)), events)).map(fulfilled);
+    // The first refinement to start ended, and its image (foreground colours included) ended,
+    // before any other started.
+    expect(events.slice(0, 3)).toEqual([`start 96x80`, `end 96x80`, 'ended image 0']);
     expect(events.filter((e) => e.startsWith('start'))).toHaveLength(composites.length);
 
     for (const [i, c] of composites.entries()) {
@@ -54,10 +71,10 @@ describe('withLeadingImage, with the trimaps given', () => {
     const batch = withLeadingImage(recording(events));
     // Every pixel unknown: the refinement refuses it (NO_KNOWN_PIXELS).
     const bad = { ...request(composites[0]), trimap: new Uint8Array(composites[0].trimap.length).fill(128) };
-    const results = await Promise.allSettled([matteImage(bad, batch), ...composites.slice(1).map((c) => matteImage(request(c), batch))]);
+    const results = await runBatch(batch, [() => matteImage(bad, batch), ...composites.slice(1).map((c) => () => matteImage(request(c), batch))], events);
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'NO_KNOWN_PIXELS' } });
     expect(results.slice(1).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect(events[1]).toBe(events[0].replace('start', 'end'));
+    expect(events.slice(0, 3)).toEqual([`start 96x80`, `end 96x80`, 'ended image 0']);
   });
 });
 
@@ -85,10 +102,11 @@ describe('withLeadingImage (the CLI\'s batch engine)', () => {
   it('runs the first image through segmentation and refinement before any other image segments, with the plain engine\'s alphas', async () => {
     const events: string[] = [];
     const batch = withLeadingImage(recordingBoth(events));
-    const gated = await Promise.all(composites.map((c) => matteImage(automatic(c), batch)));
+    const gated = (await runBatch(batch, composites.map((c) => () => matteImage(automatic(c), batch)), events)).map(fulfilled);
     const first = composites[0].width;
-    // The first image's segmentation and refinement, start to end, before anything of the others.
-    expect(events.slice(0, 4)).toEqual([`start segment ${first}`, `end segment ${first}`, `start refine ${first}`, `end refine ${first}`]);
+    // The first image's segmentation and refinement, start to end, and its end (foreground colours
+    // included), before anything of the others.
+    expect(events.slice(0, 5)).toEqual([`start segment ${first}`, `end segment ${first}`, `start refine ${first}`, `end refine ${first}`, 'ended image 0']);
     expect(events.filter((e) => e.startsWith('start segment'))).toHaveLength(composites.length);
     for (const [i, c] of composites.entries()) {
       const plain = await matteImage(automatic(c), engine);
@@ -98,6 +116,20 @@ describe('withLeadingImage (the CLI\'s batch engine)', () => {
     const image = { width: composites[1].width, height: composites[1].height, data: composites[1].rgb };
     const [gatedProb, plainProb] = await Promise.all([batch.segment('selfie-general', image), engine.segment('selfie-general', image)]);
     expect(Buffer.from(gatedProb.prob.buffer).equals(Buffer.from(plainProb.prob.buffer))).toBe(true);
+  });
+
+  it('a first image that has refined holds the others until release()', async () => {
+    const events: string[] = [];
+    const batch = withLeadingImage(recordingBoth(events));
+    const runs = composites.map((c) => matteImage(automatic(c), batch));
+    await runs[0];
+    // The first image is done, foreground colours and all; nobody else has started...
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events.filter((e) => e.startsWith('start'))).toEqual([`start segment ${composites[0].width}`, `start refine ${composites[0].width}`]);
+    // ...until the caller releases them.
+    batch.release();
+    await Promise.all(runs);
+    expect(events.filter((e) => e.startsWith('start segment'))).toHaveLength(composites.length);
   });
 
   it('a first image that fails before its refinement holds the others only until release()', async () => {
