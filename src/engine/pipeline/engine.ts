@@ -155,7 +155,7 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       void sessions.then(() => {
         // A closed engine must not start threads that nothing would close.
         if (closed) return;
-        if (plan.modelId || plan.decontaminate) pipeline().prestart(plan.images);
+        if (plan.modelId || plan.decontaminate) pipeline().prestart(plan.images, plan.decontaminate);
         if (!classical || plan.refine === 'none') return;
         const method = plan.refine as RefinementMethodId;
         // The first matting thread warms its code on small synthetic solves (matting/workers/warm-up.ts);

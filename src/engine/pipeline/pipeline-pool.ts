@@ -4,8 +4,8 @@ import { MattingError } from '../matting/errors';
 import { errorFromWorker } from '../matting/workers/pool';
 import type { TrimapOptions } from '../matting/trimap/trimap';
 import { spawnWorker } from '../workers/spawn';
-import { PoolFront, WorkerPool } from '../workers/worker-pool';
-import type { PipelineRequest, PipelineResponse, PipelineTask } from './pipeline-protocol';
+import { PoolFront, WARM_UP_ID, WorkerPool } from '../workers/worker-pool';
+import type { PipelineRequest, PipelineResponse, PipelineTask, PipelineWarmUpReport, PipelineWarmUpRequest, PipelineWarmUpResponse } from './pipeline-protocol';
 
 /**
  * Worker threads for the per-image CPU stages besides refinement (the automatic trimap and
@@ -21,6 +21,20 @@ export class PipelinePool extends PoolFront<PipelineTask, PipelineResponse, Floa
       read: (msg) => (msg.ok ? { result: msg.result } : { error: errorFromWorker(msg) }),
       failure: (message, cause) => new MattingError('WORKER_FAILED', message, { cause }),
     }));
+  }
+
+  /**
+   * Starts up to `count` threads ahead of a batch; with `warmUpForeground`, each new thread first
+   * estimates the foreground of two small synthetic composites (pipeline-worker.ts), so the
+   * batch's first image gets optimised code.
+   */
+  override prestart(count?: number, warmUpForeground = false): void {
+    this.pool.prestart(count, warmUpForeground ? ({ type: 'warm-up', id: WARM_UP_ID } satisfies PipelineWarmUpRequest) : undefined);
+  }
+
+  /** What each thread's warm-up did, once all have ended (null for a thread that ended first). */
+  async warmedUp(): Promise<(PipelineWarmUpReport | null)[]> {
+    return ((await this.pool.warmedUp()) as (PipelineWarmUpResponse | null)[]).map((r) => r?.report ?? null);
   }
 
   async makeTrimap(prob: Float32Array, width: number, height: number, options: TrimapOptions, signal?: AbortSignal): Promise<Uint8Array> {

@@ -9,6 +9,26 @@ export type PipelineTask =
 
 export type PipelineRequest = PipelineTask & { id: number };
 
+/** Sent once to a prestarted thread before any job (see pipeline-worker.ts warmUpForeground). */
+export interface PipelineWarmUpRequest {
+  type: 'warm-up';
+  id: number;
+}
+
+/** What a warm-up did: foreground estimates run and their largest error against the composite's true colours. */
+export interface PipelineWarmUpReport {
+  estimates: number;
+  /** Largest 8-bit difference from the true foreground where alpha > 0.5 (a real estimate, not a stub). */
+  maxError: number;
+  ms: number;
+}
+
+export interface PipelineWarmUpResponse {
+  id: number;
+  ok: true;
+  report: PipelineWarmUpReport;
+}
+
 export type PipelineResponse =
   | { id: number; ok: true; result: Float32Array | Uint8Array }
   | { id: number; ok: false; name: string; message: string; code?: MattingErrorCode };

@@ -48,3 +48,25 @@ describe('PipelinePool', () => {
     expect(await pool.makeTrimap(prob, W, H, { band: 3 })).toHaveLength(W * H);
   });
 });
+
+describe('PipelinePool.prestart with the foreground warm-up', () => {
+  const warm = new PipelinePool(2);
+  const cold = new PipelinePool(1);
+  afterAll(() => Promise.all([warm.close(), cold.close()]));
+
+  it('each new thread estimates two synthetic composites first, for real, and gives a cold thread’s colours', async () => {
+    warm.prestart(2, true);
+    const reports = await warm.warmedUp();
+    expect(reports).toHaveLength(2);
+    for (const r of reports) {
+      expect(r).toMatchObject({ estimates: 2 });
+      // The composites' own foreground colours where alpha > 0.5, within 16 levels (10 measured);
+      // the image itself is up to (1 - alpha)·|B - F|, about 75 levels, off there.
+      expect(r?.maxError).toBeLessThanOrEqual(16);
+      expect(r?.ms).toBeGreaterThan(0);
+    }
+    const [fromWarm, fromCold] = await Promise.all([warm.estimateForeground(image, alpha), cold.estimateForeground(image, alpha)]);
+    expect(Buffer.from(fromWarm).equals(Buffer.from(fromCold))).toBe(true);
+    await expect(cold.warmedUp()).resolves.toEqual([]);
+  });
+});

@@ -32,6 +32,8 @@ export interface WarmUpComposite {
   trimap: Trimap;
   /** The alpha the composite was made with. */
   alpha: Alpha;
+  /** The foreground colours it was made with (RGB bytes). */
+  foreground: Uint8Array;
 }
 
 /**
@@ -41,6 +43,7 @@ export interface WarmUpComposite {
 export function warmUpComposite(side: number, seed = 0): WarmUpComposite {
   const n = side * side;
   const data = new Uint8Array(n * 3);
+  const foreground = new Uint8Array(n * 3);
   const alpha = new Float32Array(n);
   const trimap = new Uint8Array(n);
   const c = side / 2;
@@ -56,10 +59,13 @@ export function warmUpComposite(side: number, seed = 0): WarmUpComposite {
       const grain = ((x * 13 + y * 7 + seed * 5) % 17) - 8;
       const fg = [190 + grain, 90 - grain, 60 + seed * 9];
       const bg = [40 - grain, 140 + grain, 210 - seed * 7];
-      for (let k = 0; k < 3; k++) data[i * 3 + k] = Math.round(a * fg[k] + (1 - a) * bg[k]);
+      for (let k = 0; k < 3; k++) {
+        data[i * 3 + k] = Math.round(a * fg[k] + (1 - a) * bg[k]);
+        foreground[i * 3 + k] = fg[k];
+      }
     }
   }
-  return { image: { width: side, height: side, data }, trimap, alpha };
+  return { image: { width: side, height: side, data }, trimap, alpha, foreground };
 }
 
 // Measured on the bench's 1 MP photo and its automatic trimap, CPU of the first three refinements
