@@ -10,6 +10,10 @@
  * Reference measured in the same run: sharp decoding each photo and encoding an RGBA PNG of it
  * (the I/O floor of the command), one image at a time.
  *
+ * PHOTOS=portraits makes the inputs from the development portraits in ../shared/dev/portraits/img
+ * (three real 1.6 MP photos, varied like the astronaut; development data, never committed)
+ * instead of the astronaut: nearer the issue's real portraits of 1.2-2.1 MP.
+ *
  * Run: npm run bench:matte -- [N photos, default 12] [runs, default 3] [concurrency]
  * (METHODS=guided to run one method.) BASELINE=<path of another checkout's bin/shm-studio.mjs>
  * runs that build too, alternating with this one in every round, and prints the ratios: a
@@ -48,15 +52,23 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shm-bench-'));
 const folders = { small: path.join(root, `in-${count}`), large: path.join(root, `in-${2 * count}`) };
 for (const dir of Object.values(folders)) fs.mkdirSync(dir);
 const astronaut = path.resolve('../shared/fixtures/astronaut.png');
-const source = fs.existsSync(astronaut) ? astronaut : '/work/shared/fixtures/astronaut.png';
+const portraitsDir = path.resolve('../shared/dev/portraits/img');
+const usePortraits = process.env.PHOTOS === 'portraits';
+if (usePortraits && !fs.existsSync(portraitsDir)) throw new Error(`PHOTOS=portraits needs the development portraits in ${portraitsDir}`);
+const sources = usePortraits ? fs.readdirSync(portraitsDir).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(portraitsDir, f)) : [fs.existsSync(astronaut) ? astronaut : '/work/shared/fixtures/astronaut.png'];
 for (let i = 0; i < 2 * count; i++) {
-  // 1024×1024 (1.05 MP) variants, so no two inputs are identical.
-  let s = sharp(source).resize(1024, 1024).modulate({ brightness: 0.9 + 0.015 * i, hue: 7 * i });
+  // Portraits at their own size (about 1.6 MP); the astronaut at 1024×1024 (1.05 MP). Each
+  // variant differs in brightness, hue and mirroring, so no two inputs are identical.
+  let s = sharp(sources[i % sources.length]);
+  if (!usePortraits) s = s.resize(1024, 1024);
+  s = s.modulate({ brightness: 0.9 + 0.015 * i, hue: 7 * i });
   if (i % 2) s = s.flop();
   const jpeg = await s.jpeg({ quality: 90 }).toBuffer();
   fs.writeFileSync(path.join(folders.large, `photo${i}.jpg`), jpeg);
   if (i < count) fs.writeFileSync(path.join(folders.small, `photo${i}.jpg`), jpeg);
 }
+const firstMeta = await sharp(path.join(folders.small, 'photo0.jpg')).metadata();
+const photosLabel = usePortraits ? `development portraits of ${(((firstMeta.width ?? 0) * (firstMeta.height ?? 0)) / 1e6).toFixed(1)} MP` : '1024×1024 photos';
 
 async function reference(): Promise<number> {
   const t0 = performance.now();
@@ -85,7 +97,7 @@ async function matte(bin: string, refine: string, folder: string, inFlight = con
 }
 
 console.log(
-  `matte-cli bench: folders of ${count} and ${2 * count} photos of 1024×1024, ${reps} runs each, ${os.availableParallelism()} cores, ` +
+  `matte-cli bench: folders of ${count} and ${2 * count} ${photosLabel}, ${reps} runs each, ${os.availableParallelism()} cores, ` +
     `concurrency ${concurrency ?? 'default'}; ` +
     clis.map((c) => `${c.label} ${c.bin} (${runsBundle(c.bin) ? 'its bundle' : 'from source (tsx): the bundle is older than src/'})`).join('; '),
 );
@@ -184,7 +196,7 @@ function chartSvg(): string {
     if (r.target) parts.push(`<line x1="${x(r.target)}" x2="${x(r.target)}" y1="${top}" y2="${y}" stroke="#d33" stroke-width="2"/><text x="${x(r.target) + 3}" y="${top - 2}" font-size="11" fill="#d33">target ${r.target}/s</text>`);
     y += 30;
   }
-  const title = `shm-studio matte, 1 MP photos, ${os.availableParallelism()} cores (images/s, median of ${reps})`;
+  const title = `shm-studio matte, ${photosLabel}, ${os.availableParallelism()} cores (images/s, median of ${reps})`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="${y + 10}"><rect width="100%" height="100%" fill="white"/><text x="10" y="24" font-size="15" font-family="sans-serif">${title}</text><g font-family="sans-serif">${parts.join('')}</g></svg>`;
 }
 const chart = path.resolve('bench/reports/matte-cli.png');
