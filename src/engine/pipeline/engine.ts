@@ -159,9 +159,9 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
         if (!classical || plan.refine === 'none') return;
         const method = plan.refine as RefinementMethodId;
         // The first matting thread warms its code on small synthetic solves (matting/workers/warm-up.ts);
-        // the others start cold, as before. The pool hands a job the thread started last, so on
-        // two cores the first refinement runs on the other thread while this one warms, and the
-        // warm one takes the next. Built CLI, 15 photos, 4 alternating rounds at load 2.8-3.9:
+        // the others start cold, as before. The pool hands a job a thread that has warmed up when
+        // one is idle, else one that is not warming up (WorkerPool.takeIdle): the first refinement
+        // takes this thread if its warm-up has ended, else the other while this one warms. Built CLI, 15 photos, 4 alternating rounds at load 2.8-3.9:
         // first image out 1.88 s and whole run 7.94 s; without a warm-up 2.08 and 8.66 s; with the
         // first refinement waiting for the warmed thread and the rest started after it, 2.21 and
         // 8.59 s. Warming every thread at once was slower in the whole run (another series).

@@ -71,6 +71,9 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
   private nextId = 1;
   private isClosed = false;
   private warmUps: Promise<unknown>[] = [];
+  /** Threads whose warm-up is still running; threads that have warmed up or run a job. */
+  private warming = new Set<Worker>();
+  private warm = new WeakSet<Worker>();
 
   /** `name` labels errors: "The <name> pool is closed", "<Name> worker failed: ...". */
   constructor(
@@ -101,7 +104,16 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
     if (this.isClosed) return;
     while (this.threads < Math.min(count, this.size)) {
       const worker = this.spawn();
-      if (warmUp !== undefined) this.warmUps.push(sendWarmUp(worker, warmUp));
+      if (warmUp !== undefined) {
+        this.warming.add(worker);
+        this.warmUps.push(
+          sendWarmUp(worker, warmUp).then((reply) => {
+            this.warming.delete(worker);
+            this.warm.add(worker);
+            return reply;
+          }),
+        );
+      }
       this.idle.push(worker);
     }
   }
@@ -138,11 +150,25 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
   private pump(): void {
     while (this.queue.length && (this.idle.length || this.threads < this.size)) {
       const job = this.queue.shift() as Job<Task, Result, Progress>;
-      const worker = this.idle.pop() ?? this.spawn();
+      const worker = this.takeIdle() ?? this.spawn();
       this.busy.add(worker);
       job.worker = worker;
       this.start(worker, job);
     }
+  }
+
+  /**
+   * The idle thread for the next job: the latest that has warmed up or run a job (its code is
+   * optimised), else the latest that is not warming up (it starts at once; a warm-up under way
+   * goes on beside it), else the latest. A batch's first refinement used to go to the thread
+   * started last, cold, even when the other had finished its warm-up.
+   */
+  private takeIdle(): Worker | undefined {
+    const take = (ok: (w: Worker) => boolean): Worker | undefined => {
+      for (let i = this.idle.length - 1; i >= 0; i--) if (ok(this.idle[i])) return this.idle.splice(i, 1)[0];
+      return undefined;
+    };
+    return take((w) => this.warm.has(w)) ?? take((w) => !this.warming.has(w)) ?? this.idle.pop();
   }
 
   private spawn(): Worker {
@@ -200,6 +226,7 @@ export class WorkerPool<Task, Message extends { id: number }, Result, Progress =
   private release(worker: Worker): void {
     worker.unref();
     this.busy.delete(worker);
+    this.warm.add(worker);
     if (!this.isClosed) this.idle.push(worker);
     this.pump();
   }

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerPool, type WorkerPoolAdapter } from '../../../src/engine/workers/worker-pool';
 
 // A worker that squares a number after `ms`, reporting progress first; `crash` exits the thread, `hang` never answers.
+// A prestart warm-up ({ id: 0, warmUp: ms }) answers after `ms`.
 const source = `
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', ({ id, n, ms, crash, hang, fail }) => {
+parentPort.on('message', ({ id, n, ms, crash, hang, fail, warmUp }) => {
+  if (warmUp !== undefined) return setTimeout(() => parentPort.postMessage({ id, kind: 'warmed', thread: require('node:worker_threads').threadId }), warmUp);
   if (crash) process.exit(3);
   if (hang) return;
   parentPort.postMessage({ id, kind: 'progress', at: 0.5 });
@@ -68,6 +70,25 @@ describe('WorkerPool', () => {
     expect(spawned).toBe(1);
     await Promise.all([1, 2].map((n) => pool.run({ n, ms: 20 })));
     expect(spawned).toBe(2);
+  });
+
+  it('gives a job a thread that has warmed up before a cold one, and a cold one before one still warming up', async () => {
+    const warmedThread = async () => ((await pool.warmedUp()) as { thread: number }[])[0].thread;
+    pool = new WorkerPool('test', 2, adapter);
+    // Thread A warms up (briefly), then B starts cold: B is the latest, but A has warmed.
+    pool.prestart(1, { id: 0, warmUp: 10 });
+    pool.prestart(2);
+    const a = await warmedThread();
+    expect((await pool.run({ n: 2 })).thread).toBe(a);
+    await pool.close();
+
+    pool = new WorkerPool('test', 2, adapter);
+    // A is still warming up: the job goes to cold B at once.
+    pool.prestart(1, { id: 0, warmUp: 300 });
+    pool.prestart(2);
+    const first = await pool.run({ n: 5 });
+    expect(first.value).toBe(25);
+    expect(first.thread).not.toBe(await warmedThread());
   });
 
   it('rejects with the error the adapter reads from the worker, and keeps the worker', async () => {
