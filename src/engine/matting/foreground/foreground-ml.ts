@@ -63,6 +63,37 @@ function levelSizes(w0: number, h0: number, opts: ForegroundOptions): Level[] {
 /** 8-bit value to 0..1 as Float32, as the reference's Float32Array(data / 255) holds it. */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
+/**
+ * Mean of each channel as 0..1, from histograms: every UNIT value is a multiple of 2^-31, so below
+ * 2^22 pixels the reference's running Float64 sum of UNIT values is exact, and so is this one, at
+ * a third of the time (two histogram sets, alternate pixels, keep repeated values from waiting on
+ * one counter).
+ */
+function channelMeans(data: Uint8Array, n: number): Float32Array {
+  const hist = new Int32Array(6 * 256);
+  const pairs = 6 * (n >> 1);
+  for (let i = 0; i < pairs; i += 6) {
+    hist[data[i]]++;
+    hist[256 + data[i + 1]]++;
+    hist[512 + data[i + 2]]++;
+    hist[768 + data[i + 3]]++;
+    hist[1024 + data[i + 4]]++;
+    hist[1280 + data[i + 5]]++;
+  }
+  if (n & 1) {
+    hist[data[pairs]]++;
+    hist[256 + data[pairs + 1]]++;
+    hist[512 + data[pairs + 2]]++;
+  }
+  const mean = new Float32Array(3);
+  for (let c = 0; c < 3; c++) {
+    let sum = 0;
+    for (let v = 0; v < 256; v++) sum += (hist[256 * c + v] + hist[768 + 256 * c + v]) * UNIT[v];
+    mean[c] = sum / n;
+  }
+  return mean;
+}
+
 /** alpha itself when it is already in [0, 1] with no NaN, else a clamped copy (NaN -> 0). */
 function cleanAlpha(alpha: Float32Array): Float32Array {
   let clean = true;
@@ -94,14 +125,6 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
   const opts = { ...foregroundDefaults, ...options };
   const { width: w0, height: h0, data } = image;
   const n0 = w0 * h0;
-  let mean0 = 0;
-  let mean1 = 0;
-  let mean2 = 0;
-  for (let i = 0; i < 3 * n0; i += 3) {
-    mean0 += UNIT[data[i]];
-    mean1 += UNIT[data[i + 1]];
-    mean2 += UNIT[data[i + 2]];
-  }
   const alpha0 = cleanAlpha(alpha);
   const levels = levelSizes(w0, h0, opts);
   const last = levels.length - 1;
@@ -109,7 +132,7 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
   // The finest level's unsettled pixels are found first: the larger coarser levels sweep only near them.
   const hasFine = w0 >= 3 && h0 >= 3;
   if (hasFine) unsettledRuns(alpha0, w0, h0, buf.fineRuns, buf.fineRowRuns);
-  let F: Float32Array = Float32Array.of(mean0 / n0, mean1 / n0, mean2 / n0);
+  let F: Float32Array = channelMeans(data, n0);
   let B: Float32Array = Float32Array.from(F);
   let pw = 1;
   let ph = 1;
@@ -156,7 +179,6 @@ interface Scratch {
   fineRowRuns: Int32Array;
   /** Tiles of a coarser level near the band, and the same grown by one tile (nearBandRuns). */
   tiles: Uint8Array;
-  need: Uint8Array;
 }
 
 /**
@@ -192,13 +214,13 @@ function scratchFor(levels: Level[], w0: number, h0: number): Scratch {
     b: [new Float32Array(3 * big), new Float32Array(3 * small)],
     img: new Uint8Array(3 * scaled),
     alpha: new Float32Array(scaled),
-    // At most one run per two interior pixels of a row, plus one per row.
-    runs: new Int32Array(coarseRuns),
+    // At most one run per two pixels of a row, plus one per row; the finest level's
+    // neighbourhoodRuns land here too.
+    runs: new Int32Array(Math.max(coarseRuns, n0 + 2 * h0 + 2)),
     rowRuns: new Int32Array(h0 + 1),
     fineRuns: new Int32Array(n0 + 2 * h0 + 2),
     fineRowRuns: new Int32Array(h0 + 1),
     tiles: new Uint8Array(tiles),
-    need: new Uint8Array(n0),
   };
   kept = n0 <= KEEP_SCRATCH_PIXELS ? { w: w0, h: h0, scratch } : null;
   return scratch;
@@ -335,8 +357,73 @@ function unsettledRuns(a: Float32Array, w: number, h: number, runs: Int32Array, 
   rowRuns[h] = r;
 }
 
-/** 8-bit value of UNIT[v] as the output conversion rounds it (v itself). */
-const BYTE = Uint8Array.from(UNIT, (u) => (u * 255 + 0.5) | 0);
+/**
+ * The pixels the finest level's sweeps read or write, per row as sorted, disjoint [start, end)
+ * runs: the first and last two rows and columns (the border is swept with clamped neighbours),
+ * and each unsettled run widened by one pixel on its row and copied to the rows above and below.
+ */
+function neighbourhoodRuns(runs: Int32Array, rowRuns: Int32Array, w: number, h: number, out: Int32Array, outRows: Int32Array): void {
+  let r = 0;
+  for (let y = 0; y < h; y++) {
+    outRows[y] = r;
+    const row = y * w;
+    if (y < 2 || y >= h - 2) {
+      out[r++] = row;
+      out[r++] = row + w;
+      continue;
+    }
+    // Merge by start the row's widened runs (a), those above (u) and below (d), with the border
+    // columns first and last.
+    let ka = rowRuns[y];
+    const aEnd = rowRuns[y + 1];
+    let ku = rowRuns[y - 1];
+    const uEnd = rowRuns[y];
+    let kd = rowRuns[y + 1];
+    const dEnd = rowRuns[y + 2];
+    let start = row;
+    let end = row + 2;
+    for (;;) {
+      const sa = ka < aEnd ? runs[ka] - 1 : Infinity;
+      const su = ku < uEnd ? runs[ku] + w : Infinity;
+      const sd = kd < dEnd ? runs[kd] - w : Infinity;
+      let s: number;
+      let e: number;
+      if (sa <= su && sa <= sd) {
+        if (sa === Infinity) break;
+        s = sa;
+        e = runs[ka + 1] + 1;
+        ka += 2;
+      } else if (su <= sd) {
+        s = su;
+        e = runs[ku + 1] + w;
+        ku += 2;
+      } else {
+        s = sd;
+        e = runs[kd + 1] - w;
+        kd += 2;
+      }
+      if (s <= end) {
+        if (e > end) end = e;
+      } else {
+        out[r++] = start;
+        out[r++] = end;
+        start = s;
+        end = e;
+      }
+    }
+    if (row + w - 2 <= end) end = row + w;
+    else {
+      out[r++] = start;
+      out[r++] = end;
+      start = row + w - 2;
+      end = row + w;
+    }
+    out[r++] = start;
+    out[r++] = end;
+  }
+  outRows[h] = r;
+}
+
 
 /**
  * The finest level (w, h >= 3), whose result it returns as 8-bit F. Settled pixels (alpha exactly
@@ -371,34 +458,26 @@ function finestLevel(
 ): Uint8Array {
   const n = w * h;
   const { fineRuns: runs, fineRowRuns: rowRuns } = buf;
-  const r = rowRuns[h];
-  const need = buf.need.subarray(0, n);
-  need.fill(0);
-  // What the sweeps read and write: border rows and columns (swept with clamped neighbours) and
-  // the runs, each with its four neighbours.
-  need.fill(1, 0, 2 * w);
-  need.fill(1, (h - 2) * w, n);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    need[row] = need[row + 1] = need[row + w - 2] = need[row + w - 1] = 1;
-  }
-  for (let k = 0; k < r; k += 2) {
-    const start = runs[k];
-    const end = runs[k + 1];
-    need.fill(1, start - 1, end + 1);
-    need.fill(1, start - w, end - w);
-    need.fill(1, start + w, end + w);
-  }
+  // What the sweeps read and write, the runs with their four neighbours and the border, as runs
+  // too (in the coarser levels' run buffer, free now).
+  const needRuns = buf.runs;
+  const needRowRuns = buf.rowRuns;
+  neighbourhoodRuns(runs, rowRuns, w, h, needRuns, needRowRuns);
   const xs = nearestMap(pw, w);
   const ys = nearestMap(ph, h);
   for (let y = 0; y < h; y++) {
     const src = ys[y] * pw;
     const interiorRow = y > 0 && y < h - 1;
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      if (!need[i]) continue;
-      const p = 3 * i;
-      carry(prevF, prevB, F, B, p, 3 * (src + xs[x]));
-      if (interiorRow && x > 0 && x < w - 1 && settled(a, i, w)) {
+    // The row's own unsettled runs: a needed interior pixel outside them is settled.
+    let k = rowRuns[y];
+    const kEnd = rowRuns[y + 1];
+    for (let q = needRowRuns[y]; q < needRowRuns[y + 1]; q += 2) {
+      for (let i = needRuns[q], end = needRuns[q + 1], x = i - y * w; i < end; i++, x++) {
+        const p = 3 * i;
+        carry(prevF, prevB, F, B, p, 3 * (src + xs[x]));
+        if (!interiorRow || x === 0 || x === w - 1) continue;
+        while (k < kEnd && runs[k + 1] <= i) k += 2;
+        if (k < kEnd && runs[k] <= i) continue;
         const known = a[i] === 1 ? F : B;
         known[p] = UNIT[img[p]];
         known[p + 1] = UNIT[img[p + 1]];
@@ -407,27 +486,24 @@ function finestLevel(
     }
   }
   for (let it = 0; it < iterations; it++) sweep(F, B, img, a, w, h, opts.regularization, opts.gradientWeight, runs, rowRuns);
+  // Settled opaque pixels are the image's own bytes (UNIT[v] converts back to v exactly), settled
+  // transparent ones the coarser level's F, and the needed ones this level's F. F is in [0, 1],
+  // where Math.round(x) is floor(x + 0.5).
   const out = new Uint8Array(3 * n);
-  // F is in [0, 1], where Math.round(x) is floor(x + 0.5).
+  out.set(img);
   for (let y = 0; y < h; y++) {
     const src = ys[y] * pw;
     for (let x = 0, i = y * w; x < w; x++, i++) {
+      if (a[i] !== 0) continue;
       const p = 3 * i;
-      if (need[i]) {
-        out[p] = (F[p] * 255 + 0.5) | 0;
-        out[p + 1] = (F[p + 1] * 255 + 0.5) | 0;
-        out[p + 2] = (F[p + 2] * 255 + 0.5) | 0;
-      } else if (a[i] === 1) {
-        out[p] = BYTE[img[p]];
-        out[p + 1] = BYTE[img[p + 1]];
-        out[p + 2] = BYTE[img[p + 2]];
-      } else {
-        const s = 3 * (src + xs[x]);
-        out[p] = (prevF[s] * 255 + 0.5) | 0;
-        out[p + 1] = (prevF[s + 1] * 255 + 0.5) | 0;
-        out[p + 2] = (prevF[s + 2] * 255 + 0.5) | 0;
-      }
+      const s = 3 * (src + xs[x]);
+      out[p] = (prevF[s] * 255 + 0.5) | 0;
+      out[p + 1] = (prevF[s + 1] * 255 + 0.5) | 0;
+      out[p + 2] = (prevF[s + 2] * 255 + 0.5) | 0;
     }
+  }
+  for (let q = 0; q < needRowRuns[h]; q += 2) {
+    for (let p = 3 * needRuns[q], end = 3 * needRuns[q + 1]; p < end; p++) out[p] = (F[p] * 255 + 0.5) | 0;
   }
   return out;
 }
