@@ -1,7 +1,7 @@
 import { inputChannels, type ModelManifest, type TrimapClass } from '../models/manifest.js';
 import { placeImage, type Placement } from './geometry.js';
 import type { RgbImage } from '../imaging/raster.js';
-import { resizeBilinear } from './resize.js';
+import { axisTaps, resizeBilinear } from './resize.js';
 
 /** Trimap class probabilities at image size (each width*height, 0..1). */
 export type TrimapProbabilities = Record<TrimapClass, Float32Array>;
@@ -12,6 +12,15 @@ export interface PreparedInput {
   placement: Placement;
 }
 
+/** Where channel c of network pixel p goes in the tensor: p * pixelStride + c * channelStride. */
+interface TensorLayout {
+  data: Float32Array;
+  pixelStride: number;
+  channelStride: number;
+  /** Network width: pixel (x, y) is p = y * netW + x. */
+  netW: number;
+}
+
 /**
  * Image (and, for an M-Net, trimap probabilities) → the network's input tensor, as the manifest
  * says: resize (stretch or letterbox), channel order, (v - mean) / std, NHWC or NCHW.
@@ -20,47 +29,101 @@ export function preprocess(m: ModelManifest, image: RgbImage, trimap?: TrimapPro
   const { width: W, height: H, layout, channelOrder, normalize, resize, padValue, trimapChannels } = m.input;
   if (trimapChannels && !trimap) throw new Error(`model ${m.id} needs trimap probabilities`);
   const placement = placeImage(image.width, image.height, W, H, resize);
-  // An image already at the network's size (the semantic stage's squares) is read as it is: a
-  // resize to the same size gives the same values, at the cost of a pass over every pixel.
-  const same = placement.w === image.width && placement.h === image.height;
-  const rgb = same ? image.data : resizeBilinear(image.data, image.width, image.height, 3, placement.w, placement.h);
-  const planes = trimapChannels && trimap ? resizeTrimap(trimap, trimapChannels, image.width, image.height, placement) : null;
   const C = inputChannels(m);
   const data = new Float32Array(W * H * C);
+  const t: TensorLayout = { data, pixelStride: layout === 'NHWC' ? C : 1, channelStride: layout === 'NHWC' ? 1 : W * H, netW: W };
+  // Network channel c reads image channel order[c] and is normalised by mean[c], std[c].
   const order = channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
-  // Where channel c of network pixel p goes: p * pixelStride + c * channelStride.
-  const pixelStride = layout === 'NHWC' ? C : 1;
-  const channelStride = layout === 'NHWC' ? 1 : W * H;
-  const [m0, m1, m2] = normalize.mean;
-  const [s0, s1, s2] = normalize.std;
-  const [o0, o1, o2] = order;
-  const pad = [(padValue - m0) / s0, (padValue - m1) / s1, (padValue - m2) / s2];
-  for (let y = 0; y < H; y++) {
-    const cy = y - placement.y;
-    const rowInside = cy >= 0 && cy < placement.h;
-    for (let x = 0; x < W; x++) {
-      const p = y * W + x;
-      const o = p * pixelStride;
-      const cx = x - placement.x;
-      const inside = rowInside && cx >= 0 && cx < placement.w;
-      const q = cy * placement.w + cx;
-      if (inside) {
-        data[o] = (rgb[q * 3 + o0] - m0) / s0;
-        data[o + channelStride] = (rgb[q * 3 + o1] - m1) / s1;
-        data[o + 2 * channelStride] = (rgb[q * 3 + o2] - m2) / s2;
-      } else {
-        data[o] = pad[0];
-        data[o + channelStride] = pad[1];
-        data[o + 2 * channelStride] = pad[2];
+  const { mean, std } = normalize;
+  const covered = placement.w === W && placement.h === H;
+  if (!covered) {
+    // Letterbox margins: the pad value, and certain background in the trimap channels.
+    const pad = [0, 1, 2].map((c) => (padValue - mean[c]) / std[c]);
+    const margin = trimapChannels ? trimapChannels.map((c) => (c === 'background' ? 1 : 0)) : [];
+    const values = [...pad, ...margin];
+    for (let y = 0; y < H; y++) {
+      const rowInside = y >= placement.y && y < placement.y + placement.h;
+      for (let x = 0; x < W; x++) {
+        if (rowInside && x >= placement.x && x < placement.x + placement.w) continue;
+        const o = (y * W + x) * t.pixelStride;
+        for (let c = 0; c < values.length; c++) data[o + c * t.channelStride] = values[c];
       }
-      if (planes) {
-        // Letterbox margins are certain background.
-        for (let c = 0; c < 3; c++) data[o + (3 + c) * channelStride] = inside ? planes[q * 3 + c] : trimapChannels?.[c] === 'background' ? 1 : 0;
+    }
+  }
+  // An image already at the network's size (the semantic stage's 256 px squares) is read as it is.
+  if (placement.w === image.width && placement.h === image.height) writeBytes(t, image.data, placement, order, mean, std);
+  else writeResized(t, image, placement, order, mean, std);
+  if (trimapChannels && trimap) {
+    const planes = resizeTrimap(trimap, trimapChannels, image.width, image.height, placement);
+    for (let y = 0; y < placement.h; y++) {
+      for (let x = 0; x < placement.w; x++) {
+        const q = y * placement.w + x;
+        const o = ((placement.y + y) * W + placement.x + x) * t.pixelStride;
+        for (let c = 0; c < 3; c++) data[o + (3 + c) * t.channelStride] = planes[q * 3 + c];
       }
     }
   }
   const dims = layout === 'NHWC' ? [1, H, W, C] : [1, C, H, W];
   return { data, dims, placement };
+}
+
+/**
+ * The image's bytes at the placement as they are, each channel through a table of its 256
+ * normalised values: the division the tensor would store, done once per level instead of per
+ * pixel (256 px RGB: 0.81 -> 0.2 ms CPU).
+ */
+function writeBytes(t: TensorLayout, src: Uint8Array, p: Placement, order: number[], mean: readonly number[], std: readonly number[]): void {
+  const level = (c: number) => Float32Array.from({ length: 256 }, (_, v) => (v - mean[c]) / std[c]);
+  const [l0, l1, l2] = [level(0), level(1), level(2)];
+  const [s0, s1, s2] = order;
+  const { data, pixelStride, channelStride, netW } = t;
+  for (let y = 0; y < p.h; y++) {
+    let o = ((p.y + y) * netW + p.x) * pixelStride;
+    for (let q = y * p.w * 3, end = q + p.w * 3; q < end; q += 3, o += pixelStride) {
+      data[o] = l0[src[q + s0]];
+      data[o + channelStride] = l1[src[q + s1]];
+      data[o + 2 * channelStride] = l2[src[q + s2]];
+    }
+  }
+}
+
+/**
+ * The image resized into the placement and normalised in one pass from its bytes: each value is
+ * resizeBilinear's (the same arithmetic, rounded to float32 as it would store it), then
+ * (v - mean) / std, so the tensor is the one a resize and a second pass made, without the
+ * float plane between them (the semantic stage's whole frame, 384×256 -> 256²: 2.35 -> 0.7 ms CPU).
+ */
+function writeResized(t: TensorLayout, image: RgbImage, p: Placement, order: number[], mean: readonly number[], std: readonly number[]): void {
+  const { width: sw, height: sh, data: src } = image;
+  const xs = axisTaps(0, sw, p.w);
+  const ys = axisTaps(0, sh, p.h);
+  const { data, pixelStride, channelStride, netW } = t;
+  const [s0, s1, s2] = order;
+  const [m0, m1, m2] = mean;
+  const [d0, d1, d2] = std;
+  for (let y = 0; y < p.h; y++) {
+    const r0 = ys.i0[y] * sw * 3;
+    const r1 = ys.i1[y] * sw * 3;
+    const wy = ys.w[y];
+    let o = ((p.y + y) * netW + p.x) * pixelStride;
+    for (let x = 0; x < p.w; x++, o += pixelStride) {
+      const a0 = r0 + 3 * xs.i0[x];
+      const b0 = r0 + 3 * xs.i1[x];
+      const a1 = r1 + 3 * xs.i0[x];
+      const b1 = r1 + 3 * xs.i1[x];
+      const wx = xs.w[x];
+      data[o] = (lerp2(src, a0 + s0, b0 + s0, a1 + s0, b1 + s0, wx, wy) - m0) / d0;
+      data[o + channelStride] = (lerp2(src, a0 + s1, b0 + s1, a1 + s1, b1 + s1, wx, wy) - m1) / d1;
+      data[o + 2 * channelStride] = (lerp2(src, a0 + s2, b0 + s2, a1 + s2, b1 + s2, wx, wy) - m2) / d2;
+    }
+  }
+}
+
+/** resizeBilinear's value from four byte taps: across both rows, then down, rounded to float32. */
+function lerp2(src: Uint8Array, a0: number, b0: number, a1: number, b1: number, wx: number, wy: number): number {
+  const top = src[a0] + (src[b0] - src[a0]) * wx;
+  const bottom = src[a1] + (src[b1] - src[a1]) * wx;
+  return Math.fround(top + (bottom - top) * wy);
 }
 
 function resizeTrimap(t: TrimapProbabilities, order: readonly TrimapClass[], w: number, h: number, p: Placement): Float32Array {

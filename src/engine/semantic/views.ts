@@ -17,8 +17,15 @@ export interface View {
 export function cropView(image: RgbImage, view: View): RgbImage {
   const { width, height, data } = image;
   const out = new Uint8Array(view.w * view.h * 3);
+  // A crop inside the frame, as the squares along the long side are, is a copy of rows.
+  const rows = !view.mirrored && view.x >= 0 && view.x + view.w <= width;
   for (let y = 0; y < view.h; y++) {
     const sy = Math.min(height - 1, Math.max(0, view.y + y));
+    if (rows) {
+      const s = (sy * width + view.x) * 3;
+      out.set(data.subarray(s, s + view.w * 3), y * view.w * 3);
+      continue;
+    }
     for (let x = 0; x < view.w; x++) {
       const vx = view.mirrored ? view.w - 1 - x : x;
       const sx = Math.min(width - 1, Math.max(0, view.x + vx));
@@ -124,21 +131,29 @@ export class ViewMerger {
     const y1 = Math.min(height, view.y + view.h);
     const x0 = Math.max(0, view.x);
     const x1 = Math.min(width, view.x + view.w);
+    // The feather across the view, the same for every row (the row's own feather caps it).
+    const rx = new Float64Array(x1 - x0);
+    for (let x = x0; x < x1; x++) {
+      const vx = x - view.x;
+      let r = 1;
+      if (cutLeft) r = Math.min(r, (vx + 0.5) / fx);
+      if (cutRight) r = Math.min(r, (view.w - vx - 0.5) / fx);
+      rx[x - x0] = r;
+    }
+    const { sum, weight, floor } = this;
     for (let y = y0; y < y1; y++) {
       const vy = y - view.y;
       let ry = 1;
       if (cutTop) ry = Math.min(ry, (vy + 0.5) / fy);
       if (cutBottom) ry = Math.min(ry, (view.h - vy - 0.5) / fy);
+      const src = vy * view.w - view.x;
+      const row = y * width;
       for (let x = x0; x < x1; x++) {
-        const vx = x - view.x;
-        let r = ry;
-        if (cutLeft) r = Math.min(r, (vx + 0.5) / fx);
-        if (cutRight) r = Math.min(r, (view.w - vx - 0.5) / fx);
-        const p = prob[vy * view.w + vx];
-        const wgt = trust * r * (Math.abs(2 * p - 1) + this.floor);
-        const i = y * width + x;
-        this.sum[i] += wgt * p;
-        this.weight[i] += wgt;
+        const f = rx[x - x0];
+        const p = prob[src + x];
+        const wgt = trust * (f < ry ? f : ry) * (Math.abs(2 * p - 1) + floor);
+        sum[row + x] += wgt * p;
+        weight[row + x] += wgt;
       }
     }
   }
