@@ -9,13 +9,77 @@ function spans(n: number, m: number): Int32Array {
   return starts;
 }
 
-/** Area-average downscale of 8-bit RGB. */
+/**
+ * Where each low-resolution index reads when no block is over 2 source samples long (downscales by
+ * 1/2 and less): its first sample, and whether it has a second (then at first + 1). Null when some
+ * block is longer.
+ */
+interface PairTaps {
+  first: Int32Array;
+  second: Uint8Array;
+}
+
+function pairTaps(starts: Int32Array, m: number): PairTaps | null {
+  const first = new Int32Array(m);
+  const second = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    const length = starts[i + 1] - starts[i];
+    if (length > 2) return null;
+    first[i] = starts[i];
+    second[i] = length - 1;
+  }
+  return { first, second };
+}
+
+/**
+ * Area-average downscale of 8-bit RGB. Downscales by 1/2 and less (every block 1-2 px each way:
+ * the working image of a 1-2 MP photo, the half-resolution start) read each block's four corners,
+ * a missing second row or column counted 0 times, and round by shifts: the block loops below run
+ * 1-2 iterations there, the irregular lengths mispredicted branch after branch, and the result was
+ * 1.4x (1.7 MP to 1 MP) to 2x (exact halving) slower. Same bytes either way: the sums are exact
+ * integers and (s + area/2) >> log2(area) is Math.round(s / area) for areas 1, 2 and 4.
+ */
 export function downscaleRgb(image: RgbImage, lowWidth: number, lowHeight: number): RgbImage {
-  const { width, height, data } = image;
+  const xs = spans(image.width, lowWidth);
+  const ys = spans(image.height, lowHeight);
+  const tx = pairTaps(xs, lowWidth);
+  const ty = pairTaps(ys, lowHeight);
+  const data = tx && ty ? downscaleRgbPairs(image.width, image.data, tx, ty) : downscaleRgbBlocks(image, xs, ys);
+  return { width: lowWidth, height: lowHeight, data };
+}
+
+function downscaleRgbPairs(width: number, data: Uint8Array, tx: PairTaps, ty: PairTaps): Uint8Array {
+  const lowWidth = tx.first.length;
+  const lowHeight = ty.first.length;
+  const out = new Uint8Array(lowWidth * lowHeight * 3);
+  const stride = 3 * width;
+  for (let ly = 0, o = 0; ly < lowHeight; ly++) {
+    const r0 = ty.first[ly] * stride;
+    const tall = ty.second[ly];
+    const r1 = r0 + tall * stride;
+    for (let lx = 0; lx < lowWidth; lx++, o += 3) {
+      const wide = tx.second[lx];
+      const a0 = r0 + 3 * tx.first[lx];
+      const b0 = a0 + 3 * wide;
+      const a1 = r1 + 3 * tx.first[lx];
+      const b1 = a1 + 3 * wide;
+      const shift = wide + tall;
+      const half = (1 << shift) >> 1;
+      out[o] = (data[a0] + data[b0] * wide + (data[a1] + data[b1] * wide) * tall + half) >> shift;
+      out[o + 1] = (data[a0 + 1] + data[b0 + 1] * wide + (data[a1 + 1] + data[b1 + 1] * wide) * tall + half) >> shift;
+      out[o + 2] = (data[a0 + 2] + data[b0 + 2] * wide + (data[a1 + 2] + data[b1 + 2] * wide) * tall + half) >> shift;
+    }
+  }
+  return out;
+}
+
+/** The general area average: any block size. */
+function downscaleRgbBlocks(image: RgbImage, xs: Int32Array, ys: Int32Array): Uint8Array {
+  const { width, data } = image;
+  const lowWidth = xs.length - 1;
+  const lowHeight = ys.length - 1;
   const out = new Uint8Array(lowWidth * lowHeight * 3);
   const acc = new Float64Array(lowWidth * 3);
-  const xs = spans(width, lowWidth);
-  const ys = spans(height, lowHeight);
   for (let ly = 0; ly < lowHeight; ly++) {
     const y0 = ys[ly];
     const y1 = ys[ly + 1];
@@ -45,7 +109,7 @@ export function downscaleRgb(image: RgbImage, lowWidth: number, lowHeight: numbe
       out[o + 2] = Math.round(acc[3 * lx + 2] * inv);
     }
   }
-  return { width: lowWidth, height: lowHeight, data: out };
+  return out;
 }
 
 /** A rectangle of low-resolution pixels: columns left..right-1, rows top..bottom-1. */
@@ -98,7 +162,32 @@ export function downscaleTrimap(trimap: Trimap, width: number, height: number, l
 
 /** downscaleTrimap into `out` (lowWidth × lowHeight), only over `region` (the live preview redoes what a stroke changed). */
 export function downscaleTrimapInto(out: Trimap, trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number, region?: LowRegion): Trimap {
+  const tx = pairTaps(spans(width, lowWidth), lowWidth);
+  const ty = pairTaps(spans(height, lowHeight), lowHeight);
+  if (tx && ty) return downscaleTrimapPairs(out, trimap, width, tx, ty, region ?? { left: 0, top: 0, right: lowWidth, bottom: lowHeight });
   countBlocks(trimap, width, height, lowWidth, lowHeight, (i, fg, bg, area) => (out[i] = fg === area ? 255 : bg === area ? 0 : 128), region);
+  return out;
+}
+
+/**
+ * downscaleTrimapInto for blocks of 1-2 px each way (as downscaleRgbPairs, a missing second row or
+ * column reads the first again): every sample is 255 exactly when their AND is, 0 when their OR is.
+ */
+function downscaleTrimapPairs(out: Trimap, trimap: Trimap, width: number, tx: PairTaps, ty: PairTaps, region: LowRegion): Trimap {
+  const lowWidth = tx.first.length;
+  for (let ly = region.top; ly < region.bottom; ly++) {
+    const r0 = ty.first[ly] * width;
+    const r1 = r0 + ty.second[ly] * width;
+    for (let lx = region.left, o = ly * lowWidth + region.left; lx < region.right; lx++, o++) {
+      const x0 = tx.first[lx];
+      const x1 = x0 + tx.second[lx];
+      const a = trimap[r0 + x0];
+      const b = trimap[r0 + x1];
+      const c = trimap[r1 + x0];
+      const d = trimap[r1 + x1];
+      out[o] = (a & b & c & d) === 255 ? 255 : (a | b | c | d) === 0 ? 0 : 128;
+    }
+  }
   return out;
 }
 

@@ -1,0 +1,333 @@
+// Frozen copies of the closed-form refinement's helpers before issue 15's speed-up of the work
+// around the solve (resample.ts downscales, the Laplacian build, its restriction to the unknowns,
+// the box filter): the reference bench/closed-form-parts.ts times the current ones against,
+// interleaved, and compares their outputs with.
+import type { Alpha, RgbImage, Trimap } from '../../src/engine/imaging/raster';
+import { STENCIL, STENCIL_CENTER, STENCIL_DX, STENCIL_DY, type StencilLaplacian } from '../../src/engine/matting/laplacian/laplacian';
+import { type StencilSystem, paddedGrid } from '../../src/engine/matting/laplacian/stencil-system';
+
+
+/** Source ranges [starts[i], starts[i+1]) of each low-resolution index when n samples map to m <= n. */
+function spans(n: number, m: number): Int32Array {
+  const starts = new Int32Array(m + 1);
+  for (let i = 0; i <= m; i++) starts[i] = Math.floor((i * n) / m);
+  for (let i = 1; i <= m; i++) if (starts[i] <= starts[i - 1]) starts[i] = starts[i - 1] + 1;
+  starts[m] = Math.max(starts[m], Math.min(n, starts[m]));
+  return starts;
+}
+
+/** Area-average downscale of 8-bit RGB. */
+export function downscaleRgb(image: RgbImage, lowWidth: number, lowHeight: number): RgbImage {
+  const { width, height, data } = image;
+  const out = new Uint8Array(lowWidth * lowHeight * 3);
+  const acc = new Float64Array(lowWidth * 3);
+  const xs = spans(width, lowWidth);
+  const ys = spans(height, lowHeight);
+  for (let ly = 0; ly < lowHeight; ly++) {
+    const y0 = ys[ly];
+    const y1 = ys[ly + 1];
+    acc.fill(0);
+    for (let y = y0; y < y1; y++) {
+      for (let lx = 0; lx < lowWidth; lx++) {
+        const x0 = xs[lx];
+        const x1 = xs[lx + 1];
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let i = 3 * (y * width + x0), end = 3 * (y * width + x1); i < end; i += 3) {
+          r += data[i];
+          g += data[i + 1];
+          b += data[i + 2];
+        }
+        acc[3 * lx] += r;
+        acc[3 * lx + 1] += g;
+        acc[3 * lx + 2] += b;
+      }
+    }
+    for (let lx = 0; lx < lowWidth; lx++) {
+      const inv = 1 / ((xs[lx + 1] - xs[lx]) * (y1 - y0));
+      const o = 3 * (ly * lowWidth + lx);
+      out[o] = Math.round(acc[3 * lx] * inv);
+      out[o + 1] = Math.round(acc[3 * lx + 1] * inv);
+      out[o + 2] = Math.round(acc[3 * lx + 2] * inv);
+    }
+  }
+  return { width: lowWidth, height: lowHeight, data: out };
+}
+
+/** A rectangle of low-resolution pixels: columns left..right-1, rows top..bottom-1. */
+interface LowRegion {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Visits each low-resolution pixel (of `region`, default all) with how many of the source pixels
+ * it covers the trimap marks foreground and background, and how many it covers.
+ */
+function countBlocks(
+  trimap: Trimap,
+  width: number,
+  height: number,
+  lowWidth: number,
+  lowHeight: number,
+  visit: (index: number, fg: number, bg: number, area: number) => void,
+  region: LowRegion = { left: 0, top: 0, right: lowWidth, bottom: lowHeight },
+): void {
+  const xs = spans(width, lowWidth);
+  const ys = spans(height, lowHeight);
+  for (let ly = region.top; ly < region.bottom; ly++) {
+    const y0 = ys[ly];
+    const y1 = ys[ly + 1];
+    for (let lx = region.left; lx < region.right; lx++) {
+      const x0 = xs[lx];
+      const x1 = xs[lx + 1];
+      let f = 0;
+      let b = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let i = y * width + x0, end = y * width + x1; i < end; i++) {
+          const t = trimap[i];
+          if (t === 255) f++;
+          else if (t === 0) b++;
+        }
+      }
+      visit(ly * lowWidth + lx, f, b, (x1 - x0) * (y1 - y0));
+    }
+  }
+}
+
+/** A low-resolution pixel is known only where every source pixel agrees. */
+export function downscaleTrimap(trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number): Trimap {
+  return downscaleTrimapInto(new Uint8Array(lowWidth * lowHeight), trimap, width, height, lowWidth, lowHeight);
+}
+
+/** downscaleTrimap into `out` (lowWidth × lowHeight), only over `region` (the live preview redoes what a stroke changed). */
+export function downscaleTrimapInto(out: Trimap, trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number, region?: LowRegion): Trimap {
+  countBlocks(trimap, width, height, lowWidth, lowHeight, (i, fg, bg, area) => (out[i] = fg === area ? 255 : bg === area ? 0 : 128), region);
+  return out;
+}
+
+
+// Stencil entry joining window pixels i and j (both 0..8 in a 3x3 window, row-major).
+const WINDOW_PAIR = Int8Array.from({ length: 81 }, (_, ij) => {
+  const i = Math.floor(ij / 9);
+  const j = ij % 9;
+  return STENCIL_CENTER + (Math.floor(j / 3) - Math.floor(i / 3)) * 5 + ((j % 3) - (i % 3));
+});
+
+export interface CfLaplacianOptions {
+  /** Regularisation of the window covariance; larger gives smoother mattes. Default 1e-7. */
+  epsilon?: number;
+}
+
+/** Rows for every pixel with rowMask[i] != 0. */
+export function buildCfLaplacian(image: RgbImage, rowMask: Uint8Array, options: CfLaplacianOptions = {}): StencilLaplacian {
+  const { width, height, data } = image;
+  const epsilon = options.epsilon ?? 1e-7;
+  const rowOf = new Int32Array(width * height).fill(-1);
+  let n = 0;
+  for (let i = 0; i < rowMask.length; i++) if (rowMask[i]) rowOf[i] = n++;
+  const pixels = new Int32Array(n);
+  for (let i = 0, r = 0; i < rowMask.length; i++) if (rowMask[i]) pixels[r++] = i;
+  const values = new Float64Array(n * STENCIL);
+
+  const winPix = new Int32Array(9);
+  const cr = new Float64Array(9);
+  const cg = new Float64Array(9);
+  const cb = new Float64Array(9);
+  const vr = new Float64Array(9);
+  const vg = new Float64Array(9);
+  const vb = new Float64Array(9);
+  const inv9 = 1 / 9;
+  const s = 1 / 255;
+  const windowOffset = Int32Array.from({ length: 9 }, (_, k) => (Math.floor(k / 3) - 1) * width + (k % 3) - 1);
+
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const c = y * width + x;
+      let touches = false;
+      for (let dy = -1; dy <= 1 && !touches; dy++) {
+        const base = c + dy * width;
+        if (rowOf[base - 1] >= 0 || rowOf[base] >= 0 || rowOf[base + 1] >= 0) touches = true;
+      }
+      if (!touches) continue;
+
+      let mr = 0;
+      let mg = 0;
+      let mb = 0;
+      for (let k = 0; k < 9; k++) {
+        const p = c + windowOffset[k];
+        winPix[k] = p;
+        cr[k] = data[3 * p] * s;
+        cg[k] = data[3 * p + 1] * s;
+        cb[k] = data[3 * p + 2] * s;
+        mr += cr[k];
+        mg += cg[k];
+        mb += cb[k];
+      }
+      mr *= inv9;
+      mg *= inv9;
+      mb *= inv9;
+      let srr = 0;
+      let srg = 0;
+      let srb = 0;
+      let sgg = 0;
+      let sgb = 0;
+      let sbb = 0;
+      for (let k = 0; k < 9; k++) {
+        const r = (cr[k] -= mr);
+        const g = (cg[k] -= mg);
+        const b = (cb[k] -= mb);
+        srr += r * r;
+        srg += r * g;
+        srb += r * b;
+        sgg += g * g;
+        sgb += g * b;
+        sbb += b * b;
+      }
+      const reg = epsilon * inv9;
+      const a = srr * inv9 + reg;
+      const bq = srg * inv9;
+      const cq = srb * inv9;
+      const d = sgg * inv9 + reg;
+      const e = sgb * inv9;
+      const f = sbb * inv9 + reg;
+      // Inverse of the symmetric 3x3 [[a b c][b d e][c e f]] by cofactors.
+      const i00 = d * f - e * e;
+      const i01 = cq * e - bq * f;
+      const i02 = bq * e - cq * d;
+      const i11 = a * f - cq * cq;
+      const i12 = bq * cq - a * e;
+      const i22 = a * d - bq * bq;
+      const invDet = 1 / (a * i00 + bq * i01 + cq * i02);
+      // v = inv9 * Sigma^-1 c, so w_ij = inv9 + v_i . c_j.
+      const scale = invDet * inv9;
+      for (let k = 0; k < 9; k++) {
+        vr[k] = (i00 * cr[k] + i01 * cg[k] + i02 * cb[k]) * scale;
+        vg[k] = (i01 * cr[k] + i11 * cg[k] + i12 * cb[k]) * scale;
+        vb[k] = (i02 * cr[k] + i12 * cg[k] + i22 * cb[k]) * scale;
+      }
+      // w_ij = w_ji: each pair is computed once and added to both rows, so the stencil is exactly
+      // symmetric (45 instead of 81 products; not measurably faster, the 81 scattered adds remain).
+      for (let i = 0; i < 9; i++) {
+        const rowI = rowOf[winPix[i]];
+        const baseI = rowI * STENCIL;
+        const ri = vr[i];
+        const gi = vg[i];
+        const bi = vb[i];
+        if (rowI >= 0) values[baseI + STENCIL_CENTER] += 1 - (inv9 + ri * cr[i] + gi * cg[i] + bi * cb[i]);
+        for (let j = i + 1; j < 9; j++) {
+          const rowJ = rowOf[winPix[j]];
+          if (rowI < 0 && rowJ < 0) continue;
+          const w = inv9 + ri * cr[j] + gi * cg[j] + bi * cb[j];
+          if (rowI >= 0) values[baseI + WINDOW_PAIR[i * 9 + j]] -= w;
+          if (rowJ >= 0) values[rowJ * STENCIL + WINDOW_PAIR[j * 9 + i]] -= w;
+        }
+      }
+    }
+  }
+  return { width, height, pixels, values };
+}
+
+/**
+ * Restricts a Laplacian whose rows are exactly the unknown pixels to A = L_uu + ridge*I and moves
+ * the known pixels to the right-hand side: b = -L_uk * alpha_k + ridge*prior. The tiny ridge keeps A
+ * positive definite where the Laplacian is empty (images under 3 px) without moving the answer.
+ * A's values are stored in Float32: every CG iteration reads all of them, and at 1-2 MP they, the
+ * preconditioner and the grids do not fit the last-level cache together. The entries are O(1)
+ * (1/9 of a Mahalanobis term bounded by the window size), so the rounding moves the answer by far
+ * less than the stopping tolerance; the right-hand side is summed from the Float64 values.
+ */
+export function restrictToUnknown(
+  laplacian: StencilLaplacian,
+  knownAlpha: Alpha,
+  ridge: number,
+  prior: number,
+): { system: StencilSystem; rhs: Float64Array } {
+  const { width, height, pixels, values } = laplacian;
+  const n = pixels.length;
+  const rowOf = new Int32Array(width * height).fill(-1);
+  for (let r = 0; r < n; r++) rowOf[pixels[r]] = r;
+  const cols = new Int32Array(n * STENCIL).fill(-1);
+  const a = new Float32Array(n * STENCIL);
+  const rhs = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const p = pixels[r];
+    const x = p % width;
+    const y = (p - x) / width;
+    const inside = x >= 2 && y >= 2 && x < width - 2 && y < height - 2;
+    let b = ridge * prior;
+    for (let k = 0, e = r * STENCIL; k < STENCIL; k++, e++) {
+      const dx = STENCIL_DX[k];
+      const dy = STENCIL_DY[k];
+      if (!inside && (x + dx < 0 || y + dy < 0 || x + dx >= width || y + dy >= height)) continue;
+      const q = p + dy * width + dx;
+      const c = rowOf[q];
+      if (c >= 0) {
+        cols[e] = c;
+        a[e] = values[e];
+      } else {
+        const v = values[e];
+        if (v !== 0) b -= v * knownAlpha[q];
+      }
+    }
+    a[r * STENCIL + STENCIL_CENTER] = values[r * STENCIL + STENCIL_CENTER] + ridge;
+    rhs[r] = b;
+  }
+  return { system: { n, cols, values: a, ...paddedGrid(width, height, pixels) }, rhs };
+}
+
+
+/**
+ * Mean over a (2r+1)^2 window clipped to the image, O(N) whatever r: running sums along rows, then
+ * running column sums down the image (row-major access in both passes).
+ */
+export function boxMean(
+  src: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Float32Array,
+  tmp: Float32Array,
+  colSum: Float64Array,
+  invCountX: Float64Array,
+): void {
+  for (let x = 0; x < width; x++) invCountX[x] = 1 / (Math.min(x + r, width - 1) - Math.max(x - r, 0) + 1);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let s = 0;
+    const first = Math.min(r, width - 1);
+    for (let x = 0; x <= first; x++) s += src[row + x];
+    for (let x = 0; x < width; x++) {
+      tmp[row + x] = s;
+      const add = x + r + 1;
+      if (add < width) s += src[row + add];
+      const sub = x - r;
+      if (sub >= 0) s -= src[row + sub];
+    }
+  }
+  colSum.fill(0, 0, width);
+  const firstRow = Math.min(r, height - 1);
+  for (let y = 0; y <= firstRow; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) colSum[x] += tmp[row + x];
+  }
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const invCy = 1 / (Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1);
+    for (let x = 0; x < width; x++) out[row + x] = colSum[x] * invCountX[x] * invCy;
+    const add = y + r + 1;
+    if (add < height) {
+      const ar = add * width;
+      for (let x = 0; x < width; x++) colSum[x] += tmp[ar + x];
+    }
+    const sub = y - r;
+    if (sub >= 0) {
+      const sr = sub * width;
+      for (let x = 0; x < width; x++) colSum[x] -= tmp[sr + x];
+    }
+  }
+}
+
