@@ -25,19 +25,38 @@ function nearestMap(n: number, m: number): Int32Array {
   return map;
 }
 
-/** Nearest-neighbour resize of the RGB bytes and the alpha plane to one level. */
-function resizeLevel(data: Uint8Array, alpha: Float32Array, sw: number, sh: number, img: Uint8Array, a: Float32Array, w: number, h: number): void {
+/**
+ * Nearest-neighbour resize of the RGB bytes and the alpha plane to one level: the pixels of the
+ * given [start, end) runs (rowRuns[y]..rowRuns[y + 1] per row), or every pixel.
+ */
+function resizeRuns(
+  data: Uint8Array,
+  alpha: Float32Array,
+  sw: number,
+  sh: number,
+  img: Uint8Array,
+  a: Float32Array,
+  w: number,
+  h: number,
+  runs: Int32Array | null,
+  rowRuns: Int32Array | null,
+): void {
   const xs = nearestMap(sw, w);
   const ys = nearestMap(sh, h);
-  let o = 0;
   for (let y = 0; y < h; y++) {
     const row = ys[y] * sw;
-    for (let x = 0; x < w; x++, o++) {
-      const s = row + xs[x];
-      a[o] = alpha[s];
-      img[3 * o] = data[3 * s];
-      img[3 * o + 1] = data[3 * s + 1];
-      img[3 * o + 2] = data[3 * s + 2];
+    const first = rowRuns ? rowRuns[y] : 0;
+    const stop = rowRuns ? rowRuns[y + 1] : 2;
+    for (let q = first; q < stop; q += 2) {
+      const start = runs ? runs[q] : y * w;
+      const end = runs ? runs[q + 1] : y * w + w;
+      for (let o = start, x = start - y * w; o < end; o++, x++) {
+        const s = row + xs[x];
+        a[o] = alpha[s];
+        img[3 * o] = data[3 * s];
+        img[3 * o + 1] = data[3 * s + 1];
+        img[3 * o + 2] = data[3 * s + 2];
+      }
     }
   }
 }
@@ -125,13 +144,18 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
   const opts = { ...foregroundDefaults, ...options };
   const { width: w0, height: h0, data } = image;
   const n0 = w0 * h0;
-  const alpha0 = cleanAlpha(alpha);
   const levels = levelSizes(w0, h0, opts);
   const last = levels.length - 1;
   const buf = scratchFor(levels, w0, h0);
-  // The finest level's unsettled pixels are found first: the larger coarser levels sweep only near them.
+  // The finest level's unsettled pixels are found first: the larger coarser levels sweep only near
+  // them. The same scan tells whether alpha needs cleaning (then it runs again on the clean copy).
   const hasFine = w0 >= 3 && h0 >= 3;
-  if (hasFine) unsettledRuns(alpha0, w0, h0, buf.fineRuns, buf.fineRowRuns);
+  let alpha0 = alpha;
+  if (!hasFine) alpha0 = cleanAlpha(alpha);
+  else if (!unsettledRuns(alpha, w0, h0, buf.fineRuns, buf.fineRowRuns)) {
+    alpha0 = cleanAlpha(alpha);
+    unsettledRuns(alpha0, w0, h0, buf.fineRuns, buf.fineRowRuns);
+  }
   let F: Float32Array = channelMeans(data, n0);
   let B: Float32Array = Float32Array.from(F);
   let pw = 1;
@@ -141,7 +165,6 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
     const full = w === w0 && h === h0;
     const img = full ? data : buf.img.subarray(0, 3 * w * h);
     const a = full ? alpha0 : buf.alpha.subarray(0, w * h);
-    if (!full) resizeLevel(data, alpha0, w0, h0, img, a, w, h);
     const slot = (last - k) % 2;
     const nextF = buf.f[slot].subarray(0, 3 * w * h);
     const nextB = buf.b[slot].subarray(0, 3 * w * h);
@@ -149,9 +172,16 @@ export function estimateForeground(image: RgbImage, alpha: Alpha, options: Parti
       out = finestLevel(F, B, pw, ph, nextF, nextB, img, a, w, h, iterations, opts, buf);
       return;
     }
+    if (hasFine && (w > opts.smallSize || h > opts.smallSize)) {
+      nearBandRuns(buf.fineRuns, buf.fineRowRuns, w0, h0, w, h, buf.tiles, buf.runs, buf.rowRuns);
+      // The level's image and alpha are read only by its sweeps: at the swept pixels and their neighbours.
+      neighbourhoodRuns(buf.runs, buf.rowRuns, w, h, buf.levelNeed, buf.levelNeedRows);
+      if (!full) resizeRuns(data, alpha0, w0, h0, img, a, w, h, buf.levelNeed, buf.levelNeedRows);
+    } else {
+      interiorRuns(w, h, buf.runs, buf.rowRuns);
+      if (!full) resizeRuns(data, alpha0, w0, h0, img, a, w, h, null, null);
+    }
     carryLevel(F, B, pw, ph, nextF, nextB, w, h);
-    if (hasFine && (w > opts.smallSize || h > opts.smallSize)) nearBandRuns(buf.fineRuns, buf.fineRowRuns, w0, h0, w, h, buf.tiles, buf.runs, buf.rowRuns);
-    else interiorRuns(w, h, buf.runs, buf.rowRuns);
     F = nextF;
     B = nextB;
     pw = w;
@@ -179,6 +209,9 @@ interface Scratch {
   fineRowRuns: Int32Array;
   /** Tiles of a coarser level near the band, and the same grown by one tile (nearBandRuns). */
   tiles: Uint8Array;
+  /** A coarser level's swept pixels and their neighbours (neighbourhoodRuns of runs). */
+  levelNeed: Int32Array;
+  levelNeedRows: Int32Array;
 }
 
 /**
@@ -221,6 +254,8 @@ function scratchFor(levels: Level[], w0: number, h0: number): Scratch {
     fineRuns: new Int32Array(n0 + 2 * h0 + 2),
     fineRowRuns: new Int32Array(h0 + 1),
     tiles: new Uint8Array(tiles),
+    levelNeed: new Int32Array(coarseRuns),
+    levelNeedRows: new Int32Array(h0 + 1),
   };
   kept = n0 <= KEEP_SCRATCH_PIXELS ? { w: w0, h: h0, scratch } : null;
   return scratch;
@@ -327,34 +362,45 @@ function carry(prevF: Float32Array, prevB: Float32Array, F: Float32Array, B: Flo
   B[p + 2] = prevB[s + 2];
 }
 
-/** Interior pixel i is settled: alpha exactly 0 or 1, like its four neighbours. */
-function settled(a: Float32Array, i: number, w: number): boolean {
-  const a0 = a[i];
-  return (a0 === 1 || a0 === 0) && a[i - 1] === a0 && a[i + 1] === a0 && a[i - w] === a0 && a[i + w] === a0;
-}
+/** Bit patterns of the Float32 values 0 and 1. */
+const ZERO_BITS = 0;
+const ONE_BITS = 0x3f800000;
 
-/** Runs of unsettled interior pixels per interior row (see finestLevel), as [start, end) indices. */
-function unsettledRuns(a: Float32Array, w: number, h: number, runs: Int32Array, rowRuns: Int32Array): void {
+/**
+ * Runs of unsettled interior pixels per interior row (see finestLevel), as [start, end) indices.
+ * An interior pixel is settled when its alpha is exactly 0 or 1, like its four neighbours. The
+ * alpha is compared as bits (cheaper than as numbers; -0 counts as unsettled, so it is swept), and
+ * each row alternates a tight loop over a settled stretch with one over an unsettled run.
+ * Returns whether every alpha lies in [0, 1] (settled pixels do; the others are checked on the
+ * way, as bits: those of +0..1 are the int32 values 0..ONE_BITS), which saves cleanAlpha a pass.
+ */
+function unsettledRuns(alpha: Float32Array, w: number, h: number, runs: Int32Array, rowRuns: Int32Array): boolean {
+  const a = new Int32Array(alpha.buffer, alpha.byteOffset, alpha.length);
+  let outside = 0;
+  for (let x = 0; x < w; x++) outside |= Number(a[x] >>> 0 > ONE_BITS) | Number(a[(h - 1) * w + x] >>> 0 > ONE_BITS);
+  for (let y = 1; y < h - 1; y++) outside |= Number(a[y * w] >>> 0 > ONE_BITS) | Number(a[y * w + w - 1] >>> 0 > ONE_BITS);
   let r = 0;
   for (let y = 0; y < h; y++) {
     rowRuns[y] = r;
     if (y === 0 || y === h - 1) continue;
-    let open = -1;
-    for (let i = y * w + 1, end = y * w + w - 1; i < end; i++) {
-      if (settled(a, i, w)) {
-        if (open >= 0) {
-          runs[r++] = open;
-          runs[r++] = i;
-          open = -1;
-        }
-      } else if (open < 0) open = i;
-    }
-    if (open >= 0) {
-      runs[r++] = open;
-      runs[r++] = y * w + w - 1;
+    const end = y * w + w - 1;
+    let i = y * w + 1;
+    while (i < end) {
+      let v = a[i];
+      while (i < end && (v === ZERO_BITS || v === ONE_BITS) && a[i - 1] === v && a[i + 1] === v && a[i - w] === v && a[i + w] === v) v = a[++i];
+      if (i >= end) break;
+      runs[r++] = i;
+      outside |= Number(v >>> 0 > ONE_BITS);
+      for (i++; i < end; i++) {
+        const u = a[i];
+        if ((u === ZERO_BITS || u === ONE_BITS) && a[i - 1] === u && a[i + 1] === u && a[i - w] === u && a[i + w] === u) break;
+        outside |= Number(u >>> 0 > ONE_BITS);
+      }
+      runs[r++] = i;
     }
   }
   rowRuns[h] = r;
+  return outside === 0;
 }
 
 /**
@@ -491,15 +537,32 @@ function finestLevel(
   // where Math.round(x) is floor(x + 0.5).
   const out = new Uint8Array(3 * n);
   out.set(img);
-  for (let y = 0; y < h; y++) {
-    const src = ys[y] * pw;
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      if (a[i] !== 0) continue;
-      const p = 3 * i;
-      const s = 3 * (src + xs[x]);
-      out[p] = (prevF[s] * 255 + 0.5) | 0;
-      out[p + 1] = (prevF[s + 1] * 255 + 0.5) | 0;
-      out[p + 2] = (prevF[s + 2] * 255 + 0.5) | 0;
+  // The coarser level's F in bytes, converted once per coarser pixel rather than once per
+  // transparent pixel here (about twice as many), into the resized-image buffer, free at this level.
+  const coarse = buf.img.subarray(0, 3 * pw * ph);
+  for (let s = 0; s < coarse.length; s++) coarse[s] = (prevF[s] * 255 + 0.5) | 0;
+  const xs3 = xs.map((x) => 3 * x);
+  // Between two unsettled runs of an interior row lies a settled stretch, all of one alpha (a
+  // settled pixel's neighbours share its value): only the transparent stretches are written.
+  for (let y = 1; y < h - 1; y++) {
+    const src = 3 * ys[y] * pw;
+    const row = y * w;
+    let k = rowRuns[y];
+    const kEnd = rowRuns[y + 1];
+    for (let start = row + 1; start < row + w - 1; ) {
+      const end = k < kEnd ? runs[k] : row + w - 1;
+      if (start < end && a[start] === 0) {
+        for (let i = start, x = start - row; i < end; i++, x++) {
+          const p = 3 * i;
+          const s = src + xs3[x];
+          out[p] = coarse[s];
+          out[p + 1] = coarse[s + 1];
+          out[p + 2] = coarse[s + 2];
+        }
+      }
+      if (k >= kEnd) break;
+      start = runs[k + 1];
+      k += 2;
     }
   }
   for (let q = 0; q < needRowRuns[h]; q += 2) {
