@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCfLaplacian } from '../../../src/engine/matting';
+import { alphaFromTrimap } from '../../../src/engine/matting/validate';
+import { restrictToUnknown } from '../../../src/engine/matting/laplacian/stencil-system';
 import { downscaleRgb, downscaleTrimap, downscaleTrimapInto } from '../../../src/engine/matting/resample';
 import * as reference from '../../../bench/reference/closed-form-parts';
 import { makeComposite } from './composites';
@@ -78,6 +80,20 @@ describe('the closed-form helpers equal their pre-optimisation copies (bench/ref
       const got = buildCfLaplacian(image, rows, { epsilon: 1e-5 });
       const want = reference.buildCfLaplacian(image, rows, { epsilon: 1e-5 });
       expect(mismatches(got.values, want.values)).toBe(0);
+    }
+  });
+
+  it("restrictToUnknown, with the build's row index and without it", () => {
+    const { image, trimap } = makeComposite(120, 90, 4);
+    const unknown = Uint8Array.from(trimap, (t) => (t !== 0 && t !== 255 ? 1 : 0));
+    const laplacian = buildCfLaplacian(image, unknown);
+    const known = alphaFromTrimap(trimap, 0.5);
+    const want = reference.restrictToUnknown(laplacian, known, 1e-9, 0.5);
+    for (const given of [laplacian, { ...laplacian, rowOf: undefined }]) {
+      const got = restrictToUnknown(given, known, 1e-9, 0.5);
+      expect(mismatches(got.system.cols, want.system.cols)).toBe(0);
+      expect(mismatches(got.system.values, want.system.values)).toBe(0);
+      expect(mismatches(got.rhs, want.rhs)).toBe(0);
     }
   });
 });

@@ -25,6 +25,8 @@ export interface StencilLaplacian {
   pixels: Int32Array;
   /** pixels.length * 25 coefficients. */
   values: Float64Array;
+  /** Row of each image pixel, -1 where none (the build's own index, so restrictToUnknown need not make one). */
+  rowOf?: Int32Array;
 }
 
 export interface CfLaplacianOptions {
@@ -198,7 +200,7 @@ export function buildCfLaplacian(image: RgbImage, rowMask: Uint8Array, options: 
     }
   }
   mirrorLowerHalf(values, pixels, rowOf, width);
-  return { width, height, pixels, values };
+  return { width, height, pixels, values, rowOf };
 }
 
 /**

@@ -47,8 +47,8 @@ export function restrictToUnknown(
 ): { system: StencilSystem; rhs: Float64Array } {
   const { width, height, pixels, values } = laplacian;
   const n = pixels.length;
-  const rowOf = new Int32Array(width * height).fill(-1);
-  for (let r = 0; r < n; r++) rowOf[pixels[r]] = r;
+  const rowOf = laplacian.rowOf ?? rowIndex(pixels, width * height);
+  const offset = Int32Array.from(STENCIL_DX, (dx, k) => STENCIL_DY[k] * width + dx);
   const cols = new Int32Array(n * STENCIL).fill(-1);
   const a = new Float32Array(n * STENCIL);
   const rhs = new Float64Array(n);
@@ -59,10 +59,12 @@ export function restrictToUnknown(
     const inside = x >= 2 && y >= 2 && x < width - 2 && y < height - 2;
     let b = ridge * prior;
     for (let k = 0, e = r * STENCIL; k < STENCIL; k++, e++) {
-      const dx = STENCIL_DX[k];
-      const dy = STENCIL_DY[k];
-      if (!inside && (x + dx < 0 || y + dy < 0 || x + dx >= width || y + dy >= height)) continue;
-      const q = p + dy * width + dx;
+      if (!inside) {
+        const nx = x + STENCIL_DX[k];
+        const ny = y + STENCIL_DY[k];
+        if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+      }
+      const q = p + offset[k];
       const c = rowOf[q];
       if (c >= 0) {
         cols[e] = c;
@@ -76,6 +78,13 @@ export function restrictToUnknown(
     rhs[r] = b;
   }
   return { system: { n, cols, values: a, ...paddedGrid(width, height, pixels) }, rhs };
+}
+
+/** Row of each pixel (-1 for none) when the Laplacian does not carry it. */
+function rowIndex(pixels: Int32Array, size: number): Int32Array {
+  const rowOf = new Int32Array(size).fill(-1);
+  for (let r = 0; r < pixels.length; r++) rowOf[pixels[r]] = r;
+  return rowOf;
 }
 
 /**
