@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCfLaplacian } from '../../../src/engine/matting';
 import { alphaFromTrimap } from '../../../src/engine/matting/validate';
 import { restrictToUnknown } from '../../../src/engine/matting/laplacian/stencil-system';
+import { boxMean } from '../../../src/engine/matting/filters/box-filter';
 import { downscaleRgb, downscaleTrimap, downscaleTrimapInto } from '../../../src/engine/matting/resample';
 import * as reference from '../../../bench/reference/closed-form-parts';
 import { makeComposite } from './composites';
@@ -94,6 +95,21 @@ describe('the closed-form helpers equal their pre-optimisation copies (bench/ref
       expect(mismatches(got.system.cols, want.system.cols)).toBe(0);
       expect(mismatches(got.system.values, want.system.values)).toBe(0);
       expect(mismatches(got.rhs, want.rhs)).toBe(0);
+    }
+  });
+
+  it('boxMean at radii 0-9 on sizes down to one pixel', () => {
+    const rand = random(11);
+    for (const [w, h] of [[57, 23], [1, 9], [9, 1], [4, 4], [3, 17]]) {
+      const src = Float32Array.from({ length: w * h }, () => rand() ** 3);
+      for (let r = 0; r <= 9; r++) {
+        const run = (f: typeof boxMean) => {
+          const out = new Float32Array(w * h);
+          f(src, w, h, r, out, new Float32Array(w * h), new Float64Array(w), new Float64Array(w));
+          return out;
+        };
+        expect(mismatches(run(boxMean), run(reference.boxMean))).toBe(0);
+      }
     }
   });
 });

@@ -1,6 +1,10 @@
 /**
  * Mean over a (2r+1)^2 window clipped to the image, O(N) whatever r: running sums along rows, then
- * running column sums down the image (row-major access in both passes).
+ * running column sums down the image (row-major access in both passes). Each pass is split where
+ * the window leaves the image, so its middle runs without a test per pixel, and the column pass
+ * reads and writes the column sums once per row instead of three times (1.6x less CPU at r = 1 on a
+ * 1 MP working image, bench/closed-form-parts.ts). Every sum takes the same additions and
+ * subtractions in the same order as before, so the output is the same bit for bit.
  */
 export function boxMean(
   src: Float32Array,
@@ -13,17 +17,28 @@ export function boxMean(
   invCountX: Float64Array,
 ): void {
   for (let x = 0; x < width; x++) invCountX[x] = 1 / (Math.min(x + r, width - 1) - Math.max(x - r, 0) + 1);
+  // Row sums: x < r has nothing to subtract yet, x >= width - r - 1 nothing left to add.
+  const first = Math.min(r, width - 1);
+  const addEnd = Math.max(0, width - r - 1);
+  const subStart = Math.min(r, addEnd);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let s = 0;
-    const first = Math.min(r, width - 1);
     for (let x = 0; x <= first; x++) s += src[row + x];
-    for (let x = 0; x < width; x++) {
+    let x = 0;
+    for (; x < subStart; x++) {
       tmp[row + x] = s;
-      const add = x + r + 1;
-      if (add < width) s += src[row + add];
-      const sub = x - r;
-      if (sub >= 0) s -= src[row + sub];
+      s += src[row + x + r + 1];
+    }
+    for (; x < addEnd; x++) {
+      tmp[row + x] = s;
+      s += src[row + x + r + 1];
+      s -= src[row + x - r];
+    }
+    for (; x < width; x++) {
+      tmp[row + x] = s;
+      if (x + r + 1 < width) s += src[row + x + r + 1];
+      if (x - r >= 0) s -= src[row + x - r];
     }
   }
   colSum.fill(0, 0, width);
@@ -35,13 +50,23 @@ export function boxMean(
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const invCy = 1 / (Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1);
-    for (let x = 0; x < width; x++) out[row + x] = colSum[x] * invCountX[x] * invCy;
     const add = y + r + 1;
+    const sub = y - r;
+    if (add < height && sub >= 0) {
+      const ar = add * width;
+      const sr = sub * width;
+      for (let x = 0; x < width; x++) {
+        const c = colSum[x];
+        out[row + x] = c * invCountX[x] * invCy;
+        colSum[x] = c + tmp[ar + x] - tmp[sr + x];
+      }
+      continue;
+    }
+    for (let x = 0; x < width; x++) out[row + x] = colSum[x] * invCountX[x] * invCy;
     if (add < height) {
       const ar = add * width;
       for (let x = 0; x < width; x++) colSum[x] += tmp[ar + x];
     }
-    const sub = y - r;
     if (sub >= 0) {
       const sr = sub * width;
       for (let x = 0; x < width; x++) colSum[x] -= tmp[sr + x];
