@@ -261,11 +261,19 @@ function scratchFor(levels: Level[], w0: number, h0: number): Scratch {
   return scratch;
 }
 
-/** Carries F and B up from the coarser level (nearest neighbour), for every pixel. */
+/**
+ * Carries F and B up from the coarser level (nearest neighbour), for every pixel. A row made from
+ * the same coarser row as the one before it (about half of them) is a copy of that row.
+ */
 function carryLevel(prevF: Float32Array, prevB: Float32Array, pw: number, ph: number, F: Float32Array, B: Float32Array, w: number, h: number): void {
   const xs = nearestMap(pw, w);
   const ys = nearestMap(ph, h);
   for (let y = 0; y < h; y++) {
+    if (y > 0 && ys[y] === ys[y - 1]) {
+      F.copyWithin(3 * y * w, 3 * (y - 1) * w, 3 * y * w);
+      B.copyWithin(3 * y * w, 3 * (y - 1) * w, 3 * y * w);
+      continue;
+    }
     const src = ys[y] * pw;
     for (let x = 0; x < w; x++) carry(prevF, prevB, F, B, 3 * (y * w + x), 3 * (src + xs[x]));
   }
@@ -628,57 +636,43 @@ function updateRange(F: Float32Array, B: Float32Array, img: Uint8Array, a: Float
   }
 }
 
-const DX = [-1, 1, 0, 0];
-const DY = [0, 0, -1, 1];
-
-function updateClamped(
-  F: Float32Array,
-  B: Float32Array,
-  img: Uint8Array,
-  a: Float32Array,
-  w: number,
-  h: number,
-  x: number,
-  y: number,
-  reg: number,
-  gw: number,
-): void {
+/** Pixel (x, y) with its neighbours clamped to the image (a neighbour outside is the pixel itself). */
+function updateClamped(F: Float32Array, B: Float32Array, img: Uint8Array, a: Float32Array, w: number, h: number, x: number, y: number, reg: number, gw: number): void {
   const i = y * w + x;
+  updatePixel(F, B, img, a, i, x > 0 ? i - 1 : i, x < w - 1 ? i + 1 : i, y > 0 ? i - w : i, y < h - 1 ? i + w : i, reg, gw);
+}
+
+/** The update of pixel i from its left, right, up and down neighbours l, r, u, d, summed in that order as updateRange does. */
+function updatePixel(F: Float32Array, B: Float32Array, img: Uint8Array, a: Float32Array, i: number, l: number, r: number, u: number, d: number, reg: number, gw: number): void {
   const a0 = a[i];
   const a1 = 1 - a0;
-  let a00 = a0 * a0;
+  const dl = reg + gw * Math.abs(a0 - a[l]);
+  const dr = reg + gw * Math.abs(a0 - a[r]);
+  const du = reg + gw * Math.abs(a0 - a[u]);
+  const dd = reg + gw * Math.abs(a0 - a[d]);
+  const a00 = a0 * a0 + dl + dr + du + dd;
   const a01 = a0 * a1;
-  let a11 = a1 * a1;
-  let f0 = a0 * UNIT[img[3 * i]];
-  let f1 = a0 * UNIT[img[3 * i + 1]];
-  let f2 = a0 * UNIT[img[3 * i + 2]];
-  let b0 = a1 * UNIT[img[3 * i]];
-  let b1 = a1 * UNIT[img[3 * i + 1]];
-  let b2 = a1 * UNIT[img[3 * i + 2]];
-  for (let d = 0; d < 4; d++) {
-    const x2 = Math.max(0, Math.min(w - 1, x + DX[d]));
-    const y2 = Math.max(0, Math.min(h - 1, y + DY[d]));
-    const j = y2 * w + x2;
-    const da = reg + gw * Math.abs(a0 - a[j]);
-    a00 += da;
-    a11 += da;
-    f0 += da * F[3 * j];
-    f1 += da * F[3 * j + 1];
-    f2 += da * F[3 * j + 2];
-    b0 += da * B[3 * j];
-    b1 += da * B[3 * j + 1];
-    b2 += da * B[3 * j + 2];
-  }
+  const a11 = a1 * a1 + dl + dr + du + dd;
+  const p = 3 * i;
+  const i0 = UNIT[img[p]];
+  const i1 = UNIT[img[p + 1]];
+  const i2 = UNIT[img[p + 2]];
+  const f0 = a0 * i0 + dl * F[3 * l] + dr * F[3 * r] + du * F[3 * u] + dd * F[3 * d];
+  const f1 = a0 * i1 + dl * F[3 * l + 1] + dr * F[3 * r + 1] + du * F[3 * u + 1] + dd * F[3 * d + 1];
+  const f2 = a0 * i2 + dl * F[3 * l + 2] + dr * F[3 * r + 2] + du * F[3 * u + 2] + dd * F[3 * d + 2];
+  const b0 = a1 * i0 + dl * B[3 * l] + dr * B[3 * r] + du * B[3 * u] + dd * B[3 * d];
+  const b1 = a1 * i1 + dl * B[3 * l + 1] + dr * B[3 * r + 1] + du * B[3 * u + 1] + dd * B[3 * d + 1];
+  const b2 = a1 * i2 + dl * B[3 * l + 2] + dr * B[3 * r + 2] + du * B[3 * u + 2] + dd * B[3 * d + 2];
   const inv = 1 / (a00 * a11 - a01 * a01);
   const m00 = inv * a11;
   const m01 = -inv * a01;
   const m11 = inv * a00;
-  F[3 * i] = clamp01(m00 * f0 + m01 * b0);
-  F[3 * i + 1] = clamp01(m00 * f1 + m01 * b1);
-  F[3 * i + 2] = clamp01(m00 * f2 + m01 * b2);
-  B[3 * i] = clamp01(m01 * f0 + m11 * b0);
-  B[3 * i + 1] = clamp01(m01 * f1 + m11 * b1);
-  B[3 * i + 2] = clamp01(m01 * f2 + m11 * b2);
+  F[p] = clamp01(m00 * f0 + m01 * b0);
+  F[p + 1] = clamp01(m00 * f1 + m01 * b1);
+  F[p + 2] = clamp01(m00 * f2 + m01 * b2);
+  B[p] = clamp01(m01 * f0 + m11 * b0);
+  B[p + 1] = clamp01(m01 * f1 + m11 * b1);
+  B[p + 2] = clamp01(m01 * f2 + m11 * b2);
 }
 
 function clamp01(v: number): number {
