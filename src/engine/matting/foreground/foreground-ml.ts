@@ -216,9 +216,10 @@ interface Scratch {
 
 /**
  * Buffers up to this many pixels are kept between calls (one estimate runs at a time per thread,
- * and nothing reads a value an earlier call left: see finestLevel); about 37 bytes per pixel, so
- * a worker holds at most ~80 MB. Allocating and zeroing them per 1 MP image cost ~5 ms and
- * garbage collections.
+ * and nothing reads a value an earlier call left: every level carries F and B to all its pixels,
+ * and a level's image and alpha are read only where it resized them, see neighbourhoodRuns);
+ * about 42 bytes per pixel (the run lists are sized for the worst case), so a worker holds at
+ * most ~90 MB. Allocating and zeroing them per 1 MP image cost ~5 ms and garbage collections.
  */
 const KEEP_SCRATCH_PIXELS = 2_100_000;
 let kept: { w: number; h: number; scratch: Scratch } | null = null;
@@ -491,9 +492,9 @@ function neighbourhoodRuns(runs: Int32Array, rowRuns: Int32Array, w: number, h: 
  * the coarser levels skip only what lies a tile or more away from the band (nearBandRuns).
  *
  * Only the pixels the sweeps update (the unsettled ones and the border) and their four neighbours
- * (`need`) get F and B carried up; every other pixel is settled, and its output comes straight from
- * the image (alpha 1) or the coarser level (alpha 0). At 1 MP with a band of ~5 % of the pixels
- * that skips most of the level's copying.
+ * (neighbourhoodRuns) get F and B carried up; every other pixel is settled, and its output comes
+ * straight from the image (alpha 1) or the coarser level (alpha 0). At 1 MP with a band of ~5 % of
+ * the pixels that skips most of the level's copying, and no pass here tests every pixel.
  */
 function finestLevel(
   prevF: Float32Array,
