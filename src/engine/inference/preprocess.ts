@@ -23,14 +23,15 @@ interface TensorLayout {
 
 /**
  * Image (and, for an M-Net, trimap probabilities) → the network's input tensor, as the manifest
- * says: resize (stretch or letterbox), channel order, (v - mean) / std, NHWC or NCHW.
+ * says: resize (stretch or letterbox), channel order, (v - mean) / std, NHWC or NCHW. `reuse`, a
+ * tensor of the right length no longer in use, is written over (every value is) instead of a new one.
  */
-export function preprocess(m: ModelManifest, image: RgbImage, trimap?: TrimapProbabilities): PreparedInput {
+export function preprocess(m: ModelManifest, image: RgbImage, trimap?: TrimapProbabilities, reuse?: Float32Array): PreparedInput {
   const { width: W, height: H, layout, channelOrder, normalize, resize, padValue, trimapChannels } = m.input;
   if (trimapChannels && !trimap) throw new Error(`model ${m.id} needs trimap probabilities`);
   const placement = placeImage(image.width, image.height, W, H, resize);
   const C = inputChannels(m);
-  const data = new Float32Array(W * H * C);
+  const data = reuse?.length === W * H * C ? reuse : new Float32Array(W * H * C);
   const t: TensorLayout = { data, pixelStride: layout === 'NHWC' ? C : 1, channelStride: layout === 'NHWC' ? 1 : W * H, netW: W };
   // Network channel c reads image channel order[c] and is normalised by mean[c], std[c].
   const order = channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];

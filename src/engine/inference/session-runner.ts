@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../models/manifest.js';
+import { inputChannels } from '../models/channels.js';
 import type { RgbImage } from '../imaging/raster.js';
 import type { Placement } from './geometry.js';
 import { postprocess } from './postprocess.js';
@@ -22,9 +23,21 @@ export interface RunResult {
   runMs: number;
 }
 
+/** Spare input tensors kept per model: the most the semantic stage has in flight at once (its squares). */
+const MAX_SPARE_INPUTS = 4;
+
 /** Owns one onnxruntime session per model (created on first use, then reused). */
 export class SessionRunner {
   private readonly sessions = new Map<string, Promise<{ session: ort.InferenceSession; manifest: ModelManifest }>>();
+  /**
+   * Input tensors whose run has ended, by model id, written over by the next runs: the semantic
+   * stage's views are three 786 KB tensors per photo, and fresh ones cost their pages' first
+   * touch and the collector's work for the external memory.
+   */
+  private readonly spareInputs = new Map<string, Float32Array[]>();
+  /** Models whose session load() has warmed (or is warming), and those warm-ups under way (close() waits for them). */
+  private readonly warmed = new Set<string>();
+  private readonly warming = new Set<Promise<void>>();
 
   constructor(
     private readonly provider: Provider,
@@ -51,21 +64,39 @@ export class SessionRunner {
     return entry;
   }
 
-  /** Creates the model's session (once; later calls reuse it). */
+  /**
+   * Creates the model's session (once; later calls reuse it), then runs it twice on a blank input
+   * without holding up the reply: onnxruntime's first two runs of a session cost more than the
+   * rest (the selfie segmenter's: 15-20 and 10 ms CPU, then 2.8 ms), and a preloaded session's
+   * first runs would otherwise be the first image's. A real run queued meanwhile goes between them.
+   */
   async load(model: ResolvedModel): Promise<void> {
-    await this.open(model);
+    const { session, manifest } = await this.open(model);
+    if (this.warmed.has(manifest.id)) return;
+    this.warmed.add(manifest.id);
+    const warm = (async () => {
+      const dims = manifest.input.layout === 'NHWC' ? [1, manifest.input.height, manifest.input.width, inputChannels(manifest)] : [1, inputChannels(manifest), manifest.input.height, manifest.input.width];
+      const blank = new Float32Array(dims.reduce((a, b) => a * b, 1));
+      for (let k = 0; k < 2; k++) await session.run({ [manifest.input.name]: new ort.Tensor('float32', blank, dims) });
+    })().catch(() => undefined); // a model that fails on a blank input fails the real run with its own error
+    this.warming.add(warm);
+    void warm.then(() => this.warming.delete(warm));
   }
 
   /** The image placed and normalised as the manifest says, through the session; the named outputs as the graph gives them. */
   private async infer(model: ResolvedModel, image: RgbImage, outputs: string[], trimap?: TrimapProbabilities) {
     const { session, manifest } = await this.open(model);
-    const input = preprocess(manifest, image, trimap);
+    const spare = this.spareInputs.get(manifest.id) ?? this.spareInputs.set(manifest.id, []).get(manifest.id)!;
+    const input = preprocess(manifest, image, trimap, spare.pop());
     const t0 = performance.now();
     try {
       const out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', input.data, input.dims) }, outputs);
       return { out, placement: input.placement, runMs: performance.now() - t0 };
     } catch (e) {
       throw new InferenceError('INFERENCE_FAILED', `model ${manifest.id}: ${(e as Error).message}`);
+    } finally {
+      // The run has read its input (onnxruntime-node runs synchronously, and keeps no reference).
+      if (spare.length < MAX_SPARE_INPUTS) spare.push(input.data);
     }
   }
 
@@ -90,6 +121,7 @@ export class SessionRunner {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.warming);
     const all = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.all(all.map(async (p) => (await p.catch(() => null))?.session.release()));

@@ -38,19 +38,6 @@ export function paintFullSize(map: PlannedMap, threshold: number, width: number,
   const band = new Int32Array(width);
   let inBand = 0;
   let planRow = -1;
-  // The two planned rows the bilinear reads, interpolated across at the band's columns: they hold
-  // for the full-size rows between two planned rows' centres, until the band's columns change.
-  let upper = new Float64Array(width);
-  let lower = new Float64Array(width);
-  let upperRow = -1;
-  let lowerRow = -1;
-  const across = (row: number, out: Float64Array) => {
-    for (let k = 0; k < inBand; k++) {
-      const x = band[k];
-      const a = p[row + xs.i0[x]];
-      out[k] = a + (p[row + xs.i1[x]] - a) * xs.w[x];
-    }
-  };
   for (let y = 0; y < height; y++) {
     const o = y * width;
     if (rows[y] === planRow) {
@@ -59,7 +46,6 @@ export function paintFullSize(map: PlannedMap, threshold: number, width: number,
     } else {
       planRow = rows[y];
       inBand = 0;
-      upperRow = lowerRow = -1;
       // Planned pixel by planned pixel, over the run of full-size columns nearest to it.
       for (let c = 0; c < pw; c++) {
         const i = planRow + c;
@@ -84,15 +70,15 @@ export function paintFullSize(map: PlannedMap, threshold: number, width: number,
     // resizeBilinear's arithmetic: each source row interpolated across, then the two blended down.
     const r0 = ys.i0[y] * pw;
     const r1 = ys.i1[y] * pw;
-    if (r0 !== upperRow) {
-      if (r0 === lowerRow) [upper, lower, upperRow, lowerRow] = [lower, upper, lowerRow, -1];
-      else across((upperRow = r0), upper);
-    }
-    if (r1 !== lowerRow) across((lowerRow = r1), lower);
     const wy = ys.w[y];
     for (let k = 0; k < inBand; k++) {
-      const top = upper[k];
-      prob[o + band[k]] = top + (lower[k] - top) * wy;
+      const x = band[k];
+      const a = xs.i0[x];
+      const b = xs.i1[x];
+      const wx = xs.w[x];
+      const top = p[r0 + a] + (p[r0 + b] - p[r0 + a]) * wx;
+      const bottom = p[r1 + a] + (p[r1 + b] - p[r1 + a]) * wx;
+      prob[o + x] = top + (bottom - top) * wy;
     }
   }
   return { trimap, prob };

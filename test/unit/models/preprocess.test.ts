@@ -4,6 +4,8 @@ import { preprocess } from '../../../src/engine/inference/preprocess.js';
 import { postprocess } from '../../../src/engine/inference/postprocess.js';
 import { fuseShm } from '../../../src/engine/matting/alpha/fusion.js';
 import { placeImage } from '../../../src/engine/inference/geometry.js';
+import { resizeBilinear } from '../../../src/engine/inference/resize.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 function manifest(input: Partial<ModelManifestInput['input']>, w: number, h: number): ModelManifest {
   return ModelManifest.parse({
@@ -52,6 +54,39 @@ describe('preprocess', () => {
     expect(row(1)).toEqual(new Array(12).fill(200));
     expect(row(2)).toEqual(new Array(12).fill(200));
     expect(row(3)).toEqual(new Array(12).fill(7));
+  });
+});
+
+describe('preprocess in one pass', () => {
+  const random = mulberry32(11);
+  const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
+
+  it('a resized image gives exactly the bilinear resize, then (v - mean) / std', () => {
+    const image = { width: 7, height: 5, data: bytes(7 * 5 * 3) };
+    const m = manifest({ channelOrder: 'BGR', normalize: { mean: [10.5, 3, 120], std: [58.4, 255, 0.7] } }, 4, 6);
+    const resized = resizeBilinear(image.data, 7, 5, 3, 4, 6);
+    const expected = new Float32Array(4 * 6 * 3);
+    for (let p = 0; p < 4 * 6; p++) for (let c = 0; c < 3; c++) expected[p * 3 + c] = (resized[p * 3 + 2 - c] - m.input.normalize.mean[c]) / m.input.normalize.std[c];
+    expect(Array.from(preprocess(m, image).data)).toEqual(Array.from(expected));
+  });
+
+  it('writes every value of a tensor handed back for reuse: letterbox margins and an M-Net\'s trimap planes too', () => {
+    const image = { width: 5, height: 3, data: bytes(5 * 3 * 3) };
+    const plane = () => Float32Array.from({ length: 15 }, () => random());
+    const trimap = { background: plane(), unknown: plane(), foreground: plane() };
+    const m = ModelManifest.parse({
+      ...manifest({}, 6, 6),
+      role: 'matting',
+      input: { name: 'x', width: 6, height: 6, layout: 'NCHW', channelOrder: 'RGB', normalize: { mean: [1, 2, 3], std: [2, 4, 8] }, resize: 'letterbox', padValue: 9, trimapChannels: ['background', 'unknown', 'foreground'] },
+      output: { name: 'y', layout: 'NHWC', meaning: 'alpha' },
+    });
+    const fresh = preprocess(m, image, trimap);
+    const spare = new Float32Array(fresh.data.length).fill(Number.NaN);
+    const reused = preprocess(m, image, trimap, spare);
+    expect(reused.data).toBe(spare);
+    expect(Array.from(reused.data)).toEqual(Array.from(fresh.data));
+    // A tensor of another length is not written over.
+    expect(preprocess(m, image, trimap, new Float32Array(3)).data).toHaveLength(fresh.data.length);
   });
 });
 
