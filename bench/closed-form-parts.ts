@@ -2,7 +2,7 @@
  * npx tsx bench/closed-form-parts.ts [runs]: CPU time of the work around the closed-form solve,
  * single thread, on the path `shm-studio matte` takes (refineAlpha at the 1 MP working cap: the
  * working downscale, the half-resolution start's downscale, the Laplacian of both levels, its
- * restriction to the unknowns, the box filter of the guided upsampling), each part timed against
+ * restriction to the unknowns, the box filter and coefficients of the guided upsampling), each part timed against
  * its frozen copy in bench/reference/closed-form-parts.ts, interleaved run by run, on the inputs the
  * part really sees; outputs are compared (downscales byte for byte, the Laplacian and system by
  * their largest difference). With BASE=<dir> (a copy of an older tree's src/, e.g.
@@ -23,7 +23,8 @@ import { boxMean } from '../src/engine/matting/filters/box-filter.js';
 import { buildCfLaplacian } from '../src/engine/matting/laplacian/laplacian.js';
 import { restrictToUnknown } from '../src/engine/matting/laplacian/stencil-system.js';
 import { downscaleRgb, downscaleTrimap, rgbPlanes, workingSize } from '../src/engine/matting/resample.js';
-import { refineAlpha } from '../src/engine/matting/index.js';
+import { closedFormAlpha, refineAlpha } from '../src/engine/matting/index.js';
+import { guidedCoefficientsForBand } from '../src/engine/matting/filters/guided-band.js';
 import { alphaFromTrimap, isKnown } from '../src/engine/matting/validate.js';
 import * as reference from './reference/closed-form-parts.js';
 import { median, printTable } from './lib/measure.js';
@@ -174,6 +175,17 @@ async function measure(input: Input, kind: string): Promise<void> {
   boxes(reference.boxMean, outs[0]);
   boxes(boxMean, outs[1]);
   await pair('boxMean x13 (working, r=1)', () => boxes(reference.boxMean, outs[0]), () => boxes(boxMean, outs[1]), same(outs[0], outs[1]));
+
+  if (low.scale !== 1 && PARTS.test('guidedCoefficientsForBand')) {
+    // The guided upsampling's coefficients, of the working-resolution answer, as refineAlpha computes them.
+    const { alpha } = await closedFormAlpha(work, workTrimap);
+    const guide = rgbPlanes(work);
+    const run = (f: typeof guidedCoefficientsForBand) => f(guide, alpha, work.width, work.height, 1, 1e-5, image, trimap);
+    const a = run(reference.guidedCoefficientsForBand);
+    const b = run(guidedCoefficientsForBand);
+    const check = (['ar', 'ag', 'ab', 'b'] as const).map((k) => same(a[k], b[k])).every((c) => c === 'identical') ? 'identical' : 'DIFFERENT';
+    await pair('guidedCoefficientsForBand', () => run(reference.guidedCoefficientsForBand), () => run(guidedCoefficientsForBand), check);
+  }
 
   if (baseRefine) {
     const options = { method: 'closed-form' } as const;

@@ -1,8 +1,10 @@
 // Frozen copies of the closed-form refinement's helpers before issue 15's speed-up of the work
 // around the solve (resample.ts downscales, the Laplacian build, its restriction to the unknowns,
-// the box filter): the reference bench/closed-form-parts.ts times the current ones against,
+// the box filter, the guided upsampling's coefficients): the reference bench/closed-form-parts.ts times the current ones against,
 // interleaved, and compares their outputs with.
 import type { Alpha, RgbImage, Trimap } from '../../src/engine/imaging/raster';
+import { type GuidedCoefficients, type Planes } from '../../src/engine/matting/filters/guided-filter';
+import { upsampleTiles } from '../../src/engine/matting/filters/guided-band';
 import { STENCIL, STENCIL_CENTER, STENCIL_DX, STENCIL_DY, type StencilLaplacian } from '../../src/engine/matting/laplacian/laplacian';
 import { type StencilSystem, paddedGrid } from '../../src/engine/matting/laplacian/stencil-system';
 
@@ -331,3 +333,162 @@ export function boxMean(
   }
 }
 
+const GUIDED_TILE = 32;
+
+/** O(N) coefficients of the colour guided filter of p with guide I (planes 0..1). */
+export function guidedCoefficients(guide: Planes, p: Float32Array, width: number, height: number, radius: number, epsilon: number): GuidedCoefficients {
+  const n = width * height;
+  const tmp = new Float32Array(width * height);
+  const colSum = new Float64Array(width);
+  const invCountX = new Float64Array(width);
+  const box = (src: Float32Array, r: number, out = new Float32Array(width * height)): Float32Array => {
+    boxMean(src, width, height, Math.max(0, Math.round(r)), out, tmp, colSum, invCountX);
+    return out;
+  };
+  const [ir, ig, ib] = guide;
+  const prod = new Float32Array(n);
+  const mr = box(ir, radius);
+  const mg = box(ig, radius);
+  const mb = box(ib, radius);
+  const mp = box(p, radius);
+  const product = (x: Float32Array, y: Float32Array): Float32Array => {
+    for (let i = 0; i < n; i++) prod[i] = x[i] * y[i];
+    return box(prod, radius);
+  };
+  const prp = product(ir, p);
+  const pgp = product(ig, p);
+  const pbp = product(ib, p);
+  const vrr = product(ir, ir);
+  const vrg = product(ir, ig);
+  const vrb = product(ir, ib);
+  const vgg = product(ig, ig);
+  const vgb = product(ig, ib);
+  const vbb = product(ib, ib);
+  // Reuse buffers: the covariance-solved a goes into prp/pgp/pbp, b into mp.
+  for (let i = 0; i < n; i++) {
+    const r = mr[i];
+    const g = mg[i];
+    const bb = mb[i];
+    const m = mp[i];
+    const cr = prp[i] - r * m;
+    const cg = pgp[i] - g * m;
+    const cb = pbp[i] - bb * m;
+    const a11 = vrr[i] - r * r + epsilon;
+    const a12 = vrg[i] - r * g;
+    const a13 = vrb[i] - r * bb;
+    const a22 = vgg[i] - g * g + epsilon;
+    const a23 = vgb[i] - g * bb;
+    const a33 = vbb[i] - bb * bb + epsilon;
+    const i11 = a22 * a33 - a23 * a23;
+    const i12 = a13 * a23 - a12 * a33;
+    const i13 = a12 * a23 - a13 * a22;
+    const i22 = a11 * a33 - a13 * a13;
+    const i23 = a12 * a13 - a11 * a23;
+    const i33 = a11 * a22 - a12 * a12;
+    const det = a11 * i11 + a12 * i12 + a13 * i13;
+    const inv = det > 1e-30 ? 1 / det : 0;
+    const xr = (i11 * cr + i12 * cg + i13 * cb) * inv;
+    const xg = (i12 * cr + i22 * cg + i23 * cb) * inv;
+    const xb = (i13 * cr + i23 * cg + i33 * cb) * inv;
+    prp[i] = xr;
+    pgp[i] = xg;
+    pbp[i] = xb;
+    mp[i] = m - xr * r - xg * g - xb * bb;
+  }
+  return {
+    width,
+    height,
+    ar: box(prp, radius, vrr),
+    ag: box(pgp, radius, vrg),
+    ab: box(pbp, radius, vrb),
+    b: box(mp, radius, vgg),
+  };
+}
+
+
+/**
+ * guidedCoefficients only inside the `needed` tiles; 0 elsewhere. Each run of needed tiles along a
+ * tile row is computed on its own with a margin of 2r (clipped to the image): the window means of
+ * the guide and p are exact from r inside that margin and the averaged coefficients from 2r, where
+ * every window lies inside the image or is clipped by the image's own border, as in the whole-image
+ * filter. The values equal the whole-image ones up to the float32 rounding of the running sums.
+ */
+export function guidedCoefficientsInTiles(
+  guide: Planes,
+  p: Float32Array,
+  width: number,
+  height: number,
+  radius: number,
+  epsilon: number,
+  needed: Uint8Array,
+  tile = GUIDED_TILE,
+): GuidedCoefficients {
+  const n = width * height;
+  const out: GuidedCoefficients = { width, height, ar: new Float32Array(n), ag: new Float32Array(n), ab: new Float32Array(n), b: new Float32Array(n) };
+  // The box filter rounds its radius the same way.
+  const margin = 2 * Math.max(0, Math.round(radius));
+  const tilesX = Math.ceil(width / tile);
+  const tilesY = Math.ceil(height / tile);
+  for (let ty = 0; ty < tilesY; ty++) {
+    for (let tx = 0; tx < tilesX; tx++) {
+      if (!needed[ty * tilesX + tx]) continue;
+      let end = tx + 1;
+      while (end < tilesX && needed[ty * tilesX + end]) end++;
+      const x0 = tx * tile;
+      const x1 = Math.min(width, end * tile);
+      const y0 = ty * tile;
+      const y1 = Math.min(height, (ty + 1) * tile);
+      computeRegion(guide, p, width, height, radius, epsilon, x0, x1, y0, y1, margin, out);
+      tx = end;
+    }
+  }
+  return out;
+}
+
+/** The coefficients of [x0, x1) x [y0, y1) from a copy of that box grown by `margin`. */
+function computeRegion(
+  guide: Planes,
+  p: Float32Array,
+  width: number,
+  height: number,
+  radius: number,
+  epsilon: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  margin: number,
+  out: GuidedCoefficients,
+): void {
+  const gx0 = Math.max(0, x0 - margin);
+  const gx1 = Math.min(width, x1 + margin);
+  const gy0 = Math.max(0, y0 - margin);
+  const gy1 = Math.min(height, y1 + margin);
+  const rw = gx1 - gx0;
+  const rh = gy1 - gy0;
+  const crop = (src: Float32Array): Float32Array => {
+    const dst = new Float32Array(rw * rh);
+    for (let y = 0; y < rh; y++) dst.set(src.subarray((gy0 + y) * width + gx0, (gy0 + y) * width + gx1), y * rw);
+    return dst;
+  };
+  const c = guidedCoefficients([crop(guide[0]), crop(guide[1]), crop(guide[2])], crop(p), rw, rh, radius, epsilon);
+  const dx = x0 - gx0;
+  for (let y = y0; y < y1; y++) {
+    const from = (y - gy0) * rw + dx;
+    const to = y * width + x0;
+    const len = x1 - x0;
+    out.ar.set(c.ar.subarray(from, from + len), to);
+    out.ag.set(c.ag.subarray(from, from + len), to);
+    out.ab.set(c.ab.subarray(from, from + len), to);
+    out.b.set(c.b.subarray(from, from + len), to);
+  }
+}
+
+/**
+ * The coefficients upsampleWithGuide(·, image, trimap) reads, and only those: the fast guided
+ * filter's coefficients at working resolution restricted to the unknown band's neighbourhood.
+ */
+export function guidedCoefficientsForBand(guide: Planes, p: Float32Array, lowWidth: number, lowHeight: number, radius: number, epsilon: number, image: RgbImage, trimap: Trimap): GuidedCoefficients {
+  const needed = upsampleTiles(trimap, image.width, image.height, lowWidth, lowHeight, GUIDED_TILE);
+  return guidedCoefficientsInTiles(guide, p, lowWidth, lowHeight, radius, epsilon, needed);
+}
