@@ -222,49 +222,59 @@ interface Scratch {
  * most ~90 MB. Allocating and zeroing them per 1 MP image cost ~5 ms and garbage collections.
  */
 const KEEP_SCRATCH_PIXELS = 2_100_000;
-let kept: { w: number; h: number; scratch: Scratch } | null = null;
+/** Element counts of a Scratch's buffers. */
+type ScratchSizes = Record<'big' | 'small' | 'scaled' | 'runs' | 'fineRuns' | 'rows' | 'tiles' | 'levelNeed', number>;
+let kept: { sizes: ScratchSizes; scratch: Scratch } | null = null;
 
+/**
+ * Buffers for an estimate, the kept ones when they are large enough: every buffer is used through
+ * subarrays or run lists, so a larger one serves (a batch's photos differ by a few pixels a side,
+ * and each new size used to allocate and zero ~70 MB). Kept buffers grow to the largest size seen.
+ */
 function scratchFor(levels: Level[], w0: number, h0: number): Scratch {
-  if (kept && kept.w === w0 && kept.h === h0) return kept.scratch;
   // The finest level lands in pair 0; each level reads the previous one's pair.
-  let big = 1;
-  let small = 1;
-  let scaled = 0;
-  let coarseRuns = 1;
-  let tiles = 1;
+  const n0 = w0 * h0;
+  const need: ScratchSizes = { big: 1, small: 1, scaled: 0, runs: 1, fineRuns: n0 + 2 * h0 + 2, rows: h0 + 1, tiles: 1, levelNeed: 1 };
   const last = levels.length - 1;
   levels.forEach(({ w, h }, k) => {
-    if ((last - k) % 2 === 0) big = Math.max(big, w * h);
-    else small = Math.max(small, w * h);
+    if ((last - k) % 2 === 0) need.big = Math.max(need.big, w * h);
+    else need.small = Math.max(need.small, w * h);
     if (w !== w0 || h !== h0) {
-      scaled = Math.max(scaled, w * h);
-      coarseRuns = Math.max(coarseRuns, w * h + 2 * h + 2);
-      tiles = Math.max(tiles, 2 * Math.ceil(w / TILE) * Math.ceil(h / TILE));
+      need.scaled = Math.max(need.scaled, w * h);
+      need.levelNeed = Math.max(need.levelNeed, w * h + 2 * h + 2);
+      need.tiles = Math.max(need.tiles, 2 * Math.ceil(w / TILE) * Math.ceil(h / TILE));
     }
   });
-  const n0 = w0 * h0;
+  // At most one run per two pixels of a row, plus one per row; the finest level's
+  // neighbourhoodRuns land in runs too.
+  need.runs = Math.max(need.levelNeed, need.fineRuns);
+  const keys = Object.keys(need) as (keyof ScratchSizes)[];
+  if (kept && keys.every((k) => kept!.sizes[k] >= need[k])) return kept.scratch;
+  const keep = n0 <= KEEP_SCRATCH_PIXELS;
+  const sizes = { ...need };
+  if (keep && kept) for (const k of keys) sizes[k] = Math.max(sizes[k], kept.sizes[k]);
   const scratch: Scratch = {
-    f: [new Float32Array(3 * big), new Float32Array(3 * small)],
-    b: [new Float32Array(3 * big), new Float32Array(3 * small)],
-    img: new Uint8Array(3 * scaled),
-    alpha: new Float32Array(scaled),
-    // At most one run per two pixels of a row, plus one per row; the finest level's
-    // neighbourhoodRuns land here too.
-    runs: new Int32Array(Math.max(coarseRuns, n0 + 2 * h0 + 2)),
-    rowRuns: new Int32Array(h0 + 1),
-    fineRuns: new Int32Array(n0 + 2 * h0 + 2),
-    fineRowRuns: new Int32Array(h0 + 1),
-    tiles: new Uint8Array(tiles),
-    levelNeed: new Int32Array(coarseRuns),
-    levelNeedRows: new Int32Array(h0 + 1),
+    f: [new Float32Array(3 * sizes.big), new Float32Array(3 * sizes.small)],
+    b: [new Float32Array(3 * sizes.big), new Float32Array(3 * sizes.small)],
+    img: new Uint8Array(3 * sizes.scaled),
+    alpha: new Float32Array(sizes.scaled),
+    runs: new Int32Array(sizes.runs),
+    rowRuns: new Int32Array(sizes.rows),
+    fineRuns: new Int32Array(sizes.fineRuns),
+    fineRowRuns: new Int32Array(sizes.rows),
+    tiles: new Uint8Array(sizes.tiles),
+    levelNeed: new Int32Array(sizes.levelNeed),
+    levelNeedRows: new Int32Array(sizes.rows),
   };
-  kept = n0 <= KEEP_SCRATCH_PIXELS ? { w: w0, h: h0, scratch } : null;
+  kept = keep ? { sizes, scratch } : kept;
   return scratch;
 }
 
 /**
  * Carries F and B up from the coarser level (nearest neighbour), for every pixel. A row made from
- * the same coarser row as the one before it (about half of them) is a copy of that row.
+ * the same coarser row as the one before it (about half of them) is a copy of that row. The
+ * copies are written out (here and in finestLevel): a pipeline thread runs a handful of estimates,
+ * and V8 did not always inline a helper by then.
  */
 function carryLevel(prevF: Float32Array, prevB: Float32Array, pw: number, ph: number, F: Float32Array, B: Float32Array, w: number, h: number): void {
   const xs = nearestMap(pw, w);
@@ -276,7 +286,15 @@ function carryLevel(prevF: Float32Array, prevB: Float32Array, pw: number, ph: nu
       continue;
     }
     const src = ys[y] * pw;
-    for (let x = 0; x < w; x++) carry(prevF, prevB, F, B, 3 * (y * w + x), 3 * (src + xs[x]));
+    for (let x = 0, p = 3 * y * w; x < w; x++, p += 3) {
+      const q = 3 * (src + xs[x]);
+      F[p] = prevF[q];
+      F[p + 1] = prevF[q + 1];
+      F[p + 2] = prevF[q + 2];
+      B[p] = prevB[q];
+      B[p + 1] = prevB[q + 1];
+      B[p + 2] = prevB[q + 2];
+    }
   }
 }
 
@@ -359,16 +377,6 @@ function nearBandRuns(fineRuns: Int32Array, fineRowRuns: Int32Array, w0: number,
     }
   }
   rowRuns[h] = r;
-}
-
-/** F and B of a pixel (at p) from the coarser level's pixel (at s). */
-function carry(prevF: Float32Array, prevB: Float32Array, F: Float32Array, B: Float32Array, p: number, s: number): void {
-  F[p] = prevF[s];
-  F[p + 1] = prevF[s + 1];
-  F[p + 2] = prevF[s + 2];
-  B[p] = prevB[s];
-  B[p + 1] = prevB[s + 1];
-  B[p + 2] = prevB[s + 2];
 }
 
 /** Bit patterns of the Float32 values 0 and 1. */
@@ -529,7 +537,13 @@ function finestLevel(
     for (let q = needRowRuns[y]; q < needRowRuns[y + 1]; q += 2) {
       for (let i = needRuns[q], end = needRuns[q + 1], x = i - y * w; i < end; i++, x++) {
         const p = 3 * i;
-        carry(prevF, prevB, F, B, p, 3 * (src + xs[x]));
+        const q = 3 * (src + xs[x]);
+        F[p] = prevF[q];
+        F[p + 1] = prevF[q + 1];
+        F[p + 2] = prevF[q + 2];
+        B[p] = prevB[q];
+        B[p + 1] = prevB[q + 1];
+        B[p + 2] = prevB[q + 2];
         if (!interiorRow || x === 0 || x === w - 1) continue;
         while (k < kEnd && runs[k + 1] <= i) k += 2;
         if (k < kEnd && runs[k] <= i) continue;
