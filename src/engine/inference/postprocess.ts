@@ -41,6 +41,12 @@ export interface PostprocessOptions {
    * at a sixteenth of the cost for a 256² network and a 1 MP photo.
    */
   clampUnit?: boolean;
+  /**
+   * The caller hands over the tensor's data (a session's fresh output): it is activated and
+   * clamped in place, and is the plane itself when no resize is needed, instead of a copy (the
+   * semantic stage's three 256 KB outputs per photo).
+   */
+  ownsTensor?: boolean;
 }
 
 /**
@@ -49,7 +55,7 @@ export interface PostprocessOptions {
  */
 export function postprocess(m: ModelManifest, out: OutputTensor, placement: Placement, imageW: number, imageH: number, options: PostprocessOptions = {}): Float32Array[] {
   const t = toInterleaved(out, m.output.layout);
-  const data = m.output.activation === 'none' && !options.clampUnit ? t.data : Float32Array.from(t.data);
+  const data = options.ownsTensor || t.data !== out.data || (m.output.activation === 'none' && !options.clampUnit) ? t.data : Float32Array.from(t.data);
   activate(data, t.c, m.output.activation);
   if (options.clampUnit) clamp01(data);
   // The output may be coarser or finer than the input: map the content region proportionally.
@@ -60,7 +66,7 @@ export function postprocess(m: ModelManifest, out: OutputTensor, placement: Plac
   const resized =
     whole && t.w === imageW && t.h === imageH ? data : resizeBilinear(data, t.w, t.h, t.c, imageW, imageH, region);
   // One channel is already its own plane (unless it is the tensor's own buffer, which stays put).
-  if (t.c === 1) return [resized === out.data ? Float32Array.from(resized) : resized];
+  if (t.c === 1) return [resized === out.data && !options.ownsTensor ? Float32Array.from(resized) : resized];
   const planes = Array.from({ length: t.c }, () => new Float32Array(imageW * imageH));
   for (let p = 0; p < imageW * imageH; p++) for (let k = 0; k < t.c; k++) planes[k][p] = resized[p * t.c + k];
   return planes;

@@ -116,6 +116,7 @@ export class SessionRunner {
     // Probabilities and alphas come back in 0..1; trimap class planes as the activation left them.
     const planes = postprocess(manifest, { data: tensor.data as Float32Array, dims: tensor.dims }, placement, image.width, image.height, {
       clampUnit: manifest.role !== 'trimap',
+      ownsTensor: true,
     });
     return { planes, runMs };
   }

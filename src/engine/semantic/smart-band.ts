@@ -57,7 +57,8 @@ export function boundaryComplexity(prob: Float32Array, image: RgbImage, window: 
   for (let i = 0; i < n; i++) uncertainty[i] = 1 - Math.abs(2 * prob[i] - 1);
   const box = makeBoxFilter(w, h);
   const u = box(uncertainty, window);
-  const out = new Float32Array(n);
+  // The uncertainty is read only through its box mean from here on: its array takes the result.
+  const out = uncertainty;
   if (edgeWeight === 0) {
     for (let i = 0; i < n; i++) out[i] = Math.min(1, u[i] / saturation);
     return out;

@@ -111,6 +111,17 @@ describe('postprocess', () => {
     expect(Array.from(out)).toEqual([-0.5, 1.5, 0.25, 2]); // the tensor itself is left alone
   });
 
+  it('ownsTensor: a session\'s fresh output is clamped in place and is the plane itself when no resize is needed', () => {
+    const m = manifest({}, 2, 2);
+    const out = Float32Array.of(-0.5, 1.5, 0.25, 2);
+    const [same] = postprocess(m, { data: out, dims: [1, 2, 2, 1] }, placeImage(2, 2, 2, 2, 'stretch'), 2, 2, { clampUnit: true, ownsTensor: true });
+    expect(same).toBe(out);
+    expect(Array.from(same)).toEqual([0, 1, 0.25, 1]);
+    // Resized, the plane is a new array made from the clamped values.
+    const [larger] = postprocess(m, { data: Float32Array.of(-0.5, 1.5, 0.25, 2), dims: [1, 2, 2, 1] }, placeImage(4, 4, 2, 2, 'stretch'), 4, 4, { clampUnit: true, ownsTensor: true });
+    expect(larger[5]).toBe(0.296875);
+  });
+
   it('applies softmax across channels of NCHW logits', () => {
     const m = ModelManifest.parse({
       ...manifest({}, 1, 1),
