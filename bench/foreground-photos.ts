@@ -1,11 +1,15 @@
 /**
- * npx tsx bench/foreground-photos.ts [runs] [photo...]: estimateForeground on real photos with the
+ * npx tsx bench/foreground-photos.ts [runs] [--cold rounds] [photo...]: estimateForeground on real photos with the
  * alpha the automatic pipeline hands it (`shm-studio matte`'s closed-form alpha, known pixels pinned
  * to exactly 0 and 1), single thread, warm. The current version is timed against the frozen stop-20
  * copy (bench/reference/foreground-ml-stop20.ts) in the same run, alternated call by call, by
  * process CPU time; it prints both medians, the ratio, and the 8-bit difference of the new output
  * (max and mean over pixels with alpha > 0) from the stop-20 copy and from the pre-optimisation
  * reference (bench/reference/foreground-ml.ts, the one the unit tests bound).
+ *
+ * --cold: as a pipeline thread runs it instead, each version in a fresh process per round
+ * (alternating which goes first): the thread's warm-up (two small composites), then every photo
+ * once, so V8's tiers and the buffers' first allocations count; prints CPU ms per photo.
  *
  * Default photos: /tmp/a15/photo0.jpg (1 MP) and /tmp/p15/photo0.jpg, /tmp/p15/photo5.jpg
  * (1.7 MP). Each photo's image and alpha are made once through the real engine (segmenter, trimap,
@@ -16,14 +20,21 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RgbImage } from '../src/engine/imaging/raster.js';
 import { estimateForeground } from '../src/engine/matting/foreground/foreground-ml.js';
-import { median, printTable } from './lib/measure.js';
+import { fileURLToPath } from 'node:url';
+import { warmUpComposite } from '../src/engine/matting/workers/warm-up.js';
+import { median, printTable, runIsolated } from './lib/measure.js';
 import { estimateForeground as referenceForeground } from './reference/foreground-ml.js';
 import { estimateForeground as stop20Foreground } from './reference/foreground-ml-stop20.js';
 
+const SCRIPT = fileURLToPath(import.meta.url);
 const CACHE = path.join(tmpdir(), 'shm-bench-foreground-photos');
 const args = process.argv.slice(2);
+const scenario = args.includes('--scenario') ? args.splice(args.indexOf('--scenario'), 2)[1] : undefined;
+const COLD = args.includes('--cold') ? Number(args.splice(args.indexOf('--cold'), 2)[1]) : 0;
 const RUNS = /^\d+$/.test(args[0] ?? '') ? Number(args.shift()) : 7;
-const photos = args.length > 0 ? args : ['/tmp/a15/photo0.jpg', '/tmp/p15/photo0.jpg', '/tmp/p15/photo5.jpg'];
+// A cold scenario's parent passes its photos in the environment.
+const photos = process.env.FG_PHOTOS ? (JSON.parse(process.env.FG_PHOTOS) as string[]) : args.length > 0 ? args : ['/tmp/a15/photo0.jpg', '/tmp/p15/photo0.jpg', '/tmp/p15/photo5.jpg'];
+const versions = { 'stop-20': stop20Foreground, new: estimateForeground };
 
 interface Case {
   name: string;
@@ -89,8 +100,32 @@ function diff(a: Uint8Array, b: Uint8Array, alpha: Float32Array): { max: number;
   return { max, mean: sum / n };
 }
 
+/** Scenario 'cold:<version>': a fresh thread's warm-up, then each photo once; CPU ms per photo. */
+if (scenario) {
+  const fn = versions[scenario.split(':')[1] as keyof typeof versions];
+  const cases = await load(photos);
+  for (const side of [128, 192]) {
+    const c = warmUpComposite(side, side);
+    fn(c.image, c.alpha);
+  }
+  console.log(JSON.stringify(cases.map(({ image, alpha }) => cpuMs(() => fn(image, alpha)))));
+  process.exit(0);
+}
+
 const cases = await load(photos);
 const load0 = loadavg()[0];
+if (COLD > 0) {
+  const per: Record<string, number[][]> = { 'stop-20': [], new: [] };
+  for (let round = 0; round < COLD; round++) {
+    const order = round % 2 === 0 ? (['stop-20', 'new'] as const) : (['new', 'stop-20'] as const);
+    for (const v of order) per[v].push(await runIsolated<number[]>(SCRIPT, `cold:${v}`, { FG_PHOTOS: JSON.stringify(photos) }));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rows = [...Object.keys(per)].map((v) => [v, ...per[v].map((ms) => mean(ms).toFixed(1)), `first ${median(per[v].map((ms) => ms[0])).toFixed(0)}`]);
+  console.log(`cold: mean CPU ms per photo over ${cases.length} photos, one fresh process per version and round; load ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
+  printTable(['version', ...per.new.map((_, r) => `round ${r + 1}`), 'first photo (median)'], rows);
+  process.exit(0);
+}
 const rows: (string | number)[][] = [];
 for (const { name, image, alpha } of cases) {
   const n = alpha.length;
