@@ -7,7 +7,9 @@
  * part really sees; outputs are compared (downscales byte for byte, the Laplacian and system by
  * their largest difference). With BASE=<dir> (a copy of an older tree's src/, e.g.
  * `git archive <commit> src | tar -x -C <dir>`), whole refineAlpha calls of that tree and this one
- * are interleaved too.
+ * are interleaved too, against NEW=<dir> (the same for another tree; default this one) if given. Such a
+ * copy needs this tree's package.json and tsconfig.json beside its src/ (tsx compiles a tree without
+ * them for an older target, ~20 % slower) and a node_modules link.
  * Inputs: PHOTOS (default /tmp/p15) with the automatic trimaps of
  * `shm-studio matte PHOTOS --debug-dir TRIMAPS` (default /tmp/b-debug: TRIMAPS/<name>/trimap.png),
  * and COMPOSITES (default the cache of bench/solver-compare.ts). LIMIT caps the inputs of each kind,
@@ -190,17 +192,15 @@ async function measure(input: Input, kind: string): Promise<void> {
   if (baseRefine) {
     const options = { method: 'closed-form' } as const;
     const a = await baseRefine(image, trimap, options);
-    const b = await refineAlpha(image, trimap, options);
-    await pair('refineAlpha (whole)', () => baseRefine!(image, trimap, options), () => refineAlpha(image, trimap, options), `max |d alpha| ${relDiff(a, b).toExponential(1)}`);
+    const b = await newRefine(image, trimap, options);
+    await pair('refineAlpha (whole)', () => baseRefine(image, trimap, options), () => newRefine(image, trimap, options), `max |d alpha| ${relDiff(a, b).toExponential(1)}`);
   }
 }
 
 type Refine = typeof refineAlpha;
-let baseRefine: Refine | undefined;
-if (process.env.BASE) {
-  const mod = (await import(path.resolve(process.env.BASE, 'src/engine/matting/index.ts'))) as { refineAlpha: Refine };
-  baseRefine = mod.refineAlpha;
-}
+const treeRefine = async (dir: string): Promise<Refine> => ((await import(path.resolve(dir, 'src/engine/matting/index.ts'))) as { refineAlpha: Refine }).refineAlpha;
+const baseRefine = process.env.BASE ? await treeRefine(process.env.BASE) : undefined;
+const newRefine = process.env.NEW ? await treeRefine(process.env.NEW) : refineAlpha;
 
 const started = loadavg()[0];
 const photos = await photoInputs();
