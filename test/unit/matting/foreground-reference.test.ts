@@ -70,8 +70,8 @@ describe('estimateForeground against the pre-optimisation reference (bench/refer
     expect(d.mean).toBeLessThan(1e-3);
   });
 
-  // The stop-20 copy sweeps the coarser levels whole; today's sweeps them only within 8 px tiles of
-  // the band. Measured: identical where alpha > 0 (tiles of 2 px: 32-54 pixels 1 level off, 1 px: up to 5 levels).
+  // The stop-20 copy sweeps the coarser levels whole; today's sweeps them only within 12-15 px of
+  // the band. Measured: identical where alpha > 0 (a margin of 2-3 px: 32-54 pixels 1 level off; 1 px: up to 5 levels).
   it.each([
     [400, 300, undefined],
     [640, 480, 3],

@@ -312,21 +312,24 @@ function interiorRuns(w: number, h: number, runs: Int32Array, rowRuns: Int32Arra
 }
 
 /**
- * Side of the tiles that decide where a coarser level is swept, in that level's pixels. The level
- * is swept in the tiles that hold a finest-level unsettled pixel and in the tiles around them,
- * so at least TILE pixels on every side of the band.
+ * Side of the tiles that decide where a coarser level is swept, in that level's pixels, and how
+ * many tiles the swept area reaches past those that hold a finest-level unsettled pixel: at least
+ * TILE * GROW (12) pixels on every side of the band, at most 15.
  */
-const TILE = 8;
+const TILE = 4;
+const GROW = 3;
 
 /**
- * The runs a coarser level's sweeps update: its interior pixels within a tile of the finest
+ * The runs a coarser level's sweeps update: its interior pixels within GROW tiles of the finest
  * level's unsettled ones. Away from the band the level keeps what was carried up from the level
  * below, which only the skipped pixels' neighbours read, and what they read from there reaches
- * the band through at least TILE Gauss-Seidel steps that each weigh it by a fraction. Measured on
- * three pipeline alphas of 1 and 1.7 MP portraits against sweeping the whole level: tiles of 2 px
- * moved F by 1 level (mean 2e-5 to 2e-4) where alpha > 0, 4 px by 1 level (mean <= 4e-6),
- * 8 and 16 px not at all. The band is taken from the finest alpha, not the level's own
- * nearest-neighbour sample of it, which misses strands thinner than the sampling step.
+ * the band through a dozen Gauss-Seidel steps or more that each weigh it by a fraction. Measured
+ * against sweeping the whole level, where alpha > 0, on 18 pipeline alphas of 1 and 1.7 MP
+ * portraits (bench/foreground-photos.ts): margins of 2-3 px moved F by 1 level (mean 2e-5 to
+ * 2e-4), 4-7 px by 1 level (mean <= 4e-6), 8-15 px by 1 level on 3 channel values of one photo,
+ * 12-15 px not at all, at the same cost within noise. The band is taken from the finest alpha,
+ * not the level's own nearest-neighbour sample of it, which misses strands thinner than the
+ * sampling step.
  */
 function nearBandRuns(fineRuns: Int32Array, fineRowRuns: Int32Array, w0: number, h0: number, w: number, h: number, tiles: Uint8Array, runs: Int32Array, rowRuns: Int32Array): void {
   const tw = Math.ceil(w / TILE);
@@ -349,15 +352,18 @@ function nearBandRuns(fineRuns: Int32Array, fineRowRuns: Int32Array, w0: number,
       hit.fill(1, row + t0, row + t1 + 1);
     }
   }
-  // Grow by one tile: across within each tile row, then down and up.
-  for (let ty = 0; ty < th; ty++) {
-    const row = ty * tw;
-    for (let tx = 0; tx < tw; tx++) grown[row + tx] = hit[row + tx] | (tx > 0 ? hit[row + tx - 1] : 0) | (tx < tw - 1 ? hit[row + tx + 1] : 0);
-  }
-  hit.set(grown);
-  for (let ty = 0; ty < th; ty++) {
-    const row = ty * tw;
-    for (let tx = 0; tx < tw; tx++) grown[row + tx] = hit[row + tx] | (ty > 0 ? hit[row + tx - tw] : 0) | (ty < th - 1 ? hit[row + tx + tw] : 0);
+  // Grow by GROW tiles: across within each tile row, then down and up.
+  for (let g = 0; g < GROW; g++) {
+    if (g > 0) hit.set(grown);
+    for (let ty = 0; ty < th; ty++) {
+      const row = ty * tw;
+      for (let tx = 0; tx < tw; tx++) grown[row + tx] = hit[row + tx] | (tx > 0 ? hit[row + tx - 1] : 0) | (tx < tw - 1 ? hit[row + tx + 1] : 0);
+    }
+    hit.set(grown);
+    for (let ty = 0; ty < th; ty++) {
+      const row = ty * tw;
+      for (let tx = 0; tx < tw; tx++) grown[row + tx] = hit[row + tx] | (ty > 0 ? hit[row + tx - tw] : 0) | (ty < th - 1 ? hit[row + tx + tw] : 0);
+    }
   }
   let r = 0;
   for (let y = 0; y < h; y++) {
