@@ -9,59 +9,82 @@ function spans(n: number, m: number): Int32Array {
   return starts;
 }
 
+/** A rectangle of low-resolution pixels: columns left..right-1, rows top..bottom-1. */
+export interface LowRegion {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 /**
- * Where each low-resolution index reads when no block is over 2 source samples long (downscales by
- * 1/2 and less): its first sample, and whether it has a second (then at first + 1). Null when some
- * block is longer.
+ * Where each of the first `count` low-resolution indices reads: its first sample, and whether it
+ * has a second (then at first + 1). `count` is how many leading blocks are at most 2 samples long:
+ * all of them when downscaling by 1/2 or less, all but the last when halving an odd size.
  */
 interface PairTaps {
   first: Int32Array;
   second: Uint8Array;
+  count: number;
 }
 
-function pairTaps(starts: Int32Array, m: number): PairTaps | null {
+function pairTaps(starts: Int32Array, m: number): PairTaps {
   const first = new Int32Array(m);
   const second = new Uint8Array(m);
-  for (let i = 0; i < m; i++) {
-    const length = starts[i + 1] - starts[i];
-    if (length > 2) return null;
-    first[i] = starts[i];
-    second[i] = length - 1;
+  let count = 0;
+  while (count < m && starts[count + 1] - starts[count] <= 2) {
+    first[count] = starts[count];
+    second[count] = starts[count + 1] - starts[count] - 1;
+    count++;
   }
-  return { first, second };
+  return { first, second, count };
+}
+
+/** The part of `region` both axes' pair taps cover, and the rectangles of it beside and below that part. */
+function splitAtPairs(region: LowRegion, tx: PairTaps, ty: PairTaps): { pairs: LowRegion; rest: LowRegion[] } {
+  const cx = Math.max(region.left, Math.min(region.right, tx.count));
+  const cy = Math.max(region.top, Math.min(region.bottom, ty.count));
+  const rest = [
+    { left: cx, top: region.top, right: region.right, bottom: region.bottom },
+    { left: region.left, top: cy, right: cx, bottom: region.bottom },
+  ].filter((r) => r.right > r.left && r.bottom > r.top);
+  return { pairs: { left: region.left, top: region.top, right: cx, bottom: cy }, rest };
 }
 
 /**
- * Area-average downscale of 8-bit RGB. Downscales by 1/2 and less (every block 1-2 px each way:
- * the working image of a 1-2 MP photo, the half-resolution start) read each block's four corners,
- * a missing second row or column counted 0 times, and round by shifts: the block loops below run
- * 1-2 iterations there, the irregular lengths mispredicted branch after branch, and the result was
- * 1.4x (1.7 MP to 1 MP) to 2x (exact halving) slower. Same bytes either way: the sums are exact
- * integers and (s + area/2) >> log2(area) is Math.round(s / area) for areas 1, 2 and 4.
+ * Area-average downscale of 8-bit RGB. Where blocks are 1-2 px each way (downscales by 1/2 and
+ * less: the working image of a 1-2 MP photo, the half-resolution start) each block's four corners
+ * are read, a missing second row or column counted 0 times, and rounded by shifts: block loops run
+ * 1-2 iterations there, the irregular lengths mispredicted branch after branch, and were 1.4x
+ * (1.7 MP to 1 MP) to 2x (exact halving) slower. Same bytes either way: the sums are exact integers
+ * and (s + area/2) >> log2(area) is Math.round(s / area) for areas 1, 2 and 4.
  */
 export function downscaleRgb(image: RgbImage, lowWidth: number, lowHeight: number): RgbImage {
   const xs = spans(image.width, lowWidth);
   const ys = spans(image.height, lowHeight);
+  const out = new Uint8Array(lowWidth * lowHeight * 3);
   const tx = pairTaps(xs, lowWidth);
   const ty = pairTaps(ys, lowHeight);
-  const data = tx && ty ? downscaleRgbPairs(image.width, image.data, tx, ty) : downscaleRgbBlocks(image, xs, ys);
-  return { width: lowWidth, height: lowHeight, data };
+  const { pairs, rest } = splitAtPairs({ left: 0, top: 0, right: lowWidth, bottom: lowHeight }, tx, ty);
+  downscaleRgbPairs(out, image, tx, ty, pairs);
+  for (const region of rest) downscaleRgbBlocks(out, image, xs, ys, region);
+  return { width: lowWidth, height: lowHeight, data: out };
 }
 
-function downscaleRgbPairs(width: number, data: Uint8Array, tx: PairTaps, ty: PairTaps): Uint8Array {
+function downscaleRgbPairs(out: Uint8Array, image: RgbImage, tx: PairTaps, ty: PairTaps, region: LowRegion): void {
+  const { width, data } = image;
   const lowWidth = tx.first.length;
-  const lowHeight = ty.first.length;
-  const out = new Uint8Array(lowWidth * lowHeight * 3);
   const stride = 3 * width;
-  for (let ly = 0, o = 0; ly < lowHeight; ly++) {
+  const { first, second } = tx;
+  for (let ly = region.top; ly < region.bottom; ly++) {
     const r0 = ty.first[ly] * stride;
     const tall = ty.second[ly];
     const r1 = r0 + tall * stride;
-    for (let lx = 0; lx < lowWidth; lx++, o += 3) {
-      const wide = tx.second[lx];
-      const a0 = r0 + 3 * tx.first[lx];
+    for (let lx = region.left, o = 3 * (ly * lowWidth + region.left); lx < region.right; lx++, o += 3) {
+      const wide = second[lx];
+      const a0 = r0 + 3 * first[lx];
       const b0 = a0 + 3 * wide;
-      const a1 = r1 + 3 * tx.first[lx];
+      const a1 = r1 + 3 * first[lx];
       const b1 = a1 + 3 * wide;
       const shift = wide + tall;
       const half = (1 << shift) >> 1;
@@ -70,54 +93,35 @@ function downscaleRgbPairs(width: number, data: Uint8Array, tx: PairTaps, ty: Pa
       out[o + 2] = (data[a0 + 2] + data[b0 + 2] * wide + (data[a1 + 2] + data[b1 + 2] * wide) * tall + half) >> shift;
     }
   }
-  return out;
 }
 
-/** The general area average: any block size. */
-function downscaleRgbBlocks(image: RgbImage, xs: Int32Array, ys: Int32Array): Uint8Array {
+/** The general area average over `region`: any block size. */
+function downscaleRgbBlocks(out: Uint8Array, image: RgbImage, xs: Int32Array, ys: Int32Array, region: LowRegion): void {
   const { width, data } = image;
   const lowWidth = xs.length - 1;
-  const lowHeight = ys.length - 1;
-  const out = new Uint8Array(lowWidth * lowHeight * 3);
-  const acc = new Float64Array(lowWidth * 3);
-  for (let ly = 0; ly < lowHeight; ly++) {
+  for (let ly = region.top; ly < region.bottom; ly++) {
     const y0 = ys[ly];
     const y1 = ys[ly + 1];
-    acc.fill(0);
-    for (let y = y0; y < y1; y++) {
-      for (let lx = 0; lx < lowWidth; lx++) {
-        const x0 = xs[lx];
-        const x1 = xs[lx + 1];
-        let r = 0;
-        let g = 0;
-        let b = 0;
+    for (let lx = region.left; lx < region.right; lx++) {
+      const x0 = xs[lx];
+      const x1 = xs[lx + 1];
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let y = y0; y < y1; y++) {
         for (let i = 3 * (y * width + x0), end = 3 * (y * width + x1); i < end; i += 3) {
           r += data[i];
           g += data[i + 1];
           b += data[i + 2];
         }
-        acc[3 * lx] += r;
-        acc[3 * lx + 1] += g;
-        acc[3 * lx + 2] += b;
       }
-    }
-    for (let lx = 0; lx < lowWidth; lx++) {
-      const inv = 1 / ((xs[lx + 1] - xs[lx]) * (y1 - y0));
+      const inv = 1 / ((x1 - x0) * (y1 - y0));
       const o = 3 * (ly * lowWidth + lx);
-      out[o] = Math.round(acc[3 * lx] * inv);
-      out[o + 1] = Math.round(acc[3 * lx + 1] * inv);
-      out[o + 2] = Math.round(acc[3 * lx + 2] * inv);
+      out[o] = Math.round(r * inv);
+      out[o + 1] = Math.round(g * inv);
+      out[o + 2] = Math.round(b * inv);
     }
   }
-  return out;
-}
-
-/** A rectangle of low-resolution pixels: columns left..right-1, rows top..bottom-1. */
-export interface LowRegion {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
 }
 
 /**
@@ -164,16 +168,17 @@ export function downscaleTrimap(trimap: Trimap, width: number, height: number, l
 export function downscaleTrimapInto(out: Trimap, trimap: Trimap, width: number, height: number, lowWidth: number, lowHeight: number, region?: LowRegion): Trimap {
   const tx = pairTaps(spans(width, lowWidth), lowWidth);
   const ty = pairTaps(spans(height, lowHeight), lowHeight);
-  if (tx && ty) return downscaleTrimapPairs(out, trimap, width, tx, ty, region ?? { left: 0, top: 0, right: lowWidth, bottom: lowHeight });
-  countBlocks(trimap, width, height, lowWidth, lowHeight, (i, fg, bg, area) => (out[i] = fg === area ? 255 : bg === area ? 0 : 128), region);
+  const { pairs, rest } = splitAtPairs(region ?? { left: 0, top: 0, right: lowWidth, bottom: lowHeight }, tx, ty);
+  downscaleTrimapPairs(out, trimap, width, tx, ty, pairs);
+  for (const part of rest) countBlocks(trimap, width, height, lowWidth, lowHeight, (i, fg, bg, area) => (out[i] = fg === area ? 255 : bg === area ? 0 : 128), part);
   return out;
 }
 
 /**
- * downscaleTrimapInto for blocks of 1-2 px each way (as downscaleRgbPairs, a missing second row or
- * column reads the first again): every sample is 255 exactly when their AND is, 0 when their OR is.
+ * downscaleTrimapInto where blocks are 1-2 px each way (as downscaleRgbPairs, a missing second row
+ * or column reads the first again): every sample is 255 exactly when their AND is, 0 when their OR is.
  */
-function downscaleTrimapPairs(out: Trimap, trimap: Trimap, width: number, tx: PairTaps, ty: PairTaps, region: LowRegion): Trimap {
+function downscaleTrimapPairs(out: Trimap, trimap: Trimap, width: number, tx: PairTaps, ty: PairTaps, region: LowRegion): void {
   const lowWidth = tx.first.length;
   for (let ly = region.top; ly < region.bottom; ly++) {
     const r0 = ty.first[ly] * width;
@@ -188,7 +193,6 @@ function downscaleTrimapPairs(out: Trimap, trimap: Trimap, width: number, tx: Pa
       out[o] = (a & b & c & d) === 255 ? 255 : (a | b | c | d) === 0 ? 0 : 128;
     }
   }
-  return out;
 }
 
 /** RGB bytes to three 0..1 float planes. */

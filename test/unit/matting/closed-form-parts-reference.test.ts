@@ -37,14 +37,17 @@ function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return n;
 }
 
-// Source -> low sizes: blocks of 1-2 px (exact and odd halving, the 1.7 -> 1 MP ratio, one axis
-// kept), blocks up to 3-4 px (the general path), and degenerate 1-px axes.
+// Source -> low sizes: blocks of 1-2 px (exact halving, odd halving with its last block of 3, the
+// 1.7 -> 1 MP ratio, one axis kept), blocks up to 3-4 px (the general path) on one axis or both,
+// and degenerate 1-px axes.
 const SIZES: [number, number, number, number][] = [
   [96, 60, 48, 30],
   [97, 61, 48, 30],
   [131, 87, 100, 66],
   [97, 61, 97, 40],
   [97, 61, 30, 20],
+  [97, 61, 60, 20],
+  [61, 97, 20, 60],
   [50, 1, 20, 1],
   [1, 50, 1, 33],
   [7, 5, 1, 1],
