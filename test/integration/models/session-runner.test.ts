@@ -11,7 +11,9 @@ describe('SessionRunner with the selfie segmenter (onnxruntime on CPU, in this t
   afterEach(() => vi.restoreAllMocks());
 
   it('load() runs a preloaded session twice before any image, once, and close() waits for those runs', async () => {
-    const runs = vi.spyOn(ort.InferenceSession.prototype, 'run');
+    // Counted on the class every session is made from (its typings describe only the factory).
+    const sessions = ort.InferenceSession as unknown as { prototype: ort.InferenceSession };
+    const runs = vi.spyOn(sessions.prototype, 'run');
     const runner = new SessionRunner('cpu');
     await runner.load(selfie);
     await runner.load(selfie);
