@@ -2,12 +2,15 @@
  * npx tsx bench/semantic-cpu.ts [folder] — CPU milliseconds per photo of the default semantic
  * stage (views through the segmenter, merge, subject, smart band, full-size trimap and
  * probability), single-threaded: the stage and its onnxruntime session run in this thread, so
- * the process's CPU time is the stage's. With BASE=<folder holding an older src/> (for example
- * `git archive <commit> src | tar -x -C <folder>` and a node_modules link) the older stage runs
- * too, alternating with this one photo by photo, each with its own session; the outputs are
- * compared (trimap pixels that differ, largest probability difference). PROFILE=1 adds V8's
- * sampling profile of each stage: self milliseconds per photo of its heaviest functions.
- * ROUNDS (default 3) passes over the folder (default /tmp/p15). Medians per photo.
+ * this thread's CPU time (the scheduler's count, /proc/self/task/<pid>/schedstat) is the stage's;
+ * the process's adds V8's helper threads (collector, compiler), which THREADS=1 lists. With
+ * BASE=<folder holding an older src/> (for example `git archive <commit> src | tar -x -C <folder>`
+ * and a node_modules link) the older stage runs too, alternating with this one photo by photo,
+ * each with its own session, and the outputs are compared (trimap pixels that differ, largest
+ * probability difference). PROFILE=1 adds V8's sampling profile of each stage: self
+ * milliseconds per photo of its heaviest functions. ROUNDS (default 3) passes over the folder
+ * (default /tmp/p15). Medians and means per photo; session.run is wall time, so under load it
+ * includes waiting for a core.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
