@@ -107,6 +107,19 @@ function writeResized(t: TensorLayout, image: RgbImage, p: Placement, order: num
     const r1 = ys.i1[y] * sw * 3;
     const wy = ys.w[y];
     let o = ((p.y + y) * netW + p.x) * pixelStride;
+    if (wy === 0) {
+      // A row on a source row (the whole frame's squash of a 3:2 working image has only these):
+      // the lower row's taps would be blended in with weight 0.
+      for (let x = 0; x < p.w; x++, o += pixelStride) {
+        const a = r0 + 3 * xs.i0[x];
+        const b = r0 + 3 * xs.i1[x];
+        const wx = xs.w[x];
+        data[o] = (lerp1(src, a + s0, b + s0, wx) - m0) / d0;
+        data[o + channelStride] = (lerp1(src, a + s1, b + s1, wx) - m1) / d1;
+        data[o + 2 * channelStride] = (lerp1(src, a + s2, b + s2, wx) - m2) / d2;
+      }
+      continue;
+    }
     for (let x = 0; x < p.w; x++, o += pixelStride) {
       const a0 = r0 + 3 * xs.i0[x];
       const b0 = r0 + 3 * xs.i1[x];
@@ -118,6 +131,11 @@ function writeResized(t: TensorLayout, image: RgbImage, p: Placement, order: num
       data[o + 2 * channelStride] = (lerp2(src, a0 + s2, b0 + s2, a1 + s2, b1 + s2, wx, wy) - m2) / d2;
     }
   }
+}
+
+/** lerp2 on a row whose vertical weight is 0: the value across the one row (top + (bottom - top) * 0 is top). */
+function lerp1(src: Uint8Array, a: number, b: number, wx: number): number {
+  return Math.fround(src[a] + (src[b] - src[a]) * wx);
 }
 
 /** resizeBilinear's value from four byte taps: across both rows, then down, rounded to float32. */
