@@ -180,13 +180,14 @@ async function measure(input: Input, kind: string): Promise<void> {
 
   if (low.scale !== 1 && PARTS.test('guidedCoefficientsForBand')) {
     // The guided upsampling's coefficients, of the working-resolution answer, as refineAlpha computes them.
+    // The reference took the working image's planes (rgbPlanes, timed with it); today's takes the image.
     const { alpha } = await closedFormAlpha(work, workTrimap);
-    const guide = rgbPlanes(work);
-    const run = (f: typeof guidedCoefficientsForBand) => f(guide, alpha, work.width, work.height, 1, 1e-5, image, trimap);
-    const a = run(reference.guidedCoefficientsForBand);
-    const b = run(guidedCoefficientsForBand);
+    const old = () => reference.guidedCoefficientsForBand(rgbPlanes(work), alpha, work.width, work.height, 1, 1e-5, image, trimap);
+    const now = () => guidedCoefficientsForBand(work, alpha, work.width, work.height, 1, 1e-5, image, trimap);
+    const a = old();
+    const b = now();
     const check = (['ar', 'ag', 'ab', 'b'] as const).map((k) => same(a[k], b[k])).every((c) => c === 'identical') ? 'identical' : 'DIFFERENT';
-    await pair('guidedCoefficientsForBand', () => run(reference.guidedCoefficientsForBand), () => run(guidedCoefficientsForBand), check);
+    await pair('rgbPlanes + guidedCoefficientsForBand', old, now, check);
   }
 
   if (baseRefine) {

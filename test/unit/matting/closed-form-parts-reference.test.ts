@@ -3,7 +3,8 @@ import { buildCfLaplacian } from '../../../src/engine/matting';
 import { alphaFromTrimap } from '../../../src/engine/matting/validate';
 import { restrictToUnknown } from '../../../src/engine/matting/laplacian/stencil-system';
 import { boxMean } from '../../../src/engine/matting/filters/box-filter';
-import { downscaleRgb, downscaleTrimap, downscaleTrimapInto } from '../../../src/engine/matting/resample';
+import { guidedCoefficientsForBand } from '../../../src/engine/matting/filters/guided-band';
+import { downscaleRgb, downscaleTrimap, downscaleTrimapInto, rgbPlanes } from '../../../src/engine/matting/resample';
 import * as reference from '../../../bench/reference/closed-form-parts';
 import { makeComposite } from './composites';
 
@@ -113,6 +114,19 @@ describe('the closed-form helpers equal their pre-optimisation copies (bench/ref
         };
         expect(mismatches(run(boxMean), run(reference.boxMean))).toBe(0);
       }
+    }
+  });
+
+  it('guidedCoefficientsForBand with the working image as its guide: its planes made only in the tiles', () => {
+    const { image, trimap, alpha } = makeComposite(230, 170, 5);
+    const [lw, lh] = [150, 111];
+    const low = downscaleRgb(image, lw, lh);
+    const p = new Float32Array(lw * lh);
+    for (let y = 0; y < lh; y++) for (let x = 0; x < lw; x++) p[y * lw + x] = alpha[Math.floor((y * 170) / lh) * 230 + Math.floor((x * 230) / lw)];
+    const want = reference.guidedCoefficientsForBand(rgbPlanes(low), p, lw, lh, 1, 1e-5, image, trimap);
+    for (const guide of [low, rgbPlanes(low)]) {
+      const got = guidedCoefficientsForBand(guide, p, lw, lh, 1, 1e-5, image, trimap);
+      for (const k of ['ar', 'ag', 'ab', 'b'] as const) expect(mismatches(got[k], want[k])).toBe(0);
     }
   });
 });

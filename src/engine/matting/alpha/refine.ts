@@ -5,7 +5,7 @@ import { upsampleWithGuide } from '../filters/guided-filter';
 import { type MattingContext, forwardProgress, subProgress } from '../progress';
 import { type TileOptions, type TileSolver, refineBandInTiles } from './band-tiles';
 import { type MethodParams, type RefinementMethod, type RefinementMethodId, findRefinementMethod } from './registry';
-import { downscaleRgb, downscaleTrimap, rgbPlanes, workingSize } from '../resample';
+import { downscaleRgb, downscaleTrimap, workingSize } from '../resample';
 import { alphaFromTrimap, assertImage, assertTrimap, countTrimap, finishAlpha } from '../validate';
 
 export interface UpsampleOptions {
@@ -91,7 +91,7 @@ export async function refineAlpha(image: RgbImage, trimap: Trimap, options: Refi
   const up = { ...upsampleDefaults, ...options.upsample };
   // Only the band's neighbourhood: known pixels are pinned and read no coefficient (a 1.4 MP composite at the
   // 1 MP cap, band 8 px: 200 -> 50 ms CPU).
-  const coefficients = guidedCoefficientsForBand(rgbPlanes(lowImage), lowAlpha, low.width, low.height, up.radius, up.epsilon, image, trimap);
+  const coefficients = guidedCoefficientsForBand(lowImage, lowAlpha, low.width, low.height, up.radius, up.epsilon, image, trimap);
   const alpha = upsampleWithGuide(coefficients, image, trimap);
   if (refineTile) {
     ctx.onProgress?.({ stage: 'tiles', fraction: plan.tiles[0] });

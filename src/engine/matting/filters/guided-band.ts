@@ -44,7 +44,7 @@ export function upsampleTiles(trimap: Trimap, width: number, height: number, low
  * filter. The values equal the whole-image ones up to the float32 rounding of the running sums.
  */
 export function guidedCoefficientsInTiles(
-  guide: Planes,
+  guide: Planes | RgbImage,
   p: Float32Array,
   width: number,
   height: number,
@@ -77,7 +77,7 @@ export function guidedCoefficientsInTiles(
 
 /** The coefficients of [x0, x1) x [y0, y1) from a copy of that box grown by `margin`. */
 function computeRegion(
-  guide: Planes,
+  guide: Planes | RgbImage,
   p: Float32Array,
   width: number,
   height: number,
@@ -101,7 +101,8 @@ function computeRegion(
     for (let y = 0; y < rh; y++) dst.set(src.subarray((gy0 + y) * width + gx0, (gy0 + y) * width + gx1), y * rw);
     return dst;
   };
-  const c = guidedCoefficients([crop(guide[0]), crop(guide[1]), crop(guide[2])], crop(p), rw, rh, radius, epsilon);
+  const planes: Planes = Array.isArray(guide) ? [crop(guide[0]), crop(guide[1]), crop(guide[2])] : cropPlanes(guide, gx0, gx1, gy0, gy1);
+  const c = guidedCoefficients(planes, crop(p), rw, rh, radius, epsilon);
   const dx = x0 - gx0;
   for (let y = y0; y < y1; y++) {
     const from = (y - gy0) * rw + dx;
@@ -114,11 +115,31 @@ function computeRegion(
   }
 }
 
+/** Columns gx0..gx1-1 of rows gy0..gy1-1 of an 8-bit image as 0..1 planes, as rgbPlanes makes them. */
+function cropPlanes(image: RgbImage, gx0: number, gx1: number, gy0: number, gy1: number): Planes {
+  const { width, data } = image;
+  const rw = gx1 - gx0;
+  const planes: Planes = [new Float32Array(rw * (gy1 - gy0)), new Float32Array(rw * (gy1 - gy0)), new Float32Array(rw * (gy1 - gy0))];
+  const [r, g, b] = planes;
+  const s = 1 / 255;
+  for (let y = gy0, o = 0; y < gy1; y++) {
+    for (let i = 3 * (y * width + gx0), end = 3 * (y * width + gx1); i < end; i += 3, o++) {
+      r[o] = data[i] * s;
+      g[o] = data[i + 1] * s;
+      b[o] = data[i + 2] * s;
+    }
+  }
+  return planes;
+}
+
 /**
  * The coefficients upsampleWithGuide(·, image, trimap) reads, and only those: the fast guided
- * filter's coefficients at working resolution restricted to the unknown band's neighbourhood.
+ * filter's coefficients at working resolution restricted to the unknown band's neighbourhood. The
+ * guide may be the working image itself: its planes are then made only in the tiles (refineAlpha:
+ * a 1 MP image's three whole planes cost 6-7 ms CPU; the tiles of a portrait's band, margins included,
+ * cover about 15 % of it).
  */
-export function guidedCoefficientsForBand(guide: Planes, p: Float32Array, lowWidth: number, lowHeight: number, radius: number, epsilon: number, image: RgbImage, trimap: Trimap): GuidedCoefficients {
+export function guidedCoefficientsForBand(guide: Planes | RgbImage, p: Float32Array, lowWidth: number, lowHeight: number, radius: number, epsilon: number, image: RgbImage, trimap: Trimap): GuidedCoefficients {
   const needed = upsampleTiles(trimap, image.width, image.height, lowWidth, lowHeight);
   return guidedCoefficientsInTiles(guide, p, lowWidth, lowHeight, radius, epsilon, needed);
 }
