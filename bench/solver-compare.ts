@@ -2,7 +2,7 @@
  * npx tsx bench/solver-compare.ts: today's closed-form solver against the new default, side by
  * side on 15 composites of 1-2 MP with exactly known alpha (issue 15).
  *   - old: CG with incomplete Cholesky from a constant 0.5, stopped at relative residual 1e-4
- *     (the defaults before issue 15: { initial: 'half', tolerance: 1e-4 });
+ *     (the defaults before issue 15: { initial: 'half', tolerance: 1e-4, epsilon: 1e-7 });
  *   - new: the current defaults (a half-resolution solve as the start, then the full resolution).
  * Each solver runs all 15 inputs in its own fresh process (so peak RSS is its own), alternating
  * old / new REPEATS times (default 3) so both see the same load; times are medians per input.
@@ -31,9 +31,12 @@ import { median, peakRssMb, printTable, runIsolated } from './lib/measure.js';
 const SCRIPT = fileURLToPath(import.meta.url);
 const CACHE = path.join(tmpdir(), 'shm-bench-solver');
 const REPEATS = Number(process.env.REPEATS ?? 3);
+// OLD_OPTIONS / NEW_OPTIONS (JSON, over the current defaults) put any two option sets side by side
+// in the same window, e.g. OLD_OPTIONS='{}' NEW_OPTIONS='{"refineTolerance":7e-4}' for a candidate
+// against today's solver: wall times swing with the shared cores, so candidates are judged alternating.
 const SOLVERS: Record<string, Partial<ClosedFormOptions>> = {
-  old: { initial: 'half', tolerance: 1e-4 },
-  new: {},
+  old: process.env.OLD_OPTIONS ? (JSON.parse(process.env.OLD_OPTIONS) as Partial<ClosedFormOptions>) : { initial: 'half', tolerance: 1e-4, epsilon: 1e-7 },
+  new: process.env.NEW_OPTIONS ? (JSON.parse(process.env.NEW_OPTIONS) as Partial<ClosedFormOptions>) : {},
 };
 const SIZES: [number, number][] = [
   [1000, 1000], [1200, 900], [1280, 960], [1100, 1100], [1400, 1000],
@@ -48,7 +51,8 @@ interface Input {
 }
 
 const file = (name: string, kind: string) => path.join(CACHE, `${name}.${kind}`);
-const CONVERGED: Partial<ClosedFormOptions> = { initial: 'half', tolerance: 1e-9, maxIterations: 20000 };
+// The system of epsilon 1e-7 (the default until stop 21; the cached answers are of it).
+const CONVERGED: Partial<ClosedFormOptions> = { initial: 'half', tolerance: 1e-9, maxIterations: 20000, epsilon: 1e-7 };
 
 /** The exact closed-form answer of each input (CG to 1e-9 from 0.5), solved once and cached. */
 async function converged(inputs: Input[]): Promise<void> {
@@ -205,7 +209,8 @@ async function main(): Promise<void> {
     (totals.convSad / k).toFixed(2),
   ]);
   console.log(`\nClosed-form solver, old vs new: ${k} composites, medians of ${REPEATS} processes each, alternating; ${new Date().toISOString()}, Node ${process.version}`);
-  console.log(`new = ${JSON.stringify(closedFormDefaults)}`);
+  console.log(`old = ${JSON.stringify({ ...closedFormDefaults, ...SOLVERS.old })}`);
+  console.log(`new = ${JSON.stringify({ ...closedFormDefaults, ...SOLVERS.new })}`);
   console.log(`1-minute load average: ${loadBefore.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (2 shared cores: read the ratios)\n`);
   printTable(
     ['input', 'size, unknown px', 'old s', 'new s', 'speed-up', 'old its', 'new its', 'SAD new vs old', 'mean |change| / unknown px', 'SAD old vs true', 'SAD new vs true', 'mean |change| from converged, old / new', 'SAD converged vs true'],
