@@ -341,7 +341,7 @@ export function guidedCoefficients(guide: Planes, p: Float32Array, width: number
   const tmp = new Float32Array(width * height);
   const colSum = new Float64Array(width);
   const invCountX = new Float64Array(width);
-  const box = (src: Float32Array, r: number, out = new Float32Array(width * height)): Float32Array => {
+  const box = (src: Float32Array, r: number, out: Float32Array = new Float32Array(width * height)): Float32Array => {
     boxMean(src, width, height, Math.max(0, Math.round(r)), out, tmp, colSum, invCountX);
     return out;
   };
