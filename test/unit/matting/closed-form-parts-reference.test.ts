@@ -117,6 +117,22 @@ describe('the closed-form helpers equal their pre-optimisation copies (bench/ref
     }
   });
 
+  it('boxMean of a product (times) equals the box mean of the stored float32 product plane', () => {
+    const rand = random(12);
+    for (const [w, h] of [[57, 23], [1, 9], [9, 1], [4, 4]]) {
+      const a = Float32Array.from({ length: w * h }, () => rand());
+      const b = Float32Array.from({ length: w * h }, () => rand() ** 2);
+      const product = Float32Array.from(a, (v, i) => v * b[i]);
+      for (let r = 0; r <= 5; r++) {
+        const got = new Float32Array(w * h);
+        const want = new Float32Array(w * h);
+        boxMean(a, w, h, r, got, new Float32Array(w * h), new Float64Array(w), new Float64Array(w), b);
+        reference.boxMean(product, w, h, r, want, new Float32Array(w * h), new Float64Array(w), new Float64Array(w));
+        expect(mismatches(got, want)).toBe(0);
+      }
+    }
+  });
+
   it('guidedCoefficientsForBand with the working image as its guide: its planes made only in the tiles', () => {
     const { image, trimap, alpha } = makeComposite(230, 170, 5);
     const [lw, lh] = [150, 111];

@@ -18,15 +18,11 @@ export function guidedCoefficients(guide: Planes, p: Float32Array, width: number
   const n = width * height;
   const box = makeBoxFilter(width, height);
   const [ir, ig, ib] = guide;
-  const prod = new Float32Array(n);
   const mr = box(ir, radius);
   const mg = box(ig, radius);
   const mb = box(ib, radius);
   const mp = box(p, radius);
-  const product = (x: Float32Array, y: Float32Array): Float32Array => {
-    for (let i = 0; i < n; i++) prod[i] = x[i] * y[i];
-    return box(prod, radius);
-  };
+  const product = (x: Float32Array, y: Float32Array): Float32Array => box(x, radius, undefined, y);
   const prp = product(ir, p);
   const pgp = product(ig, p);
   const pbp = product(ib, p);
