@@ -152,23 +152,40 @@ export function createDefaultEngine(options: DefaultEngineOptions): PipelineEngi
       // spare inference thread, 8 alternating rounds on 3 photos: first image out 2.50 s in this
       // order, 2.60 s with everything at once).
       const sessions = models.length ? inference().then((s) => Promise.all(models.map((id) => s.preload(id)))).catch(ignore) : Promise.resolve();
+      // The threads for trimaps and foreground colours start last, once the first matting thread
+      // has warmed up: the first image needs them only after its refinement, and started beside
+      // its segmentation (with their own warm-up) they slowed it. Built CLI, 15 photos, 4
+      // alternating rounds (load 2.5-3.3): first image written 1.20-1.40 s after start (median
+      // 1.28) against 1.25-1.56 s (median 1.46) with them started with the matting threads; first
+      // segmentation 226-315 against 379-441 ms; whole run 6.11-6.57 against 6.19-6.50 s. One of
+      // them warms its foreground code (pipeline-worker.ts); the pool gives the first image's
+      // colours to it once warm.
+      const laterStages = () => {
+        if (closed || !(plan.modelId || plan.decontaminate)) return;
+        const stages = pipeline();
+        if (plan.decontaminate) stages.prestart(1, true);
+        stages.prestart(plan.images);
+      };
       void sessions.then(() => {
         // A closed engine must not start threads that nothing would close.
         if (closed) return;
-        if (plan.modelId || plan.decontaminate) pipeline().prestart(plan.images, plan.decontaminate);
-        if (!classical || plan.refine === 'none') return;
+        if (!classical || plan.refine === 'none') return laterStages();
         const method = plan.refine as RefinementMethodId;
         // The first matting thread warms its code on small synthetic solves (matting/workers/warm-up.ts);
         // the others start cold, as before. The pool hands a job a thread that has warmed up when
         // one is idle, else one that is not warming up (WorkerPool.takeIdle): the first refinement
-        // takes this thread if its warm-up has ended, else the other while this one warms. Built CLI, 15 photos, 4 alternating rounds at load 2.8-3.9:
-        // first image out 1.88 s and whole run 7.94 s; without a warm-up 2.08 and 8.66 s; with the
-        // first refinement waiting for the warmed thread and the rest started after it, 2.21 and
-        // 8.59 s. Warming every thread at once was slower in the whole run (another series).
-        matting().then((p) => {
-          p.prestart(1, method);
-          p.prestart(plan.images);
-        }).catch(ignore);
+        // takes this thread if its warm-up has ended, else the other while this one warms. Built
+        // CLI, 15 photos, 4 alternating rounds at load 2.8-3.9: first image out 1.88 s and whole
+        // run 7.94 s; without a warm-up 2.08 and 8.66 s; with the first refinement waiting for the
+        // warmed thread and the rest started after it, 2.21 and 8.59 s. Warming every thread at
+        // once was slower in the whole run (another series).
+        matting()
+          .then((p) => {
+            p.prestart(1, method);
+            p.prestart(plan.images);
+            return p.warmedUp();
+          })
+          .then(laterStages, laterStages);
       });
     },
     async warmedUp() {
