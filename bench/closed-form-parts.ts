@@ -10,11 +10,13 @@
  * are interleaved too, against NEW=<dir> (the same for another tree; default this one) if given. Such a
  * copy needs this tree's package.json and tsconfig.json beside its src/ (tsx compiles a tree without
  * them for an older target, ~20 % slower) and a node_modules link.
- * Inputs: PHOTOS (default /tmp/p15) with the automatic trimaps of
- * `shm-studio matte PHOTOS --debug-dir TRIMAPS` (default /tmp/b-debug: TRIMAPS/<name>/trimap.png),
+ * Inputs: PHOTOS (default the development portraits, ../shared/dev/portraits/img) with the automatic
+ * trimaps of `shm-studio matte PHOTOS --debug-dir TRIMAPS` (TRIMAPS/<name>/trimap.png; by default
+ * made once under the temp folder),
  * and COMPOSITES (default the cache of bench/solver-compare.ts). LIMIT caps the inputs of each kind,
  * PARTS (a regular expression) picks the parts timed.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,8 +35,8 @@ import { median, printTable } from './lib/measure.js';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const LIMIT = Number(process.env.LIMIT ?? 15);
-const PHOTOS = process.env.PHOTOS ?? '/tmp/p15';
-const TRIMAPS = process.env.TRIMAPS ?? '/tmp/b-debug';
+const PHOTOS = process.env.PHOTOS ?? path.resolve('../shared/dev/portraits/img');
+const TRIMAPS = process.env.TRIMAPS ?? path.join(tmpdir(), 'shm-bench-closed-form-parts-trimaps');
 const PARTS = new RegExp(process.env.PARTS ?? '.');
 const COMPOSITES = process.env.COMPOSITES ?? path.join(tmpdir(), 'shm-bench-solver');
 
@@ -45,7 +47,12 @@ interface Input {
 }
 
 async function photoInputs(): Promise<Input[]> {
-  if (!existsSync(PHOTOS) || !existsSync(TRIMAPS)) return [];
+  if (!existsSync(PHOTOS)) return [];
+  if (!existsSync(TRIMAPS)) {
+    // The automatic trimaps, as the command line makes them (its --debug-dir writes each photo's).
+    console.log(`making the automatic trimaps of ${PHOTOS} under ${TRIMAPS}`);
+    execFileSync(process.execPath, ['bin/shm-studio.mjs', 'matte', PHOTOS, '--out', path.join(TRIMAPS, '.cut-outs'), '--debug-dir', TRIMAPS], { stdio: 'inherit' });
+  }
   const inputs: Input[] = [];
   for (const file of readdirSync(PHOTOS).sort()) {
     const trimapFile = path.join(TRIMAPS, path.parse(file).name, 'trimap.png');

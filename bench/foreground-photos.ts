@@ -11,11 +11,11 @@
  * (alternating which goes first): the thread's warm-up (two small composites), then every photo
  * once, so V8's tiers and the buffers' first allocations count; prints CPU ms per photo.
  *
- * Default photos: /tmp/a15/photo0.jpg (1 MP) and /tmp/p15/photo0.jpg, /tmp/p15/photo5.jpg
+ * Default photos: the three development portraits (../shared/dev/portraits/img, 1.6 MP)
  * (1.7 MP). Each photo's image and alpha are made once through the real engine (segmenter, trimap,
  * closed-form) and cached raw under the temp folder.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RgbImage } from '../src/engine/imaging/raster.js';
@@ -28,12 +28,13 @@ import { estimateForeground as stop20Foreground } from './reference/foreground-m
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const CACHE = path.join(tmpdir(), 'shm-bench-foreground-photos');
+const PORTRAITS = path.resolve('../shared/dev/portraits/img');
 const args = process.argv.slice(2);
 const scenario = args.includes('--scenario') ? args.splice(args.indexOf('--scenario'), 2)[1] : undefined;
 const COLD = args.includes('--cold') ? Number(args.splice(args.indexOf('--cold'), 2)[1]) : 0;
 const RUNS = /^\d+$/.test(args[0] ?? '') ? Number(args.shift()) : 7;
 // A cold scenario's parent passes its photos in the environment.
-const photos = process.env.FG_PHOTOS ? (JSON.parse(process.env.FG_PHOTOS) as string[]) : args.length > 0 ? args : ['/tmp/a15/photo0.jpg', '/tmp/p15/photo0.jpg', '/tmp/p15/photo5.jpg'];
+const photos = process.env.FG_PHOTOS ? (JSON.parse(process.env.FG_PHOTOS) as string[]) : args.length > 0 ? args : readdirSync(PORTRAITS).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(PORTRAITS, f));
 const versions = { 'stop-20': stop20Foreground, new: estimateForeground };
 
 interface Case {

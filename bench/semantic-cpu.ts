@@ -9,7 +9,7 @@
  * each with its own session, and the outputs are compared (trimap pixels that differ, largest
  * probability difference). PROFILE=1 adds V8's sampling profile of each stage: self
  * milliseconds per photo of its heaviest functions. ROUNDS (default 3) passes over the folder
- * (default /tmp/p15). Medians and means per photo; session.run is wall time, so under load it
+ * (default the development portraits, ../shared/dev/portraits/img). Medians and means per photo; session.run is wall time, so under load it
  * includes waiting for a core.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import type * as RunnerModule from '../src/engine/inference/session-runner.js';
 
 const MODEL = 'selfie-general';
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const folder = process.argv[2] ?? '/tmp/p15';
+const folder = process.argv[2] ?? resolve('../shared/dev/portraits/img');
 
 /** Milliseconds in onnxruntime's session.run, summed over a stage's views. */
 let runMs = 0;
