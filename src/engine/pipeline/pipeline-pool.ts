@@ -5,7 +5,7 @@ import { errorFromWorker } from '../matting/workers/pool';
 import type { TrimapOptions } from '../matting/trimap/trimap';
 import { spawnWorker } from '../workers/spawn';
 import { PoolFront, WARM_UP_ID, WorkerPool } from '../workers/worker-pool';
-import type { PipelineRequest, PipelineResponse, PipelineTask, PipelineWarmUpReport, PipelineWarmUpRequest, PipelineWarmUpResponse } from './pipeline-protocol';
+import type { PipelineRequest, PipelineResponse, PipelineTask, PipelineWarmUpReport, PipelineWarmUpRequest } from './pipeline-protocol';
 
 /**
  * Worker threads for the per-image CPU stages besides refinement (the automatic trimap and
@@ -33,8 +33,8 @@ export class PipelinePool extends PoolFront<PipelineTask, PipelineResponse, Floa
   }
 
   /** What each thread's warm-up did, once all have ended (null for a thread that ended first). */
-  async warmedUp(): Promise<(PipelineWarmUpReport | null)[]> {
-    return ((await this.pool.warmedUp()) as (PipelineWarmUpResponse | null)[]).map((r) => r?.report ?? null);
+  warmedUp(): Promise<(PipelineWarmUpReport | null)[]> {
+    return this.warmUpReports<PipelineWarmUpReport>();
   }
 
   async makeTrimap(prob: Float32Array, width: number, height: number, options: TrimapOptions, signal?: AbortSignal): Promise<Uint8Array> {

@@ -265,6 +265,14 @@ export abstract class PoolFront<Task, Message extends { id: number }, Result, Pr
     this.pool.prestart(count);
   }
 
+  /**
+   * The `report` of each thread's warm-up reply (see WorkerPool.prestart), once all have ended;
+   * null for a thread that ended first. Subclasses that send a warm-up expose it typed.
+   */
+  protected async warmUpReports<Report>(): Promise<(Report | null)[]> {
+    return ((await this.pool.warmedUp()) as ({ report: Report } | null)[]).map((r) => r?.report ?? null);
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Alpha, RgbImage, Trimap } from '../../imaging/raster';
 import { MattingError, type MattingErrorCode } from '../errors';
-import type { WarmUpRequest, WarmUpResponse, WorkerRequest, WorkerResponse } from './pool-protocol';
+import type { WarmUpRequest, WorkerRequest, WorkerResponse } from './pool-protocol';
 import type { RefinementMethodId } from '../alpha/methods';
 import type { WarmUpReport } from './warm-up';
 import type { MattingContext, Progress } from '../progress';
@@ -53,8 +53,8 @@ export class MattingPool extends PoolFront<RefineTask, WorkerResponse, Alpha, Pr
   }
 
   /** What each thread's warm-up did, once all have ended (null for a thread that ended first). */
-  async warmedUp(): Promise<(WarmUpReport | null)[]> {
-    return ((await this.pool.warmedUp()) as (WarmUpResponse | null)[]).map((r) => r?.report ?? null);
+  warmedUp(): Promise<(WarmUpReport | null)[]> {
+    return this.warmUpReports<WarmUpReport>();
   }
 
   refine(image: RgbImage, trimap: Trimap, options: RefineOptions, ctx: MattingContext = {}): Promise<Alpha> {
