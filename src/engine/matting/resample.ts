@@ -195,18 +195,24 @@ function downscaleTrimapPairs(out: Trimap, trimap: Trimap, width: number, tx: Pa
   }
 }
 
-/** RGB bytes to three 0..1 float planes. */
-export function rgbPlanes(image: RgbImage): [Float32Array, Float32Array, Float32Array] {
-  const n = image.width * image.height;
+/**
+ * RGB bytes to three 0..1 float planes: of the whole image, or of the rectangle `region` of it
+ * (columns left..right-1, rows top..bottom-1; the guided upsampling's tiles).
+ */
+export function rgbPlanes(image: RgbImage, region: LowRegion = { left: 0, top: 0, right: image.width, bottom: image.height }): [Float32Array, Float32Array, Float32Array] {
+  const { width, data } = image;
+  const { left, top, right, bottom } = region;
+  const n = (right - left) * (bottom - top);
   const r = new Float32Array(n);
   const g = new Float32Array(n);
   const b = new Float32Array(n);
-  const { data } = image;
   const s = 1 / 255;
-  for (let i = 0; i < n; i++) {
-    r[i] = data[3 * i] * s;
-    g[i] = data[3 * i + 1] * s;
-    b[i] = data[3 * i + 2] * s;
+  for (let y = top, o = 0; y < bottom; y++) {
+    for (let i = 3 * (y * width + left), end = 3 * (y * width + right); i < end; i += 3, o++) {
+      r[o] = data[i] * s;
+      g[o] = data[i + 1] * s;
+      b[o] = data[i + 2] * s;
+    }
   }
   return [r, g, b];
 }

@@ -1,5 +1,6 @@
 import type { RgbImage, Trimap } from '../../imaging/raster';
 import { type GuidedCoefficients, type Planes, axisTaps, guidedCoefficients } from './guided-filter';
+import { rgbPlanes } from '../resample';
 
 /**
  * Side of the square tiles, in working-resolution px, that the coefficients are computed by.
@@ -101,7 +102,7 @@ function computeRegion(
     for (let y = 0; y < rh; y++) dst.set(src.subarray((gy0 + y) * width + gx0, (gy0 + y) * width + gx1), y * rw);
     return dst;
   };
-  const planes: Planes = Array.isArray(guide) ? [crop(guide[0]), crop(guide[1]), crop(guide[2])] : cropPlanes(guide, gx0, gx1, gy0, gy1);
+  const planes: Planes = Array.isArray(guide) ? [crop(guide[0]), crop(guide[1]), crop(guide[2])] : rgbPlanes(guide, { left: gx0, top: gy0, right: gx1, bottom: gy1 });
   const c = guidedCoefficients(planes, crop(p), rw, rh, radius, epsilon);
   const dx = x0 - gx0;
   for (let y = y0; y < y1; y++) {
@@ -113,23 +114,6 @@ function computeRegion(
     out.ab.set(c.ab.subarray(from, from + len), to);
     out.b.set(c.b.subarray(from, from + len), to);
   }
-}
-
-/** Columns gx0..gx1-1 of rows gy0..gy1-1 of an 8-bit image as 0..1 planes, as rgbPlanes makes them. */
-function cropPlanes(image: RgbImage, gx0: number, gx1: number, gy0: number, gy1: number): Planes {
-  const { width, data } = image;
-  const rw = gx1 - gx0;
-  const planes: Planes = [new Float32Array(rw * (gy1 - gy0)), new Float32Array(rw * (gy1 - gy0)), new Float32Array(rw * (gy1 - gy0))];
-  const [r, g, b] = planes;
-  const s = 1 / 255;
-  for (let y = gy0, o = 0; y < gy1; y++) {
-    for (let i = 3 * (y * width + gx0), end = 3 * (y * width + gx1); i < end; i += 3, o++) {
-      r[o] = data[i] * s;
-      g[o] = data[i + 1] * s;
-      b[o] = data[i + 2] * s;
-    }
-  }
-  return planes;
 }
 
 /**
