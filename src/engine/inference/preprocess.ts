@@ -1,7 +1,7 @@
 import { inputChannels, type ModelManifest, type TrimapClass } from '../models/manifest.js';
 import { placeImage, type Placement } from './geometry.js';
 import type { RgbImage } from '../imaging/raster.js';
-import { axisTaps, resizeBilinear } from './resize.js';
+import { axisTaps, bilinearFromBytes, resizeBilinear } from './resize.js';
 
 /** Trimap class probabilities at image size (each width*height, 0..1). */
 export type TrimapProbabilities = Record<TrimapClass, Float32Array>;
@@ -126,23 +126,16 @@ function writeResized(t: TensorLayout, image: RgbImage, p: Placement, order: num
       const a1 = r1 + 3 * xs.i0[x];
       const b1 = r1 + 3 * xs.i1[x];
       const wx = xs.w[x];
-      data[o] = (lerp2(src, a0 + s0, b0 + s0, a1 + s0, b1 + s0, wx, wy) - m0) / d0;
-      data[o + channelStride] = (lerp2(src, a0 + s1, b0 + s1, a1 + s1, b1 + s1, wx, wy) - m1) / d1;
-      data[o + 2 * channelStride] = (lerp2(src, a0 + s2, b0 + s2, a1 + s2, b1 + s2, wx, wy) - m2) / d2;
+      data[o] = (bilinearFromBytes(src, a0 + s0, b0 + s0, a1 + s0, b1 + s0, wx, wy) - m0) / d0;
+      data[o + channelStride] = (bilinearFromBytes(src, a0 + s1, b0 + s1, a1 + s1, b1 + s1, wx, wy) - m1) / d1;
+      data[o + 2 * channelStride] = (bilinearFromBytes(src, a0 + s2, b0 + s2, a1 + s2, b1 + s2, wx, wy) - m2) / d2;
     }
   }
 }
 
-/** lerp2 on a row whose vertical weight is 0: the value across the one row (top + (bottom - top) * 0 is top). */
+/** bilinearFromBytes on a row whose vertical weight is 0: the value across the one row (top + (bottom - top) * 0 is top). */
 function lerp1(src: Uint8Array, a: number, b: number, wx: number): number {
   return Math.fround(src[a] + (src[b] - src[a]) * wx);
-}
-
-/** resizeBilinear's value from four byte taps: across both rows, then down, rounded to float32. */
-function lerp2(src: Uint8Array, a0: number, b0: number, a1: number, b1: number, wx: number, wy: number): number {
-  const top = src[a0] + (src[b0] - src[a0]) * wx;
-  const bottom = src[a1] + (src[b1] - src[a1]) * wx;
-  return Math.fround(top + (bottom - top) * wy);
 }
 
 function resizeTrimap(t: TrimapProbabilities, order: readonly TrimapClass[], w: number, h: number, p: Placement): Float32Array {

@@ -22,6 +22,18 @@ export function axisTaps(start: number, size: number, dst: number): AxisTaps {
   return { i0, i1, w };
 }
 
+/**
+ * resizeBilinear's value at one destination pixel of an interleaved byte image, from its four taps
+ * (a0, b0 on the upper source row, a1, b1 on the lower, weights wx across and wy down): across both
+ * rows, then down, rounded to float32 as resizeBilinear stores it. For passes that go straight from
+ * the bytes to their own output (the network input, the semantic stage's working image).
+ */
+export function bilinearFromBytes(src: Uint8Array, a0: number, b0: number, a1: number, b1: number, wx: number, wy: number): number {
+  const top = src[a0] + (src[b0] - src[a0]) * wx;
+  const bottom = src[a1] + (src[b1] - src[a1]) * wx;
+  return Math.fround(top + (bottom - top) * wy);
+}
+
 /** One source row interpolated horizontally at every destination column (kept in float64). */
 function interpolateRow(src: Float32Array | Uint8Array, rowStart: number, channels: number, xs: AxisTaps, out: Float64Array): void {
   const dstW = xs.i0.length;

@@ -1,5 +1,5 @@
 import type { RgbImage } from '../imaging/raster';
-import { axisTaps } from '../inference/resize';
+import { axisTaps, bilinearFromBytes } from '../inference/resize';
 
 /** Size of a map of the image's frame with its longer side at most `side`. */
 export function workingSize(width: number, height: number, side: number): { width: number; height: number } {
@@ -46,12 +46,10 @@ export function downscaleRgb(image: RgbImage, width: number, height: number): Ui
   return out;
 }
 
-/** resizeBilinear's value from four byte taps (across both rows, then down), to be stored as a rounded byte. */
+/** resizeBilinear's value from four byte taps (bilinearFromBytes), to be stored as a rounded byte. */
 function byteLerp(src: Uint8Array, a0: number, b0: number, a1: number, b1: number, wx: number, wy: number): number {
-  const top = src[a0] + (src[b0] - src[a0]) * wx;
-  const bottom = src[a1] + (src[b1] - src[a1]) * wx;
   // + 0.5, then the byte store truncates: Math.round of a non-negative float32 exactly, at half the cost.
-  return Math.fround(top + (bottom - top) * wy) + 0.5;
+  return bilinearFromBytes(src, a0, b0, a1, b1, wx, wy) + 0.5;
 }
 
 // The segmenter's views and the band's plan both read the downscaled photo: made once per image.
