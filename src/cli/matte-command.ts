@@ -8,7 +8,7 @@ import { RateMeter } from '../engine/jobs/rate';
 import { scanPaths, type ScannedFile } from '../engine/project/scan';
 import { matteImage } from '../engine/pipeline/matte';
 import { createDefaultEngine } from '../engine/pipeline/engine';
-import { withLeadingImage } from '../engine/pipeline/lead-refine';
+import { withLeadingImage } from '../engine/pipeline/leading-image';
 import type { PipelineEngine, StageTimings } from '../engine/pipeline/types';
 import { executionProviders, isExecutionProvider } from '../shared/vocabulary';
 import { defaultRefinementMethod } from '../engine/matting/alpha/methods';

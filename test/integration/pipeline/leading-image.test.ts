@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDefaultEngine } from '../../../src/engine/pipeline/engine';
-import { withLeadingImage } from '../../../src/engine/pipeline/lead-refine';
+import { withLeadingImage } from '../../../src/engine/pipeline/leading-image';
 import { matteImage } from '../../../src/engine/pipeline/matte';
 import type { PipelineEngine } from '../../../src/engine/pipeline/types';
 import { makeComposite } from '../../fixtures/make-fixtures';
